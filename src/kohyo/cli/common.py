@@ -1,0 +1,116 @@
+"""What every command shares: --config, --lang, the MASTER argument, output, errors."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+import os
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from ..config import Config, load_config
+from ..errors import KohyoError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _set_lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value:
+        os.environ["KOHYO_LANG"] = value
+    return value
+
+
+def common_options(func: F) -> F:
+    """--config and --lang, on every command."""
+    func = click.option(
+        "--lang",
+        type=click.Choice(["ja", "en"]),
+        callback=_set_lang,
+        expose_value=False,
+        is_eager=True,
+        help="メッセージの言語 (ja/en)。環境変数 KOHYO_LANG でも指定できます。",
+    )(func)
+    func = click.option(
+        "--config",
+        "config_path",
+        type=click.Path(path_type=Path, dir_okay=True),
+        default=Path("config.toml"),
+        show_default=True,
+        help="設定ファイル config.toml の場所。",
+    )(func)
+    return func
+
+
+def master_argument(func: F) -> F:
+    return click.argument(
+        "master", required=False, type=click.Path(path_type=Path, dir_okay=True)
+    )(func)
+
+
+def resolve(config_path: Path, master: Path | None) -> tuple[Config, Path]:
+    config = load_config(config_path)
+    return config, (master if master is not None else config.paths.master)
+
+
+def emit_json(obj: Any) -> None:
+    """UTF-8 JSON on stdout whatever the console's code page (cp932 on Windows)."""
+    data = json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
+    out = click.get_text_stream("stdout")
+    buffer = getattr(out, "buffer", None)
+    if buffer is not None:
+        out.flush()
+        buffer.write(data.encode("utf-8"))
+        buffer.flush()
+    else:
+        out.write(data)
+
+
+def fail(message: str, code: int = 2) -> None:
+    click.echo(f"エラー: {message}" if _ja() else f"Error: {message}", err=True)
+    raise click.exceptions.Exit(code)
+
+
+def _ja() -> bool:
+    return not os.environ.get("KOHYO_LANG", "ja").lower().startswith("en")
+
+
+def guarded(func: F) -> F:
+    """Turn a KohyoError into one message and its exit code; never show a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except KohyoError as exc:
+            fail(exc.message, exc.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            fail("中断しました。マスターは変更していません。", 2)
+        except Exception:  # the last line of defence: log it, say so plainly
+            log = Path(tempfile.gettempdir()) / "kohyo-error.log"
+            try:
+                log.write_text(traceback.format_exc(), encoding="utf-8")
+                where = f"詳細は {log} に記録しました。"
+            except OSError:
+                where = ""
+            fail(f"予期しないエラーが発生しました。マスターは変更していません。{where}", 2)
+        return None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def configure_streams() -> None:
+    """A cp932 console must not crash on — or ⇒: replace what it cannot show."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="replace")

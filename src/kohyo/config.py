@@ -1,0 +1,331 @@
+"""config.toml: every area-specific fact, loaded into one typed, validated object.
+
+No place name, fiscal year or path is hard-coded elsewhere; another area works
+by editing config.toml alone. Relative paths are resolved against the config
+file's folder, so commands work from any current directory.
+"""
+
+from __future__ import annotations
+
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+WINDOWS_FORBIDDEN = set('<>:"/\\|?*')
+
+
+@dataclass(frozen=True)
+class Area:
+    name: str
+    short_name: str
+    central_city: str
+    municipalities: tuple[str, ...]
+    all_label: str = "全市町村"
+    partner_label: str = "連携町村"
+
+    @property
+    def partners(self) -> tuple[str, ...]:
+        return tuple(m for m in self.municipalities if m != self.central_city)
+
+
+@dataclass(frozen=True)
+class Plan:
+    fiscal_years: tuple[int, ...]
+    unit: str = "千円"
+    target_year: int | None = None
+
+    @property
+    def kpi_target_year(self) -> int:
+        return self.target_year if self.target_year is not None else self.fiscal_years[-1]
+
+
+@dataclass(frozen=True)
+class Paths:
+    master: Path
+    output_dir: Path
+    backup_dir: Path
+
+
+@dataclass(frozen=True)
+class RefreshSettings:
+    backups_keep: int = 10
+    distribute: bool = True
+
+
+@dataclass(frozen=True)
+class SummarySettings:
+    sheet_name: str = "総括表"
+    position: str | int = "first"
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_file_bytes: int = 50 * 2**20
+    max_uncompressed_bytes: int = 300 * 2**20
+    max_members: int = 20000
+    max_compression_ratio: float = 200.0
+
+
+@dataclass(frozen=True)
+class DistributionSettings:
+    filename_pattern: str = "{area}_{town}_個表_{date}.xlsx"
+    folder_pattern: str = "配布_{date}"
+    pdf: bool = False
+
+
+@dataclass(frozen=True)
+class Recipients:
+    to: tuple[str, ...]
+    cc: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    sender: str = ""
+    signature: str = ""
+    smtp_host: str = "localhost"
+    smtp_port: int = 587
+    security: str = "starttls"
+    username: str = ""
+    password_env: str = "KOHYO_SMTP_PASSWORD"
+    max_attachment_bytes: int = 10 * 2**20
+    outbox_dir: Path | None = None
+    recipients: dict[str, Recipients] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    area: Area
+    plan: Plan
+    paths: Paths
+    refresh: RefreshSettings
+    summary: SummarySettings
+    limits: Limits
+    distribution: DistributionSettings
+    mail: MailSettings
+
+    @property
+    def base_dir(self) -> Path:
+        return self.path.parent
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and validate *path*; raise ConfigError naming the key and the problem."""
+    p = Path(path)
+    if not p.exists():
+        raise ConfigError(
+            f"設定ファイルが見つかりません: {p}（--config で場所を指定してください）", path=str(p)
+        )
+    if p.is_dir():
+        raise ConfigError(f"設定ファイルの場所がフォルダーになっています: {p}", path=str(p))
+    try:
+        raw = tomllib.loads(p.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"設定ファイルを UTF-8 として読めません: {p}", path=str(p)) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"設定ファイルの書き方に誤りがあります: {p}: {exc}", path=str(p)) from None
+    except OSError as exc:
+        raise ConfigError(f"設定ファイルを開けません: {p}: {exc.strerror}", path=str(p)) from None
+    return _build(p.resolve(), raw)
+
+
+class _Reader:
+    """Typed access to one TOML table, with errors that name the full key."""
+
+    def __init__(self, cfg_path: Path, table: dict[str, Any], prefix: str) -> None:
+        self.cfg_path = cfg_path
+        self.table = table
+        self.prefix = prefix
+
+    def fail(self, key: str, problem: str) -> ConfigError:
+        return ConfigError(
+            f"設定ファイル {self.cfg_path} の {self.prefix}{key} が正しくありません: {problem}",
+            path=str(self.cfg_path),
+        )
+
+    def get(self, key: str, kind: type | tuple[type, ...], default: Any = ...) -> Any:
+        if key not in self.table:
+            if default is ...:
+                raise self.fail(key, "この項目は必須です")
+            return default
+        value = self.table[key]
+        if isinstance(value, bool) and kind in (int, float):
+            raise self.fail(key, f"数値を指定してください（{value!r}）")
+        if not isinstance(value, kind):
+            raise self.fail(key, f"型が違います（{_kind_ja(kind)}を指定してください。値: {value!r}）")
+        return value
+
+    def text(self, key: str, default: Any = ...) -> str:
+        value = self.get(key, str, default)
+        if isinstance(value, str) and not value.strip() and default is ...:
+            raise self.fail(key, "空にはできません")
+        return value
+
+    def positive_number(self, key: str, default: float) -> float:
+        value = self.get(key, (int, float), default)
+        if value <= 0:
+            raise self.fail(key, f"正の数を指定してください（{value}）")
+        return float(value)
+
+    def sub(self, key: str) -> _Reader:
+        value = self.get(key, dict, {})
+        return _Reader(self.cfg_path, value, f"{self.prefix}{key}.")
+
+
+def _kind_ja(kind: type | tuple[type, ...]) -> str:
+    names = {str: "文字列", int: "整数", float: "数値", bool: "true/false", list: "配列", dict: "表"}
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return "または".join(names.get(k, k.__name__) for k in kinds)
+
+
+def _nfkc(s: str) -> str:
+    return unicodedata.normalize("NFKC", s).strip()
+
+
+def _build(cfg_path: Path, raw: dict[str, Any]) -> Config:
+    root = _Reader(cfg_path, raw, "")
+    base = cfg_path.parent
+    area = _area(root.sub("area"))
+    plan = _plan(root.sub("plan"))
+    paths_t = root.sub("paths")
+    paths = Paths(
+        master=base / paths_t.text("master", "workbooks/master.xlsx"),
+        output_dir=base / paths_t.text("output_dir", "out"),
+        backup_dir=base / paths_t.text("backup_dir", "workbooks/backup"),
+    )
+    ref = root.sub("refresh")
+    keep = ref.get("backups_keep", int, 10)
+    if keep < 1:
+        raise ref.fail("backups_keep", f"1 以上を指定してください（{keep}）")
+    refresh = RefreshSettings(backups_keep=keep, distribute=ref.get("distribute", bool, True))
+    summary = _summary(root.sub("summary"), area)
+    lim = root.sub("limits")
+    limits = Limits(
+        max_file_bytes=int(lim.positive_number("max_file_mb", 50) * 2**20),
+        max_uncompressed_bytes=int(lim.positive_number("max_uncompressed_mb", 300) * 2**20),
+        max_members=int(lim.positive_number("max_members", 20000)),
+        max_compression_ratio=lim.positive_number("max_compression_ratio", 200),
+    )
+    dist = root.sub("distribution")
+    distribution = DistributionSettings(
+        filename_pattern=_pattern(dist, "filename_pattern", "{area}_{town}_個表_{date}.xlsx"),
+        folder_pattern=_pattern(dist, "folder_pattern", "配布_{date}"),
+        pdf=dist.get("pdf", bool, False),
+    )
+    mail = _mail(root.sub("mail"), area, base)
+    return Config(cfg_path, area, plan, paths, refresh, summary, limits, distribution, mail)
+
+
+def _area(t: _Reader) -> Area:
+    munis_raw = t.get("municipalities", list)
+    if not munis_raw:
+        raise t.fail("municipalities", "市町村を1つ以上指定してください")
+    munis: list[str] = []
+    for i, m in enumerate(munis_raw):
+        if not isinstance(m, str) or not m.strip():
+            raise t.fail("municipalities", f"{i + 1} 番目が文字列ではないか空です（{m!r}）")
+        name = _nfkc(m)
+        bad = sorted(set(name) & WINDOWS_FORBIDDEN)
+        if bad:
+            raise t.fail("municipalities", f"「{name}」にファイル名に使えない文字 {''.join(bad)} があります")
+        if name in munis:
+            raise t.fail("municipalities", f"「{name}」が重複しています")
+        munis.append(name)
+    central = _nfkc(t.text("central_city"))
+    if central not in munis:
+        raise t.fail("central_city", f"「{central}」が municipalities にありません")
+    all_label = _nfkc(t.text("all_label", "全市町村"))
+    partner_label = _nfkc(t.text("partner_label", "連携町村"))
+    for key, label in (("all_label", all_label), ("partner_label", partner_label)):
+        if label in munis:
+            raise t.fail(key, f"「{label}」は市町村名と同じです")
+    name = t.text("name")
+    return Area(
+        name=name.strip(),
+        short_name=t.text("short_name", name).strip(),
+        central_city=central,
+        municipalities=tuple(munis),
+        all_label=all_label,
+        partner_label=partner_label,
+    )
+
+
+def _plan(t: _Reader) -> Plan:
+    years = t.get("fiscal_years", list)
+    if not years or not all(isinstance(y, int) and not isinstance(y, bool) for y in years):
+        raise t.fail("fiscal_years", f"西暦の年度を整数の配列で指定してください（{years!r}）")
+    if any(y < 1989 or y > 2200 for y in years):
+        raise t.fail("fiscal_years", f"西暦（例: 2020）で指定してください（{years!r}）")
+    if sorted(set(years)) != list(years):
+        raise t.fail("fiscal_years", f"重複なく昇順に並べてください（{years!r}）")
+    target = t.get("target_year", int, None)
+    if target is not None and target < years[0]:
+        raise t.fail("target_year", f"{target} は計画の年度より前です")
+    return Plan(fiscal_years=tuple(years), unit=t.text("unit", "千円"), target_year=target)
+
+
+def _summary(t: _Reader, area: Area) -> SummarySettings:
+    name = t.text("sheet_name", "総括表").strip()
+    bad = sorted(set(name) & set("[]:*?/\\"))
+    if bad or not name or len(name) > 31:
+        raise t.fail("sheet_name", f"シート名に使えません（31文字以内、[]:*?/\\ を除く）: 「{name}」")
+    position = t.get("position", (str, int), "first")
+    if isinstance(position, str) and position not in ("first", "last"):
+        raise t.fail("position", f'"first"、"last" または 1 以上の整数を指定してください（{position!r}）')
+    if isinstance(position, int) and position < 1:
+        raise t.fail("position", f"1 以上を指定してください（{position}）")
+    return SummarySettings(sheet_name=name, position=position)
+
+
+def _pattern(t: _Reader, key: str, default: str) -> str:
+    pattern = t.text(key, default)
+    try:
+        pattern.format(area="a", town="t", date="d", number="1")
+    except (KeyError, IndexError, ValueError) as exc:
+        raise t.fail(key, f"使える差し込みは {{area}} {{town}} {{date}} です（{exc}）") from None
+    return pattern
+
+
+def _mail(t: _Reader, area: Area, base: Path) -> MailSettings:
+    security = t.text("security", "starttls")
+    if security not in ("starttls", "ssl", "none"):
+        raise t.fail("security", f'"starttls"、"ssl"、"none" のいずれかです（{security!r}）')
+    if "password" in t.table:
+        raise t.fail("password", "パスワードは設定ファイルに書かず、環境変数で渡してください")
+    port = t.get("smtp_port", int, 587)
+    if not 0 < port < 65536:
+        raise t.fail("smtp_port", f"1〜65535 の整数です（{port}）")
+    recipients: dict[str, Recipients] = {}
+    rec_t = t.sub("recipients")
+    for town, entry in rec_t.table.items():
+        key = _nfkc(town)
+        if key not in area.municipalities:
+            raise rec_t.fail(town, f"「{town}」は area.municipalities にありません")
+        if not isinstance(entry, dict):
+            raise rec_t.fail(town, "to と cc を持つ表で指定してください")
+        sub = rec_t.sub(town)
+        to = sub.get("to", list, [])
+        cc = sub.get("cc", list, [])
+        for k, addrs in (("to", to), ("cc", cc)):
+            for a in addrs:
+                if not isinstance(a, str) or "@" not in a or any(c.isspace() for c in a.strip()):
+                    raise sub.fail(k, f"メールアドレスの形ではありません（{a!r}）")
+        recipients[key] = Recipients(to=tuple(a.strip() for a in to), cc=tuple(a.strip() for a in cc))
+    outbox = t.text("outbox_dir", "out/outbox")
+    return MailSettings(
+        sender=t.text("sender", ""),
+        signature=t.text("signature", "").strip("\n"),
+        smtp_host=t.text("smtp_host", "localhost"),
+        smtp_port=port,
+        security=security,
+        username=t.text("username", ""),
+        password_env=t.text("password_env", "KOHYO_SMTP_PASSWORD"),
+        max_attachment_bytes=int(t.positive_number("max_attachment_mb", 10) * 2**20),
+        outbox_dir=base / outbox,
+        recipients=recipients,
+    )

@@ -1,0 +1,152 @@
+"""The domain model: one 個表 (project sheet) and its parts.
+
+Plain dataclasses with no spreadsheet-library types. Every value read from a
+workbook keeps the A1 address it came from (``cell``) so that findings can
+point at it and the refresh can write back to exactly that place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+DASH = "—"
+"""The canonical "none / not set" mark (contract §3)."""
+
+Amount = int | str | None
+"""A cost as the domain sees it: an integer (千円), ``DASH``, or ``None`` for blank."""
+
+
+class CellKind(Enum):
+    """How a cost cell's content was interpreted."""
+
+    NUMBER = "number"
+    NUMBER_AS_TEXT = "number-as-text"  # a number typed as text: counts, but warn
+    DASH = "dash"
+    BLANK = "blank"
+    INVALID = "invalid"  # text that is neither a number nor a dash (e.g. 約200)
+    NOT_INTEGER = "not-integer"  # a number with a fractional part
+    FORMULA_NO_CACHE = "formula-no-cache"  # a formula Excel never calculated
+
+
+@dataclass(frozen=True)
+class CostCell:
+    """One year's (or the total's) amount, with where and how it was read."""
+
+    value: Amount
+    kind: CellKind
+    cell: str | None  # A1 address; None when the column is missing entirely
+    raw: str | int | float | bool | None = None  # what the cell held, for messages
+    formula: str | None = None
+
+
+@dataclass(frozen=True)
+class YearHeader:
+    """A fiscal-year column header of the cost block."""
+
+    year: int | None  # None when the header text is not a recognisable year
+    text: str
+    cell: str
+
+
+@dataclass
+class CostPlan:
+    """事業費見込額: the yearly amounts and the total as the sheet shows it."""
+
+    headers: list[YearHeader] = field(default_factory=list)
+    amounts: dict[int, CostCell] = field(default_factory=dict)  # fiscal year -> amount
+    total: CostCell | None = None  # the 計 cell as read (the tool owns it)
+    total_header_cell: str | None = None
+    label_cell: str | None = None
+
+    def numeric_amounts(self) -> list[int]:
+        return [c.value for c in self.amounts.values() if isinstance(c.value, int)]
+
+
+@dataclass(frozen=True)
+class Role:
+    """One row of 連携市町村の役割分担: who does what."""
+
+    who: str  # e.g. 青森市, 連携町村, or one town's name
+    text: str
+    who_cell: str
+    cell: str | None  # the role text's cell
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One 成果指標 (KPI) row."""
+
+    name: str
+    current: str
+    target: str
+    row: int
+    name_cell: str
+    current_cell: str | None
+    target_cell: str | None
+
+
+@dataclass(frozen=True)
+class Note:
+    """A footnote (a cell starting with ※)."""
+
+    text: str
+    cell: str
+
+
+@dataclass(frozen=True)
+class TextField:
+    """A free-text value with its address; ``text`` keeps the original characters."""
+
+    text: str
+    cell: str | None
+
+
+@dataclass
+class Project:
+    """One 個表."""
+
+    sheet: str
+    number: int | None
+    number_raw: str | int | float | None
+    number_cell: str | None
+    name: TextField
+    municipalities: list[str]  # expanded, in config order
+    municipalities_label: TextField
+    unknown_municipalities: list[str]  # names in the label that config does not know
+    content: TextField
+    effect: TextField
+    costs: CostPlan
+    roles: list[Role]
+    indicators: list[Indicator]
+    indicator_target_year: int | None
+    indicator_header_cell: str | None
+    notes: list[Note]
+    missing_blocks: list[str] = field(default_factory=list)  # labels not found
+    block_cells: dict[str, str] = field(default_factory=dict)  # label -> A1
+
+    def role_for(self, municipality: str, central_city: str, partner_label: str) -> str | None:
+        """The role text that applies to *municipality*: its own row, else the generic one."""
+        own = next((r.text for r in self.roles if r.who == municipality), None)
+        if own is not None:
+            return own
+        generic = central_city if municipality == central_city else partner_label
+        return next((r.text for r in self.roles if r.who == generic), None)
+
+
+@dataclass
+class SkippedSheet:
+    """A sheet that is not a 個表 (a cover, a 記入例, the 総括表)."""
+
+    sheet: str
+    reason: str
+
+
+@dataclass
+class Master:
+    """Everything read from one master workbook."""
+
+    path: str
+    projects: list[Project]
+    skipped: list[SkippedSheet]
+    sheet_order: list[str]

@@ -1,0 +1,1 @@
+"""The xlsx edge: reading cell grids and patching packages (zip + lxml)."""
