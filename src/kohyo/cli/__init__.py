@@ -6,6 +6,7 @@ import click
 
 from .. import __version__
 from .check import dump_cmd, validate_cmd
+from .codes import codes_cmd
 from .common import configure_streams
 
 
@@ -21,6 +22,7 @@ def cli() -> None:
 
 cli.add_command(validate_cmd)
 cli.add_command(dump_cmd)
+cli.add_command(codes_cmd)
 
 
 def main() -> None:
