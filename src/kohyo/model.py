@@ -46,7 +46,7 @@ class YearHeader:
 
     year: int | None  # None when the header text is not a recognisable year
     text: str
-    cell: str
+    cell: str | None
 
 
 @dataclass
@@ -69,7 +69,7 @@ class Role:
 
     who: str  # e.g. 青森市, 連携町村, or one town's name
     text: str
-    who_cell: str
+    who_cell: str | None
     cell: str | None  # the role text's cell
 
 
@@ -80,8 +80,8 @@ class Indicator:
     name: str
     current: str
     target: str
-    row: int
-    name_cell: str
+    row: int | None
+    name_cell: str | None
     current_cell: str | None
     target_cell: str | None
 
@@ -91,7 +91,7 @@ class Note:
     """A footnote (a cell starting with ※)."""
 
     text: str
-    cell: str
+    cell: str | None
 
 
 @dataclass(frozen=True)

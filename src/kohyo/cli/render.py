@@ -31,7 +31,7 @@ def print_findings(
     table.add_column("severity" if en else "重要度", no_wrap=True)
     table.add_column("sheet" if en else "シート", no_wrap=True)
     table.add_column("cell" if en else "セル", no_wrap=True)
-    table.add_column("message" if en else "内容")
+    table.add_column("message" if en else "内容", overflow="fold")
     table.add_column("code" if en else "コード", style="dim", no_wrap=True)
     last_sheet: str | None = "\0"
     for f in items:
