@@ -1,0 +1,427 @@
+"""The change overview as files (src/kohyo/overview.py, templates/overview/) and `kohyo diff`.
+
+The sample pair must read like the seed document: same title, counts, sections and
+projects. HTML is checked as parsed HTML (lxml) and, where Chromium is installed, printed
+to PDF by it; the xlsx is reopened with openpyxl and must hold no formula at all.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import zipfile
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import lxml.html
+import pytest
+from openpyxl import load_workbook
+
+from builders import project, variant, write_master
+from kohyo.config import Config, load_config
+from kohyo.diff import ChangeOverview, compare_masters
+from kohyo.errors import KohyoError
+from kohyo.master import read_master
+from kohyo.overview import (
+    build_view,
+    compare_files,
+    default_out_dir,
+    md_escape,
+    render_change_overview,
+    write_change_overview,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+BEFORE = ROOT / "workbooks" / "master_before.xlsx"
+AFTER = ROOT / "workbooks" / "master.xlsx"
+TITLE = "青森圏域連携中枢都市圏ビジョン（変更案）の概要"
+DELETED_QUOTE = (
+    "「在宅医療に係る情報共有を図るため、医療機関の共同セミナーの開催を検討する」との記述を削除。"
+)
+
+
+def needs_sample() -> None:
+    if not (BEFORE.exists() and AFTER.exists()):
+        pytest.skip("sample not built yet (python scripts/build_sample.py)")
+
+
+@pytest.fixture(scope="module")
+def sample(request: pytest.FixtureRequest) -> ChangeOverview:
+    needs_sample()
+    config = request.getfixturevalue("config")
+    return compare_masters(read_master(BEFORE, config), read_master(AFTER, config), config)
+
+
+@pytest.fixture(scope="module")
+def sample_files(
+    sample: ChangeOverview, tmp_path_factory: pytest.TempPathFactory, request: Any
+) -> Path:
+    out = tmp_path_factory.mktemp("overview")
+    write_change_overview(sample, out, request.getfixturevalue("config"))
+    return out
+
+
+def text_of(el: Any) -> str:
+    return " ".join(el.text_content().split())
+
+
+# --- HTML -----------------------------------------------------------------------------
+
+
+def test_html_reads_like_the_seed(sample_files: Path) -> None:
+    doc = lxml.html.fromstring((sample_files / "overview.html").read_text(encoding="utf-8"))
+    assert doc.get("lang") == "ja"
+    assert text_of(doc.find(".//h1")) == TITLE
+    lead = [text_of(p) for p in doc.xpath("//div[@class='lead']/p")]
+    assert lead == [
+        "○以下について、ビジョンの変更(具体的取組の新規追加及び変更)を行う。",
+        "(具体的取組の総数 : [現在] 3事業 ⇒ [変更案] 7事業)",
+    ]
+    assert [text_of(h) for h in doc.xpath("//h2")] == [
+        "1 新規(4事業)", "2 変更(3事業)", "< 具体的取組の個表(ビジョンへの記載案) >",
+    ]  # fmt: skip
+    assert [text_of(h) for h in doc.xpath("//h3[not(@class)]")] == [
+        "①「起業・創業等支援拠点運営事業」及び「中小事業者ビジネスサポート事業」",
+        "②「在宅医療・介護連携推進事業」",
+    ]
+    assert [text_of(h) for h in doc.xpath("//h3[@class='kind']")] == [
+        "【新規】4事業",
+        "【変更】 3事業",
+    ]
+
+
+def test_html_new_projects_table(sample_files: Path) -> None:
+    doc = lxml.html.fromstring((sample_files / "overview.html").read_text(encoding="utf-8"))
+    [table] = doc.xpath("//table[@class='list']")
+    assert [text_of(th) for th in table.xpath(".//th")] == [
+        "事業番号", "事業名", "事業概要(案)", "資料の掲載ページ等",
+    ]  # fmt: skip
+    rows = [[text_of(td) for td in tr.xpath("td")] for tr in table.xpath(".//tbody/tr")]
+    assert [r[0] for r in rows] == ["4", "21", "36", "39"]
+    assert rows[0][2].startswith("○圏域の起業・創業の促進や地域企業の経営基盤の強化")
+    assert all(r[3] == "" for r in rows)  # left for staff
+
+
+def test_html_changes_section(sample_files: Path) -> None:
+    doc = lxml.html.fromstring((sample_files / "overview.html").read_text(encoding="utf-8"))
+    items = [text_of(li) for li in doc.xpath("//ul[contains(@class, 'changes')]/li")]
+    assert items[0] == (
+        "2事業を統合した「地域企業ビジネス支援拠点運営事業」（事業番号4）を実施するため、所要の変更を行う。"
+    )
+    assert items[-1] == DELETED_QUOTE
+    assert "成果指標「創業件数※」の目標値を「25件」から「NO.4に統合」に変更。" in items
+    [remark] = doc.xpath("//p[@class='remark']")
+    assert text_of(remark).startswith("(注) 上記以外の事業についても")
+
+
+def test_html_kohyo_tables_mark_the_deleted_sentence(sample_files: Path) -> None:
+    doc = lxml.html.fromstring((sample_files / "overview.html").read_text(encoding="utf-8"))
+    tables = doc.xpath("//table[@class='kohyo']")
+    assert [text_of(t.xpath(".//tr[1]/td[1]")[0]) for t in tables] == [
+        "4",
+        "21",
+        "36",
+        "39",
+        "2",
+        "3",
+        "20",
+    ]
+    twenty = tables[-1]
+    assert [text_of(d) for d in twenty.xpath(".//del")] == [
+        "○在宅医療に係る情報共有を図るため、医療機関の共同セミナーの開催を検討する。"
+    ]
+    assert not twenty.xpath(".//ins")
+    # every row of a 個表 spans the same number of columns
+    for t in tables:
+        widths = {
+            sum(int(c.get("colspan", 1)) for c in tr.xpath("th|td")) for tr in t.xpath(".//tr[1]")
+        }
+        assert widths == {7}
+    two = tables[4]
+    assert [text_of(d) for d in two.xpath(".//del")][-1] == "25件"
+    assert [text_of(i) for i in two.xpath(".//ins")] == ["—", "21,833", "NO.4に統合"]
+    new_tables_marks = [m for t in tables[:4] for m in t.xpath(".//del|.//ins")]
+    assert new_tables_marks == []
+
+
+def test_html_prints_with_chromium(sample_files: Path, tmp_path: Path) -> None:
+    exe = (
+        shutil.which("chromium")
+        or shutil.which("chromium-browser")
+        or shutil.which("google-chrome")
+    )
+    if exe is None:
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    pdf = tmp_path / "overview.pdf"
+    subprocess.run(
+        [exe, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+         f"--user-data-dir={tmp_path / 'profile'}", f"--print-to-pdf={pdf}",
+         (sample_files / "overview.html").as_uri()],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF")
+    pages = data.count(b"/Type /Page") - data.count(b"/Type /Pages")
+    assert 3 <= pages <= 8  # overview, then the seven 個表 on A4
+
+
+# --- Markdown -------------------------------------------------------------------------
+
+
+def test_markdown_sections(sample_files: Path) -> None:
+    md = (sample_files / "overview.md").read_text(encoding="utf-8")
+    lines = md.splitlines()
+    assert lines[0] == f"# {TITLE}"
+    for expected in (
+        "## 1 新規(4事業)",
+        "## 2 変更(3事業)",
+        "### ①「起業・創業等支援拠点運営事業」及び「中小事業者ビジネスサポート事業」",
+        "### ②「在宅医療・介護連携推進事業」",
+        f"- {DELETED_QUOTE}",
+        "### 【新規】4事業",
+        "### 【変更】 3事業",
+        "（参考）事業番号が変わった事業（1事業）: 19→20 在宅医療・介護連携推進事業",
+    ):
+        assert expected in lines
+    assert [ln.split(" | ")[0] for ln in lines if ln.startswith("| 事業名 | ")] == ["| 事業名"] * 7
+    table_rows = [ln for ln in lines if ln.startswith("|")]
+    assert all(ln.count(" |") == 7 for ln in table_rows if ln.startswith("| 事業名 | "))
+
+
+def test_markdown_escapes_table_syntax() -> None:
+    assert md_escape("A|B *C* <b>\n次") == "A\\|B \\*C\\* &lt;b&gt;<br>次"
+
+
+# --- xlsx -----------------------------------------------------------------------------
+
+
+def test_xlsx_holds_the_overview_and_the_kohyo(sample_files: Path) -> None:
+    wb = load_workbook(sample_files / "overview.xlsx")
+    assert wb.sheetnames == ["概要", "個表（記載案）"]
+    values = [c for row in wb["概要"].iter_rows(values_only=True) for c in row if c]
+    assert values[0] == TITLE
+    assert "1 新規(4事業)" in values and "2 変更(3事業)" in values
+    assert "・" + DELETED_QUOTE in values
+    kohyo = [c for row in wb["個表（記載案）"].iter_rows(values_only=True) for c in row if c]
+    assert kohyo.count("事業名") == 7
+
+
+def test_xlsx_never_holds_a_formula(tmp_path: Path, config: Config) -> None:
+    """Text from the master that looks like a formula stays text in every output."""
+    evil = '=HYPERLINK("http://example.invalid","x")'
+    old = project(1, "観光振興事業")
+    new = variant(
+        old, content="○" + evil + "。", kpis=[("=1+1", "@SUM(A1)", "+2")], name="観光振興事業"
+    )
+    write_master(tmp_path / "old.xlsx", [old])
+    write_master(tmp_path / "new.xlsx", [new, project(2, "=CMD|' /C calc'!A0")])
+    ov = compare_masters(
+        read_master(tmp_path / "old.xlsx", config),
+        read_master(tmp_path / "new.xlsx", config),
+        config,
+    )
+    write_change_overview(ov, tmp_path / "out", config)
+    with zipfile.ZipFile(tmp_path / "out" / "overview.xlsx") as z:
+        sheets = [z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/")]
+    assert sheets and not any(b"<f>" in s or b"<f " in s for s in sheets)
+    wb = load_workbook(tmp_path / "out" / "overview.xlsx")
+    cells = [c for ws in wb for row in ws.iter_rows() for c in row if c.value]
+    assert any(c.value == "=CMD|' /C calc'!A0" and c.data_type == "s" for c in cells)
+    html = (tmp_path / "out" / "overview.html").read_text(encoding="utf-8")
+    assert "=CMD|&#39; /C calc&#39;!A0" in html
+
+
+# --- rendering edge cases -------------------------------------------------------------
+
+
+def test_no_changes(tmp_path: Path, config: Config) -> None:
+    write_master(tmp_path / "m.xlsx", [project(1, "観光振興事業")])
+    m = read_master(tmp_path / "m.xlsx", config)
+    texts = render_change_overview(compare_masters(m, m, config), config)
+    doc = lxml.html.fromstring(texts["overview.html"])
+    assert text_of(doc.xpath("//div[@class='lead']/p")[0]) == "○ビジョンの具体的取組に変更はない。"
+    assert doc.xpath("//h2") == [] and doc.xpath("//table") == []
+    assert "(具体的取組の総数 : [現在] 1事業 ⇒ [変更案] 1事業)" in texts["overview.md"]
+
+
+def test_removed_and_renamed_sections(tmp_path: Path, config: Config) -> None:
+    a = project(1, "観光振興事業", content="○観光客の増加を図るため、周遊ルートを作る。")
+    b = project(
+        2,
+        "ごみ処理広域化事業",
+        content="○ごみ処理施設を共同で運営する。",
+        kpis=[("処理量", "—", "—")],
+    )
+    write_master(tmp_path / "old.xlsx", [a, b])
+    write_master(tmp_path / "new.xlsx", [variant(a, name="観光周遊促進事業")])
+    ov = compare_masters(
+        read_master(tmp_path / "old.xlsx", config),
+        read_master(tmp_path / "new.xlsx", config),
+        config,
+    )
+    view = build_view(ov, config)
+    assert view.sections == {"changed": 1, "removed": 2}
+    assert view.lead == "○以下について、ビジョンの変更(具体的取組の変更及び削除)を行う。"
+    assert [c.heading for c in view.changes] == [
+        "①「観光振興事業」（「観光周遊促進事業」に名称変更）"
+    ]
+    assert view.changes[0].lines == [
+        "事業名を「観光振興事業」から「観光周遊促進事業」に変更（名称変更）。"
+    ]
+    md = render_change_overview(ov, config)["overview.md"]
+    assert "## 2 終了・削除(1事業)" in md and "| 2 | ごみ処理広域化事業 |  |  |" in md
+
+
+def test_wider_kohyo_for_more_fiscal_years(tmp_path: Path, config: Config) -> None:
+    old = project(1, "観光振興事業", year_headers=[f"{y}年度" for y in range(2015, 2020)])
+    write_master(tmp_path / "old.xlsx", [old])
+    write_master(tmp_path / "new.xlsx", [project(1, "観光振興事業")])
+    ov = compare_masters(
+        read_master(tmp_path / "old.xlsx", config),
+        read_master(tmp_path / "new.xlsx", config),
+        config,
+    )
+    [sheet] = build_view(ov, config).changed_sheets
+    assert sheet.columns == 12  # label + 10 years + 計
+    assert all(len(row) == 12 for row in sheet.grid())
+    html = render_change_overview(ov, config)["overview.html"]
+    header = lxml.html.fromstring(html).xpath("//table[@class='kohyo']//tr[4]/th")
+    assert [text_of(th) for th in header][1:] == [*(f"{y}年度" for y in range(2015, 2025)), "計"]
+
+
+def test_missing_templates_are_one_clear_error(
+    tmp_config: Callable[..., Path], sample: ChangeOverview
+) -> None:
+    config = load_config(tmp_config())
+    with pytest.raises(
+        KohyoError, match=r"変更概要のテンプレートが見つかりません: .*overview\.html\.j2"
+    ):
+        render_change_overview(sample, config)
+
+
+def test_broken_template_is_one_clear_error(
+    tmp_config: Callable[..., Path], sample: ChangeOverview
+) -> None:
+    path = tmp_config()
+    shutil.copytree(ROOT / "templates" / "overview", path.parent / "templates" / "overview")
+    (path.parent / "templates" / "overview" / "overview.md.j2").write_text(
+        "{% if %}", encoding="utf-8"
+    )
+    with pytest.raises(KohyoError, match=r"overview\.md\.j2 に誤りがあります（1 行目）"):
+        render_change_overview(sample, load_config(path))
+
+
+# --- the command ----------------------------------------------------------------------
+
+
+def test_cli_json_is_the_library_result(cli_run: Callable[..., Any], config: Config) -> None:
+    needs_sample()
+    result = cli_run("diff", BEFORE, AFTER, "--json", "--config", ROOT / "config.toml")
+    assert result.exit_code == 0, result.output
+    expected = compare_files(BEFORE, AFTER, config).overview
+    assert expected is not None
+    assert json.loads(result.stdout) == expected.to_dict()
+
+
+def test_cli_writes_the_three_files(cli_run: Callable[..., Any], tmp_path: Path) -> None:
+    needs_sample()
+    out = tmp_path / "概要"
+    result = cli_run("diff", BEFORE, AFTER, "--out", out, "--config", ROOT / "config.toml")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == [
+        "overview.html",
+        "overview.md",
+        "overview.xlsx",
+    ]
+    assert result.stdout.splitlines()[1:3] == [
+        "  具体的取組の総数: [現在] 3事業 ⇒ [変更案] 7事業",
+        "  新規 4事業、変更 3事業（うち統合 2、名称変更 0）、終了・削除 0事業",
+    ]
+
+
+def test_cli_default_out_dir_and_default_new(
+    cli_run: Callable[..., Any], tmp_config: Callable[..., Path], tmp_path: Path
+) -> None:
+    cfg = tmp_config({"paths.master": '"new.xlsx"', "paths.output_dir": '"出力"'})
+    shutil.copytree(ROOT / "templates" / "overview", cfg.parent / "templates" / "overview")
+    write_master(tmp_path / "old.xlsx", [project(1, "観光振興事業")])
+    write_master(cfg.parent / "new.xlsx", [project(1, "観光振興事業")])
+    result = cli_run("diff", tmp_path / "old.xlsx", "--config", cfg)
+    assert result.exit_code == 0, result.output
+    assert "変更はありません" in result.stdout
+    out = default_out_dir(load_config(cfg))
+    assert out == cfg.parent / "出力" / f"変更概要_{date.today():%Y%m%d}"
+    assert (out / "overview.html").is_file()
+
+
+def test_cli_refuses_masters_it_cannot_compare(cli_run: Callable[..., Any], tmp_path: Path) -> None:
+    p = project(1, "観光振興事業")
+    write_master(tmp_path / "old.xlsx", [p])
+    write_master(tmp_path / "new.xlsx", [p, variant(p, number=2, sheet="2")])
+    result = cli_run("diff", tmp_path / "old.xlsx", tmp_path / "new.xlsx", "--config", ROOT / "config.toml",
+                     "--out", tmp_path / "out")  # fmt: skip
+    assert result.exit_code == 1
+    assert "new.xlsx: 比べられないエラーがあります（1 件）" in result.stderr
+    assert "name-duplicate" in result.stderr
+    assert not (tmp_path / "out").exists()
+    as_json = cli_run(
+        "diff",
+        tmp_path / "old.xlsx",
+        tmp_path / "new.xlsx",
+        "--json",
+        "--config",
+        ROOT / "config.toml",
+    )
+    assert as_json.exit_code == 1
+    assert [f["code"] for f in json.loads(as_json.stdout)["findings"]] == ["name-duplicate"]
+
+
+def _not_a_workbook(folder: Path) -> Path:
+    (folder / "bad.xlsx").write_text("not a workbook", encoding="utf-8")
+    return folder / "bad.xlsx"
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [(lambda d: d / "none.xlsx", "ファイルが見つかりません"), (_not_a_workbook, "bad.xlsx")],
+    ids=["missing", "not-xlsx"],
+)
+def test_cli_unreadable_files_exit_2(
+    cli_run: Callable[..., Any], tmp_path: Path, make: Callable[[Path], Path], message: str
+) -> None:
+    write_master(tmp_path / "ok.xlsx", [project(1, "観光振興事業")])
+    result = cli_run("diff", make(tmp_path), tmp_path / "ok.xlsx", "--config", ROOT / "config.toml")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("エラー: ") and message in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_cli_missing_templates_exit_2(
+    cli_run: Callable[..., Any], tmp_config: Callable[..., Path], tmp_path: Path
+) -> None:
+    write_master(tmp_path / "m.xlsx", [project(1, "観光振興事業")])
+    result = cli_run("diff", tmp_path / "m.xlsx", tmp_path / "m.xlsx", "--config", tmp_config(),
+                     "--out", tmp_path / "out")  # fmt: skip
+    assert result.exit_code == 2
+    assert "変更概要のテンプレートが見つかりません" in result.stderr
+
+
+def test_cli_compares_masters_with_other_errors_and_says_so(
+    cli_run: Callable[..., Any], tmp_path: Path
+) -> None:
+    old = project(1, "観光振興事業", costs=["約200", 200, "—", None, None])
+    write_master(tmp_path / "old.xlsx", [old])
+    write_master(tmp_path / "new.xlsx", [variant(old, costs=[200, 200, "—", None, None])])
+    result = cli_run("diff", tmp_path / "old.xlsx", tmp_path / "new.xlsx", "--config",
+                     ROOT / "config.toml", "--out", tmp_path / "out")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "  新規 0事業、変更 1事業（うち統合 0、名称変更 0）、終了・削除 0事業" in result.stdout
+    assert (
+        f"  注意: 変更前のマスターにエラーが 1 件あります（kohyo validate {tmp_path / 'old.xlsx'} で確認してください）"
+        in result.stdout
+    )
+    md = (tmp_path / "out" / "overview.md").read_text(encoding="utf-8")
+    assert "- 事業費見込額（単位：千円）を変更（2020年度 約200 ⇒ 200、計 200 ⇒ 400）。" in md
