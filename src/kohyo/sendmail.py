@@ -1,0 +1,467 @@
+"""Delivering the prepared messages: the outbox, SMTP and the sent ledger (the I/O edge).
+
+:func:`run_mail` is the one entry point the CLI calls. It has
+:func:`kohyo.mail.prepare` check every selected town first (any problem: nothing
+is written or sent, exit code 2), then either writes one .eml per town into the
+outbox (the default dry run) or sends over one SMTP session, appending each
+accepted message to the ledger — fsynced — before the next one goes out. A crash
+or a dropped connection therefore leaves the ledger naming exactly what the
+server accepted, and the next run sends only the rest.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import smtplib
+import ssl
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .config import Config
+from .mail import (
+    MailError,
+    Outgoing,
+    address_problems,
+    configured_recipients,
+    envelope_sender,
+    prepare,
+)
+from .manifest import Manifest
+
+LEDGER_NAME = "mail_ledger.jsonl"
+CA_FILE_ENV = "KOHYO_SMTP_CA_FILE"
+KEYRING_SERVICE = "kohyo-smtp"
+SMTP_TIMEOUT = 30.0
+
+
+@dataclass(frozen=True)
+class MailRequest:
+    send: bool = False
+    resend: bool = False
+    towns: tuple[str, ...] = ()  # empty: every partner town in the distribution
+    outbox: Path | None = None  # dry run only; default config.mail.outbox_dir
+    folder: Path | None = None  # default: the newest distribution
+    summary: Path | None = None  # a text file, or a folder of <town>.txt
+
+
+@dataclass(frozen=True)
+class TownResult:
+    town: str
+    status: str  # "written" | "sent" | "skipped" | "failed"
+    recipients: tuple[str, ...]
+    files: tuple[str, ...]
+    detail: str = ""  # the .eml path, the server's reply, or why it failed
+    already_sent: bool = False
+
+
+@dataclass
+class MailReport:
+    folder: Path
+    send: bool
+    server: str = ""
+    results: list[TownResult] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(r.status == status for r in self.results)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.count("failed") else 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "mode": "send" if self.send else "dry-run",
+            "distribution": str(self.folder),
+            "server": self.server or None,
+            "results": [
+                {
+                    "town": r.town,
+                    "status": r.status,
+                    "recipients": list(r.recipients),
+                    "files": list(r.files),
+                    "detail": r.detail,
+                    "already_sent": r.already_sent,
+                }
+                for r in self.results
+            ],
+            "notes": self.notes,
+            "counts": {s: self.count(s) for s in ("written", "sent", "skipped", "failed")},
+        }
+
+
+Progress = Callable[[TownResult], None]
+
+
+def run_mail(config: Config, request: MailRequest, progress: Progress | None = None) -> MailReport:
+    """Check everything, then write the outbox (dry run) or send (``request.send``)."""
+    ledger = Ledger(config.paths.output_dir / LEDGER_NAME)
+    manifest, outgoing, notes = prepare(
+        config, request.folder, request.towns, request.summary, ledger.sent_keys()
+    )
+    report = MailReport(folder=manifest.folder, send=request.send, notes=notes)
+    add = _reporter(report, progress)
+    if not request.send:
+        outbox = request.outbox or config.mail.outbox_dir or config.paths.output_dir / "outbox"
+        for item in outgoing:
+            path = write_eml(item, outbox / f"{item.letter.town}_{manifest.date}.eml")
+            add(_result(item, "written", str(path)))
+        return report
+    report.server = f"{config.mail.smtp_host}:{config.mail.smtp_port}"
+    todo = [o for o in outgoing if request.resend or not o.already_sent]
+    for item in outgoing:
+        if item.already_sent and not request.resend:
+            add(_result(item, "skipped", "送信済み"))
+    if todo:
+        ledger.ensure_writable()
+        with open_smtp(config) as smtp:
+            send_all(smtp, config, todo, ledger, manifest, add)
+    order = {o.letter.town: i for i, o in enumerate(outgoing)}
+    report.results.sort(key=lambda r: order[r.town])
+    return report
+
+
+def send_all(
+    smtp: smtplib.SMTP,
+    config: Config,
+    todo: list[Outgoing],
+    ledger: Ledger,
+    manifest: Manifest,
+    add: Progress,
+) -> None:
+    """Send in order; ledger each accepted message before the next; stop once the line is gone."""
+    sender = envelope_sender(config)
+    server = f"{config.mail.smtp_host}:{config.mail.smtp_port}"
+    stop_reason = ""
+    for item in todo:
+        if stop_reason:
+            add(_result(item, "failed", stop_reason))
+            continue
+        try:
+            # The allowed addresses come from config here, not from the prepared item.
+            response = send_one(smtp, sender, item, configured_recipients(config, item.letter.town))
+        except TownFailed as exc:
+            add(_result(item, "failed", exc.detail))
+            if exc.connection_lost:
+                stop_reason = "サーバーとの接続が切れたため送っていません"
+            continue
+        try:
+            ledger.append(ledger_record(item, manifest, response, server))
+        except OSError as exc:
+            add(
+                _result(
+                    item,
+                    "failed",
+                    f"送信しましたが、送信記録 {ledger.path} に書けませんでした（{exc}）",
+                )
+            )
+            stop_reason = "送信記録に書けないため送っていません"
+            continue
+        add(_result(item, "sent", response))
+
+
+def _reporter(report: MailReport, progress: Progress | None) -> Progress:
+    def add(result: TownResult) -> None:
+        report.results.append(result)
+        if progress is not None:
+            progress(result)
+
+    return add
+
+
+def _result(item: Outgoing, status: str, detail: str) -> TownResult:
+    return TownResult(
+        town=item.letter.town,
+        status=status,
+        recipients=item.letter.envelope,
+        files=tuple(a.name for a in item.letter.attachments),
+        detail=detail,
+        already_sent=item.already_sent,
+    )
+
+
+# --- outbox --------------------------------------------------------------------------------
+
+
+def write_eml(item: Outgoing, path: Path) -> Path:
+    """Write the message as an .eml (opens in Outlook and Thunderbird), atomically."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.kohyo-tmp")
+        tmp.write_bytes(item.data)
+        os.replace(tmp, path)
+    except PermissionError:
+        raise MailError(
+            f"{path} に書き込めません。Outlook などで開いている場合は閉じてから実行してください。",
+            path=str(path),
+        ) from None
+    except OSError as exc:
+        raise MailError(f"{path} に書き込めません（{exc.strerror}）", path=str(path)) from None
+    return path
+
+
+# --- the sent ledger ----------------------------------------------------------------------
+
+
+class Ledger:
+    """JSON Lines, one line per message the server accepted; append-only, fsynced per line."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def records(self) -> list[dict[str, Any]]:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return []
+        except OSError as exc:
+            raise MailError(f"送信記録 {self.path} を読めません（{exc.strerror}）") from None
+        lines = raw.split(b"\n")
+        tail = lines.pop()  # b"" when the file ends with a newline
+        out: list[dict[str, Any]] = []
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except (UnicodeDecodeError, json.JSONDecodeError):
+                record = None
+            if not isinstance(record, dict):
+                raise MailError(
+                    f"送信記録 {self.path} の {number} 行目を読めません。"
+                    "手で編集した場合は元に戻してください。",
+                    path=str(self.path),
+                )
+            out.append(record)
+        # A last line without its newline was cut short by a crash while being written:
+        # its message may or may not have gone out; keep it only if it is complete.
+        with contextlib.suppress(UnicodeDecodeError, json.JSONDecodeError):
+            record = json.loads(tail) if tail.strip() else None
+            if isinstance(record, dict):
+                out.append(record)
+        return out
+
+    def sent_keys(self) -> set[tuple[str, frozenset[str]]]:
+        keys: set[tuple[str, frozenset[str]]] = set()
+        for r in self.records():
+            files = r.get("files") or []
+            keys.add((str(r.get("town")), frozenset(str(f.get("sha256")) for f in files)))
+        return keys
+
+    def ensure_writable(self) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self.path.open("ab"):
+                pass
+        except OSError as exc:
+            raise MailError(
+                f"送信記録 {self.path} に書き込めないため送信しません（{exc.strerror}）",
+                path=str(self.path),
+            ) from None
+
+    def append(self, record: dict[str, Any]) -> None:
+        line = json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n"
+        created = not self.path.exists()
+        with self.path.open("ab") as f:
+            if f.tell() and not _ends_with_newline(self.path):
+                line = b"\n" + line  # never glue a record onto a crash-truncated line
+            f.write(line)
+            f.flush()
+            os.fsync(f.fileno())
+        if created:
+            _fsync_dir(self.path.parent)
+
+
+def ledger_record(item: Outgoing, manifest: Manifest, response: str, server: str) -> dict[str, Any]:
+    letter = item.letter
+    return {
+        "town": letter.town,
+        "recipients": {"to": list(letter.to), "cc": list(letter.cc)},
+        "files": [
+            {"name": a.name, "kind": a.kind, "sha256": a.sha256, "bytes": len(a.data)}
+            for a in letter.attachments
+        ],
+        "time": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "smtp_response": response,
+        "message_id": str(item.message["Message-ID"]),
+        "server": server,
+        "distribution": str(manifest.folder),
+        "date": manifest.date,
+        "kohyo_version": __version__,
+    }
+
+
+def _ends_with_newline(path: Path) -> bool:
+    with path.open("rb") as f:
+        f.seek(-1, os.SEEK_END)
+        return f.read(1) == b"\n"
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name != "posix":
+        return  # Windows cannot open a directory; NTFS journals the entry itself
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+# --- SMTP ------------------------------------------------------------------------------------
+
+
+class TownFailed(Exception):
+    def __init__(self, detail: str, *, connection_lost: bool = False) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.connection_lost = connection_lost
+
+
+def tls_context() -> ssl.SSLContext:
+    """Verifying TLS; a private CA (or a self-signed server) is trusted via KOHYO_SMTP_CA_FILE."""
+    ca_file = os.environ.get(CA_FILE_ENV) or None
+    try:
+        return ssl.create_default_context(cafile=ca_file)
+    except (OSError, ssl.SSLError) as exc:
+        raise MailError(f"{CA_FILE_ENV} の証明書ファイル {ca_file} を読めません（{exc}）") from None
+
+
+def smtp_password(config: Config) -> str:
+    """From the environment variable config names, else the OS keyring; never from config/CLI."""
+    env = config.mail.password_env
+    password = os.environ.get(env, "")
+    if password:
+        return password
+    try:
+        import keyring  # optional
+    except ImportError:
+        keyring = None
+    if keyring is not None:
+        with contextlib.suppress(Exception):  # a missing or locked keyring backend
+            password = keyring.get_password(KEYRING_SERVICE, config.mail.username) or ""
+    if password:
+        return password
+    raise MailError(
+        f"SMTP のパスワードがありません。環境変数 {env} に設定してください"
+        f"（または OS の資格情報に サービス名 {KEYRING_SERVICE}・ユーザー名 {config.mail.username} で登録）。"
+    )
+
+
+@contextlib.contextmanager
+def open_smtp(config: Config, timeout: float = SMTP_TIMEOUT) -> Any:
+    """A connected, secured and logged-in SMTP session; MailError (exit 2) if that fails."""
+    m = config.mail
+    where = f"{m.smtp_host}:{m.smtp_port}"
+    if m.username and m.security == "none":
+        raise MailError(
+            f'暗号化なし（mail.security = "none"）ではパスワードを送りません。'
+            f'mail.security を "starttls" か "ssl" にしてください（{where}）'
+        )
+    password = smtp_password(config) if m.username else ""
+    context = tls_context() if m.security != "none" else None
+    smtp: smtplib.SMTP | None = None
+    try:
+        if m.security == "ssl":
+            smtp = smtplib.SMTP_SSL(m.smtp_host, m.smtp_port, timeout=timeout, context=context)
+        else:
+            smtp = smtplib.SMTP(m.smtp_host, m.smtp_port, timeout=timeout)
+        smtp.ehlo()
+        if m.security == "starttls":
+            if not smtp.has_extn("starttls"):
+                raise MailError(f"SMTP サーバー {where} が STARTTLS に対応していないため送りません")
+            smtp.starttls(context=context)
+            smtp.ehlo()
+        if m.username:
+            smtp.login(m.username, password)
+    except MailError:
+        _close(smtp)
+        raise
+    except smtplib.SMTPAuthenticationError as exc:
+        _close(smtp)
+        raise MailError(f"SMTP サーバー {where} で認証に失敗しました（{_reply(exc)}）") from None
+    except UnicodeEncodeError:  # smtplib sends AUTH data as ASCII only
+        _close(smtp)
+        raise MailError(
+            f"SMTP のユーザー名かパスワードに半角英数字・記号以外の文字があるため、{where} にログインできません"
+        ) from None
+    except smtplib.SMTPNotSupportedError:
+        _close(smtp)
+        raise MailError(f"SMTP サーバー {where} がログイン（AUTH）に対応していません") from None
+    except ssl.SSLCertVerificationError as exc:
+        _close(smtp)
+        raise MailError(
+            f"SMTP サーバー {where} の証明書を確認できません（{exc.verify_message}）。"
+            f"組織内の認証局を使う場合は、環境変数 {CA_FILE_ENV} にその証明書ファイルを指定してください"
+        ) from None
+    except (OSError, smtplib.SMTPException) as exc:
+        _close(smtp)
+        raise MailError(f"SMTP サーバー {where} に接続できません（{exc}）") from None
+    try:
+        yield smtp
+    finally:
+        with contextlib.suppress(smtplib.SMTPException, OSError):
+            smtp.quit()
+        _close(smtp)
+
+
+def send_one(smtp: smtplib.SMTP, sender: str, item: Outgoing, allowed: frozenset[str]) -> str:
+    """One transaction; every recipient accepted or nothing sent. Returns the server's reply."""
+    envelope = list(item.letter.envelope)
+    # Checked in preflight already; checked again here against config, right at the wire.
+    problems = address_problems(item.message, envelope, allowed)
+    if problems:
+        raise TownFailed("; ".join(problems))
+    phase = "before-data"
+    try:
+        code, reply = smtp.mail(sender)
+        if code != 250:
+            _abort(smtp, code, f"差出人 {sender} を受け付けませんでした: {code} {_text(reply)}")
+        for rcpt in envelope:
+            code, reply = smtp.rcpt(rcpt)
+            if code not in (250, 251):
+                _abort(smtp, code, f"宛先 {rcpt} を受け付けませんでした: {code} {_text(reply)}")
+        phase = "data"
+        code, reply = smtp.data(item.data)
+        if code != 250:
+            raise TownFailed(
+                f"メールを受け付けませんでした: {code} {_text(reply)}", connection_lost=code == 421
+            )
+        return f"{code} {_text(reply)}"
+    except smtplib.SMTPDataError as exc:
+        _abort(smtp, exc.smtp_code, f"メールを受け付けませんでした: {_reply(exc)}")
+    except (smtplib.SMTPServerDisconnected, OSError) as exc:
+        unsure = "（送信中に切れたため、届いたかどうか確認できません）" if phase == "data" else ""
+        raise TownFailed(
+            f"サーバーとの接続が切れました{unsure}: {exc}", connection_lost=True
+        ) from None
+    raise AssertionError("unreachable")
+
+
+def _abort(smtp: smtplib.SMTP, code: int, detail: str) -> None:
+    if code == 421:  # the server is closing the connection
+        raise TownFailed(detail, connection_lost=True)
+    try:
+        smtp.rset()
+    except (smtplib.SMTPException, OSError):
+        raise TownFailed(detail, connection_lost=True) from None
+    raise TownFailed(detail)
+
+
+def _close(smtp: smtplib.SMTP | None) -> None:
+    if smtp is not None:
+        with contextlib.suppress(OSError):
+            smtp.close()
+
+
+def _text(reply: bytes | str) -> str:
+    return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+
+
+def _reply(exc: smtplib.SMTPResponseException) -> str:
+    return f"{exc.smtp_code} {_text(exc.smtp_error)}"
