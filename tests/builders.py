@@ -108,6 +108,8 @@ def write_sheet(ws: Any, p: dict[str, Any], layout: Layout | None = None) -> dic
         put(row, 3, text, f"role:{who}")
         merge(row, 3, row, 7)
         row += 1
+    if row == roles_start:  # no role rows: the label keeps its own row
+        row += 1
     if row - 1 > roles_start:
         merge(roles_start, 1, row - 1, 1)
     row += lay.extra_rows.get("kpis", 0)
@@ -128,7 +130,8 @@ def write_sheet(ws: Any, p: dict[str, Any], layout: Layout | None = None) -> dic
         put(row, 6, target, f"kpi{i}_target")
         merge(row, 6, row, 7)
         row += 1
-    merge(kpi_start, 1, row - 1, 1)
+    if row - 1 > kpi_start:  # a one-cell merge is one Excel repairs on opening
+        merge(kpi_start, 1, row - 1, 1)
     for i, note in enumerate(p["notes"]):
         put(row, 1, note, f"note{i}")
         merge(row, 1, row, 7)

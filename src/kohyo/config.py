@@ -7,6 +7,7 @@ file's folder, so commands work from any current directory.
 
 from __future__ import annotations
 
+import math
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
@@ -154,8 +155,9 @@ class _Reader:
                 raise self.fail(key, "この項目は必須です")
             return default
         value = self.table[key]
-        if isinstance(value, bool) and kind in (int, float):
-            raise self.fail(key, f"数値を指定してください（{value!r}）")
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        if isinstance(value, bool) and bool not in kinds:  # bool is an int to isinstance
+            raise self.fail(key, f"型が違います（{_kind_ja(kind)}を指定してください。値: {value!r}）")
         if not isinstance(value, kind):
             raise self.fail(key, f"型が違います（{_kind_ja(kind)}を指定してください。値: {value!r}）")
         return value
@@ -168,7 +170,7 @@ class _Reader:
 
     def positive_number(self, key: str, default: float) -> float:
         value = self.get(key, (int, float), default)
-        if value <= 0:
+        if not 0 < value < math.inf:  # also refuses nan and inf, which TOML allows
             raise self.fail(key, f"正の数を指定してください（{value}）")
         return float(value)
 

@@ -125,13 +125,19 @@ class Project:
     missing_blocks: list[str] = field(default_factory=list)  # labels not found
     block_cells: dict[str, str] = field(default_factory=dict)  # label -> A1
 
-    def role_for(self, municipality: str, central_city: str, partner_label: str) -> str | None:
-        """The role text that applies to *municipality*: its own row, else the generic one."""
+    def role_for(
+        self, municipality: str, central_city: str, partner_label: str, all_label: str = "全市町村"
+    ) -> str | None:
+        """The role that applies to *municipality*: its own row, else 連携町村 (or 青森市 for
+        the central city), else a row for every municipality (全市町村)."""
         own = next((r.text for r in self.roles if r.who == municipality), None)
         if own is not None:
             return own
         generic = central_city if municipality == central_city else partner_label
-        return next((r.text for r in self.roles if r.who == generic), None)
+        found = next((r.text for r in self.roles if r.who == generic), None)
+        if found is not None:
+            return found
+        return next((r.text for r in self.roles if r.who == all_label), None)
 
 
 @dataclass

@@ -115,16 +115,19 @@ def parse_fiscal_year(text: object) -> int | None:
     return None
 
 
-
-
 def parse_target_year(header: str) -> int | None:
     """'目標値（2024年度）' / '目標値(令和6年度)' -> 2024."""
     key = label_key(header)
     m = re.search(r"[(（]([^()（）]+)[)）]", key)
     if m:
-        return parse_fiscal_year(m.group(1))
+        year = parse_fiscal_year(m.group(1))
+        if year is not None:
+            return year
     m = re.search(r"(\d{4})年度?", key)
-    return int(m.group(1)) if m else None
+    if m:
+        return int(m.group(1))
+    m = re.search(r"(令和|平成|R|H)(\d{1,2}|元)年度?", key, re.IGNORECASE)
+    return parse_fiscal_year(m.group(0)) if m else None
 
 
 def split_municipalities(label: str) -> list[str]:

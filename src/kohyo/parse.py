@@ -54,9 +54,10 @@ _MATCHERS: dict[str, Callable[[str], bool]] = {
     L_CONTENT: lambda k: k in ("内容", "事業内容"),
     L_EFFECT: lambda k: k == "連携効果",
     L_COSTS: lambda k: k.startswith("事業費見込額") or k.startswith("事業費(単位"),
-    L_ROLES: lambda k: "役割分担" in k,
+    L_ROLES: lambda k: k.startswith("連携市町村の役割分担") or k.endswith("役割分担"),
     L_KPIS: lambda k: k.startswith("成果指標"),
 }
+_MAX_LABEL = 20  # a label is short; longer text is free text that mentions a label word
 _TOTAL_HEADERS = ("計", "合計")
 _NUMBER = re.compile(r"^(?:NO\.?|№|事業番号)?(\d+)$", re.IGNORECASE)
 
@@ -76,15 +77,26 @@ class _Sheet:
         }
         self.max_row = max(self.rows, default=0)
 
-    def find(self, label: str, after_row: int = 0) -> tuple[int, int] | None:
+    def find(
+        self, label: str, after_row: int = 0, max_col: int | None = None
+    ) -> tuple[int, int] | None:
+        """The first cell (row by row) whose text is *label*.
+
+        With *max_col*, cells in the label column (at or left of it) are searched first,
+        so free text that happens to read like a label (a KPI named 「連携効果」)
+        does not take the block's place; anywhere else is the fallback.
+        """
         match = _MATCHERS[label]
-        for r in sorted(self.rows):
-            if r < after_row:
-                continue
-            for c in self.rows[r]:
-                key = self.keys.get((r, c))
-                if key and match(key):
-                    return r, c
+        for limit in (max_col, None) if max_col is not None else (None,):
+            for r in sorted(self.rows):
+                if r < after_row:
+                    continue
+                for c in self.rows[r]:
+                    if limit is not None and c > limit:
+                        break
+                    key = self.keys.get((r, c))
+                    if key and len(key) <= _MAX_LABEL and match(key):
+                        return r, c
         return None
 
     def cell(self, row: int, col: int) -> RawCell | None:
@@ -107,7 +119,7 @@ class _Sheet:
 
     def is_label(self, row: int, col: int) -> bool:
         key = self.keys.get((row, col))
-        return bool(key) and any(m(key) for m in _MATCHERS.values())
+        return bool(key) and len(key) <= _MAX_LABEL and any(m(key) for m in _MATCHERS.values())
 
 
 def _is_empty(cell: RawCell | None) -> bool:
@@ -154,9 +166,15 @@ def parse_project(sheet: _Sheet, config: Config) -> Project:
     assert name_pos is not None
     missing: list[str] = []
     blocks: dict[str, str] = {L_NAME: a1(*name_pos)}
+    label_col = sheet.extent(*name_pos)[3]  # block labels sit in the 事業名 label's column
 
     def locate(label: str) -> tuple[int, int] | None:
-        pos = sheet.find(label, after_row=name_pos[0])
+        # 関係市町村 sits on the header row; every other block starts below it, so the
+        # project's name (say 「成果指標…事業」) is never taken for a label.
+        if label == L_MUNIS:
+            pos = sheet.find(label, after_row=name_pos[0])
+        else:
+            pos = sheet.find(label, after_row=name_pos[0] + 1, max_col=label_col)
         if pos is None:
             missing.append(label)
         else:
@@ -217,19 +235,24 @@ def _header(
         if sheet.keys.get((row, c)) and _MATCHERS[L_MUNIS](sheet.keys[(row, c)]):
             break
         values.append((c, cell))
+    first_col = sheet.extent(*pos)[3] + 1  # where the number belongs
     if not values:
-        return None, None, a1(row, sheet.extent(*pos)[3] + 1), TextField("", None)
+        return None, None, a1(row, first_col), TextField("", a1(row, first_col + 1))
     num_col, num_cell = values[0]
     number, raw = parse_project_number(num_cell.value)
     name_cells = values[1:]
     if number is None and len(values) == 1 and isinstance(num_cell.value, str):
-        # Only one value: it is the name; the number is missing.
-        m = re.match(r"^\s*(\d+)\s+(.+)$", nfkc(num_cell.value))
+        # Only one value: it is the name (or "4 name" in one cell); the number is missing.
+        here = a1(row, num_col)
+        m = re.match(r"^\s*([0-9０-９]+)\s+(.+)$", num_cell.value, re.S)
         if m:
-            return int(m.group(1)), num_cell.value, a1(row, num_col), TextField(m.group(2), None)
-        return None, None, a1(row, num_col), TextField(_text(num_cell), a1(row, num_col))
+            return int(nfkc(m.group(1))), num_cell.value, here, TextField(clean_text(m.group(2)), here)
+        return None, None, a1(row, first_col), TextField(_text(num_cell), here)
     name_text = "".join(_text(c) for _, c in name_cells)
-    name_cell = a1(row, name_cells[0][0]) if name_cells else None
+    if name_cells:
+        name_cell = a1(row, name_cells[0][0])
+    else:  # the name is blank: it belongs right of the number
+        name_cell = a1(row, sheet.extent(row, num_col)[3] + 1)
     return number, raw, a1(row, num_col), TextField(name_text, name_cell)
 
 
@@ -331,7 +354,7 @@ def _roles(sheet: _Sheet, pos: tuple[int, int], stop_row: int | None) -> list[Ro
             break
         if merged and row > r2:
             break
-        if row > pos[0] and any(sheet.is_label(row, c) for c in sheet.rows.get(row, [])):
+        if row > pos[0] and any(sheet.is_label(row, c) for c in sheet.rows.get(row, []) if c <= c2):
             break
         cells = [(c, cell) for c, cell in sheet.right_of(row, c2) if c > c2]
         if not cells:
@@ -388,7 +411,9 @@ def _indicators(
         if not first_any:
             break
         first_text = _text(first_any[0][1])
-        if first_text.startswith("※") or any(sheet.is_label(row, c) for c, _ in first_any):
+        if first_text.startswith("※") or any(
+            sheet.is_label(row, c) for c, _ in first_any if c <= label_end_col
+        ):
             break
         if not cells:
             break

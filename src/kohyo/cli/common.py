@@ -62,7 +62,7 @@ def resolve(config_path: Path, master: Path | None) -> tuple[Config, Path]:
 def emit_json(obj: Any) -> None:
     """UTF-8 JSON on stdout whatever the console's code page (cp932 on Windows)."""
     data = json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
-    out = click.get_text_stream("stdout")
+    out = sys.stdout  # click.get_text_stream is deprecated in click 8.2+
     buffer = getattr(out, "buffer", None)
     if buffer is not None:
         out.flush()

@@ -131,9 +131,23 @@ def read_xml(zf: zipfile.ZipFile, name: str, path: Path) -> etree._Element:
     return parse_xml_bytes(data, name, path)
 
 
+_CHUNK = 2**20
+
+
 def read_part(zf: zipfile.ZipFile, name: str, path: Path) -> bytes:
+    """The bytes of one part, never more than its declared size.
+
+    ``zf.read`` inflates a member in one call whatever its header says, so a part
+    that claims 4 KB can still inflate to gigabytes before being cut. Read in chunks,
+    zipfile stops inflating at the declared size (which open_package has bounded)
+    and its CRC check then rejects the part.
+    """
     try:
-        return zf.read(name)
+        chunks: list[bytes] = []
+        with zf.open(zf.getinfo(name)) as fh:
+            while chunk := fh.read(_CHUNK):
+                chunks.append(chunk)
+        return b"".join(chunks)
     except KeyError:
         raise _fail(path, f"必要な部品 {name} がありません。ファイルが壊れています。") from None
     except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
@@ -150,9 +164,18 @@ def parse_xml_bytes(data: bytes, name: str, path: Path) -> etree._Element:
         raise _fail(path, f"部品 {name} の XML が壊れています（{exc}）。") from None
 
 
+_DTD_MARKERS = tuple(
+    m.encode(enc) for m in ("<!DOCTYPE", "<!ENTITY") for enc in ("ascii", "utf-16-le", "utf-16-be")
+)
+
+
 def reject_doctype(data: bytes, name: str, path: Path) -> None:
-    """Office never writes a DOCTYPE; one is an entity-expansion or XXE attempt."""
-    if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data[:4096]:
+    """Office never writes a DOCTYPE; one is an entity-expansion or XXE attempt.
+
+    The whole part is scanned: white space or comments may push the DOCTYPE past
+    any fixed prefix, and a UTF-16 part spells it with NUL bytes in between.
+    """
+    if any(m in data for m in _DTD_MARKERS):
         raise _fail(path, f"部品 {name} に DOCTYPE 宣言があります。安全のため読み込みません。")
 
 

@@ -198,6 +198,8 @@ def _cell(el: etree._Element, strings: list[str]) -> RawCell | None:
         return RawCell(text, is_text=True, formula=formula)
     if v is None:
         if formula is not None:
+            if t == "str" and v_el is not None:  # cached result: the empty string
+                return RawCell("", is_text=True, formula=formula)
             return RawCell(None, formula=formula, has_value=False)
         return None  # a styled empty cell
     if t == "s":

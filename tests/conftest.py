@@ -1,0 +1,106 @@
+"""Shared fixtures: the real config, a CLI runner, configs modified in tmp_path."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kohyo.cli import cli
+from kohyo.config import Config, load_config
+
+ROOT = Path(__file__).resolve().parents[1]
+REAL_CONFIG = ROOT / "config.toml"
+
+
+@pytest.fixture(autouse=True)
+def _japanese_messages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Messages in Japanese unless a test says otherwise; `--lang en` must not leak out."""
+    monkeypatch.setenv("KOHYO_LANG", "ja")
+
+
+@pytest.fixture(scope="session")
+def config() -> Config:
+    return load_config(REAL_CONFIG)
+
+
+@dataclass
+class CliResult:
+    exit_code: int
+    stdout: str
+    stderr: str
+    exception: BaseException | None
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+@pytest.fixture
+def cli_run() -> Callable[..., CliResult]:
+    """Run `kohyo ARGS...` in-process through the real click group."""
+
+    def run(*args: str | Path, env: dict[str, str] | None = None) -> CliResult:
+        runner = CliRunner()
+        result = runner.invoke(cli, [str(a) for a in args], env=env, catch_exceptions=True)
+        exc = result.exception
+        if isinstance(exc, SystemExit):
+            exc = None
+        return CliResult(result.exit_code, result.stdout, result.stderr, exc)
+
+    return run
+
+
+def _section(text: str, table: str) -> tuple[int, int] | None:
+    """(start, end) of the body of [table] in TOML source, or None."""
+    m = re.compile(rf"^\[{re.escape(table)}\]\s*$", re.M).search(text)
+    if m is None:
+        return None
+    nxt = re.compile(r"^\[", re.M).search(text, m.end())
+    return m.end(), (nxt.start() if nxt else len(text))
+
+
+def edit_toml(text: str, table: str, key: str, value: str | None) -> str:
+    """Set `key = value` (TOML source) in [table], adding table or key if absent; None drops it."""
+    span = _section(text, table)
+    if span is None:
+        if value is None:
+            return text
+        return text.rstrip("\n") + f"\n\n[{table}]\n{key} = {value}\n"
+    start, end = span
+    body = text[start:end]
+    line = re.compile(rf"^{re.escape(key)}\s*=.*(?:\n|$)", re.M)
+    if value is None:
+        body = line.sub("", body, count=1)
+    elif line.search(body):
+        body = line.sub(lambda _: f"{key} = {value}\n", body, count=1)
+    else:
+        body = f"\n{key} = {value}" + body
+    return text[:start] + body + text[end:]
+
+
+@pytest.fixture
+def tmp_config(tmp_path: Path) -> Callable[..., Path]:
+    """Write a modified copy of the real config.toml into its own folder under tmp_path.
+
+    ``tmp_config({"plan.fiscal_years": "[2019, 2020]"})``: keys are "table.key", values TOML
+    source text (None removes the key). Relative paths in it resolve against that folder.
+    """
+    counter = iter(range(10_000))
+
+    def make(changes: dict[str, str | None] | None = None) -> Path:
+        text = REAL_CONFIG.read_text(encoding="utf-8")
+        for dotted, value in (changes or {}).items():
+            table, key = dotted.rsplit(".", 1)
+            text = edit_toml(text, table, key, value)
+        folder = tmp_path / f"config{next(counter)}"
+        folder.mkdir()
+        path = folder / "config.toml"
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return make
