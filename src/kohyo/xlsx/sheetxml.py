@@ -1,0 +1,397 @@
+"""Surgical cell writes into a worksheet part, at the byte level.
+
+``patch_cells`` rewrites only the ``<c>`` elements it targets (and, when a
+cell or row is missing, inserts it in sorted position), so every other byte of
+the sheet part stays identical. It refuses targets whose edit would corrupt
+the sheet (shared / array formulas, table headers, merged non-anchor cells)
+and re-parses the result to check it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from kohyo.errors import KohyoError
+from kohyo.xlsx.xmlbytes import (
+    MAIN_NS,
+    Tag,
+    Value,
+    cell_xml,
+    clean_formula,
+    clean_text,
+    col_letters,
+    in_range,
+    iter_tags,
+    parse_range,
+    parse_xml,
+    same_content,
+    set_attrs,
+    splice,
+    split_ref,
+)
+
+_M = f"{{{MAIN_NS}}}"
+
+
+class PatchRefused(KohyoError):
+    """A requested write was refused because it would damage the workbook."""
+
+    def __init__(self, message: str, sheet: str | None = None, ref: str | None = None) -> None:
+        super().__init__(message)
+        self.sheet = sheet
+        self.ref = ref
+
+
+@dataclass(frozen=True)
+class CellWrite:
+    """One cell to write. ``value`` is the plain value, or the cached value when
+    ``formula`` is set (text without the leading ``=``). ``None`` empties the cell
+    but keeps its style."""
+
+    ref: str
+    value: Value
+    formula: str | None = None
+
+
+# --------------------------------------------------------------------------- surgical writes
+
+
+@dataclass(frozen=True)
+class TableHeader:
+    """The header row of an Excel table on the sheet (cells there must match the table)."""
+
+    name: str
+    row: int
+    col1: int
+    col2: int
+
+
+@dataclass
+class _Row:
+    num: int
+    tag: Tag
+    end: int
+    cells: list[tuple[int, int, int]] = field(default_factory=list)  # (col, start, end)
+
+
+@dataclass
+class _Layout:
+    sheet_data: Tag
+    dimension: Tag | None
+    rows: list[_Row]
+
+
+def _scan(data: bytes, pfx: bytes) -> _Layout:
+    """Byte spans of the rows and cells of ``<sheetData>``."""
+    tags = iter_tags(data)
+    dimension = None
+    for sd in tags:
+        if sd.qname == pfx + b"dimension" and not sd.closing:
+            dimension = sd
+        if sd.qname == pfx + b"sheetData" and not sd.closing:
+            break
+    else:
+        raise ValueError("no sheetData")
+    layout = _Layout(sd, dimension, [])
+    if sd.empty:
+        return layout
+    row: _Row | None = None
+    cell: tuple[int, int] | None = None
+    prev_row = prev_col = 0
+    for t in tags:
+        if cell is not None:
+            if t.closing and t.qname == pfx + b"c":
+                assert row is not None
+                row.cells.append((cell[0], cell[1], t.end))
+                cell = None
+            continue
+        if t.qname == pfx + b"c" and row is not None and not t.closing:
+            r = t.attrs().get(b"r")
+            prev_col = split_ref(r.decode())[1] if r else prev_col + 1
+            if t.empty:
+                row.cells.append((prev_col, t.start, t.end))
+            else:
+                cell = (prev_col, t.start)
+        elif t.qname == pfx + b"row":
+            if t.closing and row is not None:
+                row.end = t.end
+                layout.rows.append(row)
+                row = None
+            elif not t.closing:
+                r = t.attrs().get(b"r")
+                prev_row, prev_col = (int(r) if r else prev_row + 1), 0
+                row = _Row(prev_row, t, t.end)
+                if t.empty:
+                    layout.rows.append(row)
+                    row = None
+        elif t.closing and t.qname == pfx + b"sheetData":
+            return layout
+    raise ValueError("sheetData not closed")
+
+
+def _cells(sheet_data: etree._Element) -> list[tuple[int, int, etree._Element, etree._Element]]:
+    """(row, col, row element, cell element) in document order, implied ``r`` resolved."""
+    out = []
+    prev_row = 0
+    for row_el in sheet_data.iterfind(_M + "row"):
+        r = row_el.get("r")
+        prev_row = int(r) if r else prev_row + 1
+        prev_col = 0
+        for c in row_el.iterfind(_M + "c"):
+            ref = c.get("r")
+            prev_col = split_ref(ref)[1] if ref else prev_col + 1
+            out.append((prev_row, prev_col, row_el, c))
+    return out
+
+
+def _row_element(sheet_data: etree._Element, num: int) -> etree._Element | None:
+    prev = 0
+    for row_el in sheet_data.iterfind(_M + "row"):
+        prev = int(row_el.get("r") or prev + 1)
+        if prev == num:
+            return row_el
+    return None
+
+
+def _refuse(sheet: str, ref: str, why: str) -> PatchRefused:
+    return PatchRefused(f"シート「{sheet}」のセル {ref} は{why}ため、書き込みを中止しました。",
+                        sheet, ref)
+
+
+def _blocked_ranges(root: etree._Element) -> list[tuple[str, str, tuple[int, int, int, int]]]:
+    """(kind, ref, range) of array / data-table formulas and merged cells on the sheet."""
+    out = []
+    for f in root.iter(_M + "f"):
+        if f.get("t") in ("array", "dataTable") and f.get("ref"):
+            kind = "配列数式" if f.get("t") == "array" else "データテーブル"
+            out.append((kind, f.get("ref"), parse_range(f.get("ref"))))
+    for m in root.iterfind(f"{_M}mergeCells/{_M}mergeCell"):
+        out.append(("結合セル", m.get("ref", ""), parse_range(m.get("ref", ""))))
+    return out
+
+
+def _check_target(sheet: str, ref: str, row: int, col: int, el: etree._Element | None,
+                  blocked: list, tables: Sequence[TableHeader]) -> None:
+    f = el.find(_M + "f") if el is not None else None
+    if f is not None and f.get("t") == "shared":
+        raise _refuse(sheet, ref, "共有数式（他のセルと共有している数式）の一部である")
+    for kind, text, rng in blocked:
+        if not in_range(rng, row, col):
+            continue
+        if kind != "結合セル":
+            raise _refuse(sheet, ref, f"{kind}の範囲 {text} に含まれる")
+        if (row, col) != (rng[0], rng[1]):
+            raise _refuse(sheet, ref, f"結合セル {text} の左上以外のセルである")
+    for t in tables:
+        if t.row == row and t.col1 <= col <= t.col2:
+            raise _refuse(sheet, ref, f"テーブル「{t.name}」の見出し行にある")
+
+
+def _inherited_style(root: etree._Element, row_el: etree._Element | None, col: int) -> str | None:
+    """The style Excel gives a new cell: the row's (customFormat) or the column's."""
+    if row_el is not None and row_el.get("customFormat") in ("1", "true") and row_el.get("s"):
+        return row_el.get("s")
+    for c in root.iterfind(f"{_M}cols/{_M}col"):
+        if int(c.get("min", 0)) <= col <= int(c.get("max", 0)) and c.get("style"):
+            return c.get("style")
+    return None
+
+
+def _widen_spans(tag_bytes: bytes, spans: bytes | None, cols: list[int]) -> bytes:
+    if not spans:
+        return tag_bytes
+    bounds = [int(n) for n in re.findall(rb"\d+", spans)]
+    lo, hi = min([*bounds, *cols]), max([*bounds, *cols])
+    if (lo, hi) == (min(bounds), max(bounds)):
+        return tag_bytes
+    return set_attrs(tag_bytes, {"spans": f"{lo}:{hi}"})
+
+
+_NS = {"m": MAIN_NS}
+_CELL_BY_REF = etree.XPath("m:sheetData/m:row/m:c[@r=$ref]", namespaces=_NS)
+_COUNT_CELLS = etree.XPath("count(m:sheetData/m:row/m:c)", namespaces=_NS)
+_IMPLIED_REFS = etree.XPath("boolean(m:sheetData/m:row[not(@r)] | m:sheetData/m:row/m:c[not(@r)])",
+                            namespaces=_NS)
+
+
+def patch_cells(
+    data: bytes,
+    sheet: str,
+    writes: Sequence[CellWrite],
+    *,
+    tables: Sequence[TableHeader] = (),
+    shared_string: Callable[[int], str | None] = lambda _i: None,
+) -> tuple[bytes, bool]:
+    """Write ``writes`` into the worksheet part ``data``.
+
+    Returns the new bytes (``data`` itself when every target already holds its value)
+    and whether a formula was added, changed or removed. Raises PatchRefused for
+    unsafe targets before anything is changed.
+    """
+    root = parse_xml(data)
+    sheet_data = root.find(_M + "sheetData")
+    if root.tag != _M + "worksheet" or sheet_data is None:
+        raise PatchRefused(f"シート「{sheet}」は通常のワークシートではないため書き込めません。", sheet)
+    targets: dict[tuple[int, int], CellWrite] = {}
+    for w in writes:
+        key = split_ref(w.ref)
+        if key in targets:
+            raise ValueError(f"cell {w.ref} written twice on sheet {sheet!r}")
+        targets[key] = w
+    # Fast path: every target exists once with an explicit r (the usual refresh).
+    by_ref = {k: _CELL_BY_REF(root, ref=col_letters(k[1]) + str(k[0])) for k in targets}
+    fast = all(len(v) == 1 for v in by_ref.values()) and not _IMPLIED_REFS(root)
+    cells = None if fast else _cells(sheet_data)
+    if cells is None:
+        existing = {k: v[0] for k, v in by_ref.items()}
+    else:
+        existing = {(r, c): el for r, c, _row, el in cells if (r, c) in targets}
+    blocked = _blocked_ranges(root)
+    for (r, c), w in targets.items():
+        _check_target(sheet, w.ref, r, c, existing.get((r, c)), blocked, tables)
+
+    pfx = f"{root.prefix}:" if root.prefix else ""
+    new_xml: dict[tuple[int, int], bytes] = {}
+    expected: dict[tuple[int, int], tuple[Value, str | None]] = {}
+    formulas_changed = False
+    for (r, c), w in targets.items():
+        formula = clean_formula(w.formula) if w.formula is not None else None
+        value = clean_text(w.value) if isinstance(w.value, str) else w.value
+        el = existing.get((r, c))
+        if el is not None:
+            if same_content(el, value, formula, shared_string):
+                continue
+            style, ph = el.get("s"), el.get("ph")
+            formulas_changed |= el.find(_M + "f") is not None
+        elif value is None and formula is None:
+            continue
+        else:
+            style, ph = _inherited_style(root, _row_element(sheet_data, r), c), None
+        formulas_changed |= formula is not None
+        new_xml[(r, c)] = cell_xml(pfx, col_letters(c) + str(r), style, value, formula, ph).encode()
+        expected[(r, c)] = (value, formula)
+    if not new_xml:
+        return data, False
+
+    n_cells = int(_COUNT_CELLS(root)) + sum(k not in existing for k in new_xml)
+    edits = _fast_edits(data, pfx, new_xml) if fast else None
+    if edits is None:
+        cells = cells if cells is not None else _cells(sheet_data)
+        layout = _scan(data, pfx.encode())
+        if [(row.num, col) for row in layout.rows for col, _s, _e in row.cells] != [
+            (r, c) for r, c, _row, _el in cells
+        ]:
+            raise PatchRefused(f"シート「{sheet}」の XML を安全に解析できないため、書き込みを中止しました。",
+                               sheet)
+        edits = _edits(data, pfx, layout, new_xml)
+    new_data = splice(data, edits)
+    _verify(new_data, sheet, n_cells, expected, shared_string, thorough=not fast)
+    return new_data, formulas_changed
+
+
+def _fast_edits(data: bytes, pfx: str,
+                new_xml: dict[tuple[int, int], bytes]) -> list[tuple[int, int, bytes]] | None:
+    """Edits replacing each target's ``<c>`` found by its r attribute; None unless every
+    target is found exactly once (then the full scan decides)."""
+    edits = []
+    close = re.compile(rb"</" + re.escape(pfx.encode()) + rb"c\s*>")
+    for (r, c), xml in new_xml.items():
+        ref = (col_letters(c) + str(r)).encode()
+        pat = rb"<" + re.escape(pfx.encode()) + rb"c(?=[\s/>])[^>]*?\sr\s*=\s*[\"']" + ref + rb"[\"']"
+        hits = [m.start() for m, _ in zip(re.finditer(pat, data), range(2), strict=False)]
+        if len(hits) != 1:
+            return None
+        tag = next(iter_tags(data, hits[0]), None)
+        if tag is None or tag.start != hits[0]:
+            return None
+        end_m = None if tag.empty else close.search(data, tag.end)
+        if not tag.empty and end_m is None:
+            return None
+        edits.append((tag.start, tag.end if tag.empty else end_m.end(), xml))
+    return edits
+
+
+def _edits(data: bytes, pfx: str, layout: _Layout,
+           new_xml: dict[tuple[int, int], bytes]) -> list[tuple[int, int, bytes]]:
+    edits: list[tuple[int, int, bytes]] = []
+    rows = {row.num: row for row in layout.rows}
+    inserts: dict[int, list[tuple[int, bytes]]] = {}
+    for (r, c), xml in sorted(new_xml.items()):
+        row = rows.get(r)
+        span = next((s for s in row.cells if s[0] == c), None) if row else None
+        if span is not None:
+            edits.append((span[1], span[2], xml))
+        else:
+            inserts.setdefault(r, []).append((c, xml))
+    close_row = f"</{pfx}row>".encode()
+    new_rows: dict[int, list[bytes]] = {}
+    sd = layout.sheet_data
+    for r, items in inserts.items():
+        row = rows.get(r)
+        if row is None:
+            pos = max((x.end for x in layout.rows if x.num < r), default=sd.end)
+            body = b"".join(x for _c, x in items)
+            new_rows.setdefault(pos, []).append(f'<{pfx}row r="{r}">'.encode() + body + close_row)
+            continue
+        tag_bytes = _widen_spans(data[row.tag.start : row.tag.end], row.tag.attrs().get(b"spans"),
+                                 [c for c, _x in items])
+        if row.tag.empty:
+            open_tag = tag_bytes[:-2].rstrip() + b">"
+            body = b"".join(x for _c, x in items)
+            edits.append((row.tag.start, row.tag.end, open_tag + body + close_row))
+            continue
+        if tag_bytes != data[row.tag.start : row.tag.end]:
+            edits.append((row.tag.start, row.tag.end, tag_bytes))
+        groups: dict[int, list[bytes]] = {}
+        for c, xml in items:
+            pos = max((e for col, _s, e in row.cells if col < c), default=row.tag.end)
+            groups.setdefault(pos, []).append(xml)
+        edits += [(pos, pos, b"".join(xs)) for pos, xs in groups.items()]
+    if new_rows and sd.empty:
+        body = b"".join(b"".join(v) for _p, v in sorted(new_rows.items()))
+        sd_open = data[sd.start : sd.end][:-2].rstrip() + b">"
+        edits.append((sd.start, sd.end, sd_open + body + f"</{pfx}sheetData>".encode()))
+    else:
+        edits += [(pos, pos, b"".join(v)) for pos, v in new_rows.items()]
+    if layout.dimension is not None:
+        edits += _dimension_edit(data, layout.dimension, list(new_xml))
+    return edits
+
+
+def _dimension_edit(data: bytes, tag: Tag, keys: list[tuple[int, int]]) -> list:
+    ref = tag.attrs().get(b"ref", b"").decode()
+    try:
+        r1, c1, r2, c2 = parse_range(ref)
+    except ValueError:
+        return []
+    rows, cols = [k[0] for k in keys], [k[1] for k in keys]
+    box = (min(r1, *rows), min(c1, *cols), max(r2, *rows), max(c2, *cols))
+    if box == (r1, c1, r2, c2):
+        return []
+    first, last = col_letters(box[1]) + str(box[0]), col_letters(box[3]) + str(box[2])
+    new_ref = first if first == last else f"{first}:{last}"
+    return [(tag.start, tag.end, set_attrs(data[tag.start : tag.end], {"ref": new_ref}))]
+
+
+def _verify(new_data: bytes, sheet: str, n_cells: int,
+            expected: dict[tuple[int, int], tuple[Value, str | None]],
+            shared_string: Callable[[int], str | None], *, thorough: bool) -> None:
+    """Re-parse the spliced part: cell count as planned, each target once and as intended;
+    ``thorough`` also checks every cell position (implied refs resolved) is unique."""
+    root = parse_xml(new_data)
+    ok = int(_COUNT_CELLS(root)) == n_cells
+    for (r, c), (value, formula) in expected.items():
+        hit = _CELL_BY_REF(root, ref=col_letters(c) + str(r))
+        ok = ok and len(hit) == 1 and same_content(hit[0], value, formula, shared_string)
+    if ok and thorough:
+        sheet_data = root.find(_M + "sheetData")
+        positions = [(r, c) for r, c, _row, _el in _cells(sheet_data)] if sheet_data is not None \
+            else []
+        ok = len(positions) == len(set(positions))
+    if not ok:
+        raise PatchRefused(f"シート「{sheet}」の書き換え結果を検証できなかったため、書き込みを中止しました。",
+                           sheet)

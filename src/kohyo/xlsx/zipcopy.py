@@ -1,0 +1,226 @@
+"""Zip reading and writing that keeps unchanged members bit for bit.
+
+``ZipSource`` reads a zip held in memory and gives, for every member, its
+uncompressed content and its *raw* stored form (local header, compressed
+bytes, data descriptor) plus the raw central-directory record.
+
+``write_zip`` writes a new archive: members that did not change are copied as
+raw bytes (same local header, same compressed bytes, same CRC, same order);
+changed or new members are deflated. Only the offset field of a copied
+central-directory record is rewritten.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+_LOCAL_SIG = b"PK\x03\x04"
+_CENTRAL_SIG = b"PK\x01\x02"
+_DESCRIPTOR_SIG = b"PK\x07\x08"
+_EOCD = struct.Struct("<4sHHHHIIH")
+_EOCD64 = struct.Struct("<4sQHHIIQQQQ")
+_EOCD64_LOCATOR = struct.Struct("<4sIQI")
+_LOCAL = struct.Struct("<4sHHHHHIIIHH")
+_CENTRAL = struct.Struct("<4sBBBBHHHHIIIHHHHHII")
+_U32 = 0xFFFFFFFF
+_NEW_MEMBER_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+class ZipFormatError(ValueError):
+    """The archive's layout is something this module will not copy safely."""
+
+
+@dataclass(frozen=True)
+class RawMember:
+    """One member as stored: ``info`` from zipfile plus the raw byte ranges."""
+
+    info: zipfile.ZipInfo
+    raw: bytes  # local header + compressed data (+ data descriptor)
+    central: bytes  # central-directory record, offset field to be patched
+
+
+class ZipSource:
+    """A zip archive in memory, members in central-directory order."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self._zip = zipfile.ZipFile(io.BytesIO(data))
+        self.infos = self._zip.infolist()
+        self._by_name = {i.filename: i for i in self.infos}
+        self._lower = {i.filename.lower(): i.filename for i in self.infos}
+        self._centrals = self._read_central_records()
+
+    @property
+    def comment(self) -> bytes:
+        return self._zip.comment
+
+    def names(self) -> list[str]:
+        return [i.filename for i in self.infos]
+
+    def resolve(self, name: str) -> str | None:
+        """The member name for ``name`` (part names are case-insensitive in OPC)."""
+        if name in self._by_name:
+            return name
+        return self._lower.get(name.lower())
+
+    def read(self, name: str) -> bytes:
+        return self._zip.read(self._by_name[name])
+
+    def raw_member(self, name: str) -> RawMember:
+        info = self._by_name[name]
+        start = info.header_offset
+        head = self.data[start : start + _LOCAL.size]
+        fields = _LOCAL.unpack(head)
+        if fields[0] != _LOCAL_SIG:
+            raise ZipFormatError(f"bad local header for {name!r}")
+        name_len, extra_len = fields[9], fields[10]
+        data_start = start + _LOCAL.size + name_len + extra_len
+        end = data_start + info.compress_size
+        if info.flag_bits & 0x08:
+            end += self._descriptor_length(end, info, extra_len > 0)
+        return RawMember(info, self.data[start:end], self._centrals[name])
+
+    def _descriptor_length(self, pos: int, info: zipfile.ZipInfo, has_extra: bool) -> int:
+        has_sig = self.data[pos : pos + 4] == _DESCRIPTOR_SIG
+        base = 4 if has_sig else 0
+        # A zip64 descriptor has 8-byte sizes; recognise it by its CRC+sizes fitting.
+        for size_len in (4, 8) if not has_extra else (8, 4):
+            fmt = "<I" + ("II" if size_len == 4 else "QQ")
+            body = self.data[pos + base : pos + base + struct.calcsize(fmt)]
+            if len(body) != struct.calcsize(fmt):
+                continue
+            crc, csize, usize = struct.unpack(fmt, body)
+            if (crc, csize, usize) == (info.CRC, info.compress_size, info.file_size):
+                return base + struct.calcsize(fmt)
+        raise ZipFormatError(f"unrecognised data descriptor for {info.filename!r}")
+
+    def _read_central_records(self) -> dict[str, bytes]:
+        data = self.data
+        eocd_at = data.rfind(b"PK\x05\x06", max(0, len(data) - 65557))
+        if eocd_at < 0:
+            raise ZipFormatError("end of central directory not found")
+        count, size = _EOCD.unpack_from(data, eocd_at)[4:6]
+        loc_at = eocd_at - _EOCD64_LOCATOR.size
+        if loc_at >= 0 and data[loc_at : loc_at + 4] == b"PK\x06\x07":
+            eocd64_at = _EOCD64_LOCATOR.unpack_from(data, loc_at)[2]
+            rec = _EOCD64.unpack_from(data, eocd64_at)
+            count, size = rec[7], rec[8]
+            cd_end = eocd64_at
+        else:
+            cd_end = eocd_at
+        # Data may be prepended (self-extracting archives): locate the directory from its end.
+        pos = cd_end - size
+        records: dict[str, bytes] = {}
+        for info in self.infos:
+            if data[pos : pos + 4] != _CENTRAL_SIG:
+                raise ZipFormatError("bad central directory record")
+            fields = _CENTRAL.unpack_from(data, pos)
+            rec_len = _CENTRAL.size + fields[12] + fields[13] + fields[14]
+            records[info.filename] = data[pos : pos + rec_len]
+            pos += rec_len
+        if len(records) != len(self.infos) or count < len(self.infos):
+            raise ZipFormatError("central directory does not match its members")
+        return records
+
+
+def _with_offset(central: bytes, offset: int) -> bytes:
+    """``central`` with its local-header offset set to ``offset`` (zip64 extra aware)."""
+    fields = _CENTRAL.unpack_from(central)
+    if fields[18] != _U32:
+        if offset >= _U32:
+            raise ZipFormatError("archive too large (member offset needs zip64)")
+        return central[:42] + struct.pack("<I", offset) + central[46:]
+    name_len, extra_len = fields[12], fields[13]
+    extra_at = _CENTRAL.size + name_len
+    extra = bytearray(central[extra_at : extra_at + extra_len])
+    i = 0
+    while i + 4 <= len(extra):
+        tag, length = struct.unpack_from("<HH", extra, i)
+        if tag == 0x0001:
+            field_at = i + 4
+            field_at += 8 * sum(1 for v in (fields[11], fields[10]) if v == _U32)
+            struct.pack_into("<Q", extra, field_at, offset)
+            return central[:extra_at] + bytes(extra) + central[extra_at + extra_len :]
+        i += 4 + length
+    raise ZipFormatError("zip64 offset field missing")
+
+
+def _dos_time(date_time: tuple[int, int, int, int, int, int]) -> tuple[int, int]:
+    y, mo, d, h, mi, s = date_time
+    return (h << 11) | (mi << 5) | (s // 2), ((y - 1980) << 9) | (mo << 5) | d
+
+
+def _deflated_member(
+    name: str, content: bytes, offset: int, like: zipfile.ZipInfo | None
+) -> tuple[bytes, bytes]:
+    """Local header + deflated data, and the central record, for a changed/new member."""
+    comp = zlib.compressobj(6, zlib.DEFLATED, -15)
+    packed = comp.compress(content) + comp.flush()
+    crc = zlib.crc32(content)
+    if max(len(packed), len(content), offset) >= _U32:
+        raise ZipFormatError(f"member {name!r} too large (needs zip64)")
+    name_bytes = name.encode("utf-8")
+    flags = 0x800 if not name.isascii() else 0
+    dtime, ddate = _dos_time(like.date_time if like is not None else _NEW_MEMBER_DATE)
+    local = _LOCAL.pack(
+        _LOCAL_SIG, 20, flags, zipfile.ZIP_DEFLATED, dtime, ddate,
+        crc, len(packed), len(content), len(name_bytes), 0,
+    )
+    create_system = like.create_system if like is not None else 0
+    external = like.external_attr if like is not None else 0
+    internal = like.internal_attr if like is not None else 0
+    central = _CENTRAL.pack(
+        _CENTRAL_SIG, 20, create_system, 20, 0, flags, zipfile.ZIP_DEFLATED, dtime, ddate,
+        crc, len(packed), len(content), len(name_bytes), 0, 0, 0, internal, external, offset,
+    )
+    return local + name_bytes + packed, central + name_bytes
+
+
+def write_zip(
+    source: ZipSource,
+    changed: dict[str, bytes | None],
+    added: Iterable[tuple[str, bytes]] = (),
+) -> bytes:
+    """A new archive: ``source`` members in order, ``changed`` ones replaced (None = removed),
+    then ``added`` members appended."""
+    out = io.BytesIO()
+    centrals: list[bytes] = []
+    for info in source.infos:
+        name = info.filename
+        offset = out.tell()
+        if name in changed:
+            content = changed[name]
+            if content is None:
+                continue
+            local, central = _deflated_member(name, content, offset, info)
+            out.write(local)
+            centrals.append(central)
+        else:
+            member = source.raw_member(name)
+            out.write(member.raw)
+            centrals.append(_with_offset(member.central, offset))
+    for name, content in added:
+        local, central = _deflated_member(name, content, out.tell(), None)
+        out.write(local)
+        centrals.append(central)
+    cd_offset = out.tell()
+    for central in centrals:
+        out.write(central)
+    cd_size = out.tell() - cd_offset
+    count = len(centrals)
+    comment = source.comment
+    if count >= 0xFFFF or cd_offset >= _U32 or cd_size >= _U32:
+        eocd64_at = out.tell()
+        out.write(_EOCD64.pack(b"PK\x06\x06", 44, 45, 45, 0, 0, count, count, cd_size, cd_offset))
+        out.write(_EOCD64_LOCATOR.pack(b"PK\x06\x07", 0, eocd64_at, 1))
+        count16, size32, off32 = 0xFFFF, min(cd_size, _U32), min(cd_offset, _U32)
+    else:
+        count16, size32, off32 = count, cd_size, cd_offset
+    out.write(_EOCD.pack(b"PK\x05\x06", 0, 0, count16, count16, size32, off32, len(comment)))
+    out.write(comment)
+    return out.getvalue()
