@@ -8,6 +8,10 @@ from .. import __version__
 from .check import dump_cmd, validate_cmd
 from .codes import codes_cmd
 from .common import configure_streams
+from .diff import diff_cmd
+from .distribute import distribute_cmd
+from .mail import mail_cmd
+from .refresh import refresh_cmd
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -22,7 +26,11 @@ def cli() -> None:
 
 cli.add_command(validate_cmd)
 cli.add_command(dump_cmd)
+cli.add_command(diff_cmd)
+cli.add_command(distribute_cmd)
 cli.add_command(codes_cmd)
+cli.add_command(refresh_cmd)
+cli.add_command(mail_cmd)
 
 
 def main() -> None:
