@@ -654,6 +654,23 @@ def test_tls_with_a_self_signed_certificate_and_the_password_from_env(
     assert all(r.tls and r.login == b"kikaku" for r in tls_server.inbox.received)
 
 
+def test_tls_trusts_the_ca_file_from_config(
+    area: Area, tls_server: Server, certificate: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("KOHYO_SMTP_CA_FILE", raising=False)
+    monkeypatch.setenv("AREA_SMTP_PW", "s3cret-pass")
+    text = area.config_path.read_text(encoding="utf-8")
+    area.config_path.write_text(
+        text.replace("[mail]\n", f"[mail]\nca_file = {json.dumps(str(certificate[0]))}\n", 1),
+        encoding="utf-8",
+    )
+
+    result = kohyo(area, "--send")
+
+    assert result.exit_code == 0, result.output
+    assert_delivered_exactly(tls_server.inbox, area, PARTNERS)
+
+
 @pytest.mark.parametrize(
     ("trust", "password", "message"),
     [

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
+from .messages import t
 
 WINDOWS_FORBIDDEN = set('<>:"/\\|?*')
 
@@ -95,6 +96,7 @@ class MailSettings:
     password_env: str = "KOHYO_SMTP_PASSWORD"
     max_attachment_bytes: int = 10 * 2**20
     outbox_dir: Path | None = None
+    ca_file: Path | None = None  # a private CA / self-signed server certificate (PEM)
     recipients: dict[str, Recipients] = field(default_factory=dict)
 
 
@@ -119,19 +121,17 @@ def load_config(path: str | Path) -> Config:
     """Read and validate *path*; raise ConfigError naming the key and the problem."""
     p = Path(path)
     if not p.exists():
-        raise ConfigError(
-            f"設定ファイルが見つかりません: {p}（--config で場所を指定してください）", path=str(p)
-        )
+        raise ConfigError(t("config.missing", path=p), path=str(p))
     if p.is_dir():
-        raise ConfigError(f"設定ファイルの場所がフォルダーになっています: {p}", path=str(p))
+        raise ConfigError(t("config.is_dir", path=p), path=str(p))
     try:
         raw = tomllib.loads(p.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError:
-        raise ConfigError(f"設定ファイルを UTF-8 として読めません: {p}", path=str(p)) from None
+        raise ConfigError(t("config.not_utf8", path=p), path=str(p)) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"設定ファイルの書き方に誤りがあります: {p}: {exc}", path=str(p)) from None
+        raise ConfigError(t("config.syntax", path=p, detail=exc), path=str(p)) from None
     except OSError as exc:
-        raise ConfigError(f"設定ファイルを開けません: {p}: {exc.strerror}", path=str(p)) from None
+        raise ConfigError(t("config.unreadable", path=p, reason=exc.strerror), path=str(p)) from None
     return _build(p.resolve(), raw)
 
 
@@ -319,6 +319,7 @@ def _mail(t: _Reader, area: Area, base: Path) -> MailSettings:
                     raise sub.fail(k, f"メールアドレスの形ではありません（{a!r}）")
         recipients[key] = Recipients(to=tuple(a.strip() for a in to), cc=tuple(a.strip() for a in cc))
     outbox = t.text("outbox_dir", "out/outbox")
+    ca_file = t.text("ca_file", "")
     return MailSettings(
         sender=t.text("sender", ""),
         signature=t.text("signature", "").strip("\n"),
@@ -329,5 +330,6 @@ def _mail(t: _Reader, area: Area, base: Path) -> MailSettings:
         password_env=t.text("password_env", "KOHYO_SMTP_PASSWORD"),
         max_attachment_bytes=int(t.positive_number("max_attachment_mb", 10) * 2**20),
         outbox_dir=base / outbox,
+        ca_file=(base / ca_file) if ca_file else None,
         recipients=recipients,
     )

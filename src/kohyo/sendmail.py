@@ -323,13 +323,16 @@ class TownFailed(Exception):
         self.connection_lost = connection_lost
 
 
-def tls_context() -> ssl.SSLContext:
-    """Verifying TLS; a private CA (or a self-signed server) is trusted via KOHYO_SMTP_CA_FILE."""
-    ca_file = os.environ.get(CA_FILE_ENV) or None
+def tls_context(config: Config) -> ssl.SSLContext:
+    """Verifying TLS; a private CA (or a self-signed server) is trusted via config's
+    mail.ca_file, or the KOHYO_SMTP_CA_FILE environment variable."""
+    configured = str(config.mail.ca_file) if config.mail.ca_file else None
+    ca_file = os.environ.get(CA_FILE_ENV) or configured
+    where = CA_FILE_ENV if os.environ.get(CA_FILE_ENV) else "mail.ca_file"
     try:
         return ssl.create_default_context(cafile=ca_file)
     except (OSError, ssl.SSLError) as exc:
-        raise MailError(f"{CA_FILE_ENV} の証明書ファイル {ca_file} を読めません（{exc}）") from None
+        raise MailError(f"{where} の証明書ファイル {ca_file} を読めません（{exc}）") from None
 
 
 def smtp_password(config: Config) -> str:
@@ -364,7 +367,7 @@ def open_smtp(config: Config, timeout: float = SMTP_TIMEOUT) -> Any:
             f'mail.security を "starttls" か "ssl" にしてください（{where}）'
         )
     password = smtp_password(config) if m.username else ""
-    context = tls_context() if m.security != "none" else None
+    context = tls_context(config) if m.security != "none" else None
     smtp: smtplib.SMTP | None = None
     try:
         if m.security == "ssl":
