@@ -14,7 +14,6 @@ _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 _YEAR = re.compile(r"^(\d{4})(?:年度?)?$")
 _ERA_YEAR = re.compile(r"^(令和|平成|R|H)(\d{1,2}|元)(?:年度?)?$", re.IGNORECASE)
 _ERA_BASE = {"令和": 2018, "R": 2018, "平成": 1988, "H": 1988}
-_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def nfkc(text: str) -> str:
@@ -45,12 +44,6 @@ def is_dash(text: object) -> bool:
         return False
     t = text.strip().replace("\u3000", "")
     return len(t) >= 1 and all(ch in DASHES for ch in t) and len(t) <= 3
-
-
-def strip_illegal_xml(text: str) -> tuple[str, bool]:
-    """Remove characters XML 1.0 cannot carry; report whether any were removed."""
-    cleaned = _ILLEGAL_XML.sub("", text)
-    return cleaned, cleaned != text
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,10 @@ import math
 import re
 import unicodedata
 
+from .xlsx.xmlbytes import ILLEGAL_XML
+
 MAX_CELL_CHARS = 32767
 """Excel's limit on the text of one cell."""
-
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-"""Characters XML 1.0 does not allow (tab and line feed are allowed); also lone surrogates."""
 
 
 def clean_text(text: str) -> tuple[str, str]:
@@ -27,9 +26,9 @@ def clean_text(text: str) -> tuple[str, str]:
     lists what was removed so a caller can warn; it is empty when nothing was.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    removed = "".join(_ILLEGAL.findall(text))
+    removed = "".join(ILLEGAL_XML.findall(text))
     if removed:
-        text = _ILLEGAL.sub("", text)
+        text = ILLEGAL_XML.sub("", text)
     if len(text) > MAX_CELL_CHARS:
         removed += text[MAX_CELL_CHARS:]
         text = text[:MAX_CELL_CHARS]

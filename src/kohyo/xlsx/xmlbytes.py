@@ -26,7 +26,8 @@ _M = f"{{{MAIN_NS}}}"
 
 # --------------------------------------------------------------------------- text and XML
 
-_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+"""Characters XML 1.0 cannot carry (tab and line feed can), and lone surrogates."""
 _X_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 
@@ -34,7 +35,7 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=Fals
 def clean_text(text: str) -> str:
     """``text`` without characters XML 1.0 cannot carry, line breaks as ``\n``
     (a parser would turn a literal CR into LF anyway; Excel breaks lines with LF)."""
-    return _ILLEGAL_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return ILLEGAL_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def esc(text: str) -> str:
