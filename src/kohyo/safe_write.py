@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from .errors import KohyoError, LockedError, WriteError
+from .messages import t
 
 CRASH_ENV = "KOHYO_TEST_CRASH_AT"
 CRASH_STEPS = ("after-write", "after-fsync", "after-verify", "after-backup", "after-replace")
@@ -44,7 +45,6 @@ _TEMP_RE = re.compile(r"\.~kohyo-.+\.(?P<host>[0-9a-f]{8})-(?P<pid>\d+)-[0-9a-f]
 _CHUNK = 1 << 20
 _T = TypeVar("_T")
 _Backup = tuple[tuple[str, int], Path]  # ((timestamp, same-second counter), path)
-_LIVE_HINT = "（Excel で開いたまま更新するには `kohyo refresh --live` を使ってください）"
 
 
 def crash_point(step: str) -> None:
@@ -86,21 +86,18 @@ def check_not_locked(path: str | os.PathLike[str]) -> None:
     for owner in owner_file_candidates(path):
         if owner.exists():
             raise LockedError(
-                f"「{path.name}」は Excel で開かれています（所有者ファイル「{owner.name}」があります）。"
-                f"Excel でファイルを閉じてから、もう一度実行してください{_LIVE_HINT}。"
-                f"Excel を閉じてもこのメッセージが出る場合は「{owner.name}」を削除してください。",
+                t("lock.owner_file", name=path.name, owner=owner.name, hint=t("lock.live_hint")),
                 path=str(path),
             )
     try:
         with open(path, "r+b"):
             pass
     except FileNotFoundError as exc:
-        raise WriteError(f"「{path.name}」が見つかりません（{path}）。", path=str(path)) from exc
+        raise WriteError(t("lock.missing", name=path.name, path=path), path=str(path)) from exc
     except OSError as exc:  # Windows: PermissionError (WinError 32/5) while Excel holds it
         raise LockedError(
-            f"「{path.name}」に書き込めません（{exc.strerror or exc}）。Excel など別のプログラムで"
-            f"開いている場合は閉じてから、もう一度実行してください{_LIVE_HINT}。"
-            "読み取り専用になっていないかも確認してください。",
+            t("lock.not_writable", name=path.name, reason=exc.strerror or exc,
+              hint=t("lock.live_hint")),
             path=str(path),
         ) from exc
 
@@ -180,11 +177,7 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def _changed(target: Path) -> WriteError:
-    return WriteError(
-        f"マスター「{target.name}」が読み込み後に変更されました（Excel などで保存された可能性が"
-        "あります）。何も書き込んでいません。もう一度実行してください。",
-        path=str(target),
-    )
+    return WriteError(t("write.changed", name=target.name), path=str(target))
 
 
 def _make_backup(target: Path, backup_dir: Path, now: datetime, expected_digest: str) -> Path:
@@ -285,9 +278,8 @@ def replace_atomically(
             os.replace(tmp, target)
         except OSError as exc:  # Windows: PermissionError (WinError 5/32) if another app holds it
             raise WriteError(
-                f"「{target.name}」を置き換えられませんでした（{exc.strerror or exc}）。"
-                "Excel など別のプログラムで開いている可能性があります。元のファイルはそのままで、"
-                f"新しい内容は反映されていません。ファイルを閉じてから、もう一度実行してください{_LIVE_HINT}。",
+                t("write.replace_failed", name=target.name, reason=exc.strerror or exc,
+                  hint=t("lock.live_hint")),
                 path=str(target),
             ) from exc
         crash_point("after-replace")

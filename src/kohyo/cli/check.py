@@ -7,8 +7,12 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from ..live import check_live
 from ..master import check_master, dump_master, read_master
+from ..messages import t
+from ..report_xlsx import default_report_path, open_with_default_app, write_findings_report
 from .common import common_options, emit_json, guarded, master_argument, resolve
+from .refresh import live_progress
 from .render import print_findings, summary_line
 
 
@@ -16,22 +20,72 @@ from .render import print_findings, summary_line
 @master_argument
 @click.option("--json", "as_json", is_flag=True, help="結果を JSON で出力します（プログラム向け）。")
 @click.option("--quiet", "-q", is_flag=True, help="情報（info）を表示しません。")
+@click.option(
+    "--report",
+    "report_path",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    metavar="[FILE]",
+    type=str,
+    help="検証結果を Excel ファイル（.xlsx）にも書き出します。各行のリンクでマスターの"
+    "そのセルへ移動できます。FILE を省くとマスターと同じフォルダーに「<マスター名>_検証結果.xlsx」。",
+)
+@click.option(
+    "--open",
+    "open_report",
+    is_flag=True,
+    help="書き出した検証結果を Excel で開きます（--report を省くと既定の場所に書き出します）。",
+)
+@click.option(
+    "--live",
+    is_flag=True,
+    help="Excel で開いているマスターを、開いたまま検証します（Windows/macOS の Excel と xlwings が必要）。",
+)
 @common_options
 @guarded
-def validate_cmd(master: Path | None, as_json: bool, quiet: bool, config_path: Path) -> None:
+def validate_cmd(
+    master: Path | None,
+    as_json: bool,
+    quiet: bool,
+    report_path: str | None,
+    open_report: bool,
+    live: bool,
+    config_path: Path,
+) -> None:
     """マスターの個表を検証します (validate every 個表 in MASTER).
 
     問題のあるセルをシート名とセル番地で示します。エラーがあれば終了コード 1、
     ファイルを読めなければ 2 です。MASTER を省くと config.toml の paths.master を使います。
     """
     config, path = resolve(config_path, master)
-    parsed, report = check_master(path, config)
+    if live:
+        with live_progress(not as_json) as progress:
+            book, parsed, report = check_live(path, config, progress)
+        target = book.path or path  # the links go to the file Excel has open
+    else:
+        parsed, report = check_master(path, config)
+        target = path
+    written = None
+    if report_path is None and open_report:
+        report_path = ""  # --open alone: the report beside the master
+    if report_path is not None:
+        dest = Path(report_path) if report_path else default_report_path(target)
+        written = write_findings_report(report, target, dest, sheet_order=parsed.sheet_order)
     if as_json:
         emit_json(report.to_dict())
     else:
         console = Console(highlight=False)
         print_findings(console, report, parsed.sheet_order, show_info=not quiet)
-        console.print(summary_line(report, str(path)) + f"（個表 {len(parsed.projects)} 件）")
+        where = book.name if live else str(path)
+        console.print(summary_line(report, where) + t("validate.count", count=len(parsed.projects)),
+                      soft_wrap=True)
+        if live:
+            console.print(t("validate.live.book", name=book.name))
+        if written is not None:
+            console.print(t("validate.report.written", path=written), soft_wrap=True)
+    if written is not None and open_report and not open_with_default_app(written):
+        click.echo(t("validate.report.open_failed", path=written), err=True)
     raise click.exceptions.Exit(report.exit_code)
 
 

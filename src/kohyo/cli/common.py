@@ -17,6 +17,7 @@ import click
 
 from ..config import Config, load_config
 from ..errors import KohyoError
+from ..messages import t
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -73,12 +74,8 @@ def emit_json(obj: Any) -> None:
 
 
 def fail(message: str, code: int = 2) -> None:
-    click.echo(f"エラー: {message}" if _ja() else f"Error: {message}", err=True)
+    click.echo(t("cli.error", message=message), err=True)
     raise click.exceptions.Exit(code)
-
-
-def _ja() -> bool:
-    return not os.environ.get("KOHYO_LANG", "ja").lower().startswith("en")
 
 
 def guarded(func: F) -> F:
@@ -93,15 +90,15 @@ def guarded(func: F) -> F:
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except KeyboardInterrupt:
-            fail("中断しました。マスターは変更していません。", 2)
+            fail(t("cli.interrupted"), 2)
         except Exception:  # the last line of defence: log it, say so plainly
             log = Path(tempfile.gettempdir()) / "kohyo-error.log"
             try:
                 log.write_text(traceback.format_exc(), encoding="utf-8")
-                where = f"詳細は {log} に記録しました。"
+                where = t("cli.unexpected.log", log=log)
             except OSError:
                 where = ""
-            fail(f"予期しないエラーが発生しました。マスターは変更していません。{where}", 2)
+            fail(t("cli.unexpected", where=where).rstrip(), 2)
         return None
 
     return wrapper  # type: ignore[return-value]

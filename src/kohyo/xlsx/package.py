@@ -14,6 +14,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..errors import WorkbookError
+from ..messages import t
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -35,35 +36,27 @@ def _fail(path: Path, what: str) -> WorkbookError:
 def sniff(path: Path) -> None:
     """Raise WorkbookError unless *path* looks like an xlsx/xlsm zip package."""
     if not path.exists():
-        raise _fail(path, "ファイルが見つかりません。パスを確認してください。")
+        raise _fail(path, t("file.missing"))
     if path.is_dir():
-        raise _fail(path, "フォルダーです。Excel ファイル（.xlsx）を指定してください。")
+        raise _fail(path, t("file.is_dir"))
     try:
         with path.open("rb") as fh:
             head = fh.read(8)
             if head.startswith(OLE2_MAGIC):
                 body = fh.read(2**20)
                 if any(m in body for m in ENCRYPTED_MARKERS):
-                    raise _fail(
-                        path,
-                        "パスワードで保護（暗号化）されたファイルです。Excel でパスワードを"
-                        "解除して保存し直してから実行してください。",
-                    )
-                raise _fail(
-                    path,
-                    "古い Excel 形式（.xls）です。Excel で「名前を付けて保存」から"
-                    " Excel ブック（.xlsx）で保存し直してください。",
-                )
+                    raise _fail(path, t("file.encrypted"))
+                raise _fail(path, t("file.xls"))
     except PermissionError:
-        raise _fail(path, "ファイルを読み取る権限がありません。") from None
+        raise _fail(path, t("file.no_permission")) from None
     except OSError as exc:
         if isinstance(exc, WorkbookError):
             raise
-        raise _fail(path, f"ファイルを読み取れません（{exc.strerror}）。") from None
+        raise _fail(path, t("file.unreadable", reason=exc.strerror)) from None
     if not head:
-        raise _fail(path, "空のファイル（0 バイト）です。")
+        raise _fail(path, t("file.empty"))
     if not head.startswith(ZIP_MAGIC):
-        raise _fail(path, "Excel ファイル（.xlsx）ではありません。")
+        raise _fail(path, t("file.not_xlsx"))
 
 
 def open_package(path: str | Path, limits: PackageLimits) -> zipfile.ZipFile:
@@ -73,14 +66,12 @@ def open_package(path: str | Path, limits: PackageLimits) -> zipfile.ZipFile:
     size = p.stat().st_size
     if size > limits.max_file_bytes:
         raise _fail(
-            p,
-            f"ファイルが大きすぎます（{size / 2**20:.1f} MB、上限 "
-            f"{limits.max_file_bytes / 2**20:.0f} MB: config.toml の limits.max_file_mb）。",
+            p, t("file.too_large", size=size / 2**20, limit=limits.max_file_bytes / 2**20)
         )
     try:
         zf = zipfile.ZipFile(p)
     except (zipfile.BadZipFile, EOFError, ValueError):
-        raise _fail(p, "ファイルが壊れているか途中までしかありません（zip として読めません）。") from None
+        raise _fail(p, t("file.bad_zip")) from None
     try:
         _check_members(p, zf, limits)
     except BaseException:
@@ -115,9 +106,9 @@ def _check_members(p: Path, zf: zipfile.ZipFile, limits: PackageLimits) -> None:
             f"{limits.max_uncompressed_bytes / 2**20:.0f} MB）。",
         )
     if "xl/workbook.bin" in names:
-        raise _fail(p, "Excel バイナリ ブック（.xlsb）です。.xlsx で保存し直してください。")
+        raise _fail(p, t("file.xlsb"))
     if "[Content_Types].xml" not in names:
-        raise _fail(p, "Excel ファイル（.xlsx）ではありません（[Content_Types].xml がありません）。")
+        raise _fail(p, t("file.no_content_types"))
 
 
 _PARSER = etree.XMLParser(
