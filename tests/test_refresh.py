@@ -273,3 +273,13 @@ def test_kill_after_replace_leaves_new_file_and_backup(sample: Path, cfg) -> Non
     assert len(backups) == 1 and backups[0].read_bytes() == original
     result = refresh_master(sample, cfg)
     assert not result.written  # it was complete: nothing left to do
+
+
+def test_summary_position_is_one_based(tmp_path: Path, cfg) -> None:
+    text = cfg.path.read_text(encoding="utf-8").replace('position = "first"', "position = 2")
+    cfg.path.write_text(text, encoding="utf-8")
+    config = load_config(cfg.path)
+    path = tmp_path / "m.xlsx"
+    write_master(path, [project(1, "甲事業"), project(2, "乙事業")])
+    refresh_master(path, config)
+    assert openpyxl.load_workbook(path).sheetnames == ["1", "総括表", "2"]

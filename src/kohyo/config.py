@@ -61,7 +61,12 @@ class RefreshSettings:
 @dataclass(frozen=True)
 class SummarySettings:
     sheet_name: str = "総括表"
-    position: str | int = "first"
+    position: str | int = "first"  # "first", "last", or a 1-based position as staff count
+
+    @property
+    def index(self) -> str | int:
+        """The position as the writers take it: "first", "last" or a 0-based index."""
+        return self.position - 1 if isinstance(self.position, int) else self.position
 
 
 @dataclass(frozen=True)

@@ -454,7 +454,7 @@ def refresh_live(
     if save and live.path is None:
         raise KohyoError(t("live.no_path", name=live.name))
     try:
-        result.notes = apply_live(live.book, plan, spec, position=config.summary.position)
+        result.notes = apply_live(live.book, plan, spec, position=config.summary.index)
     except KohyoError:
         raise
     except Exception as exc:

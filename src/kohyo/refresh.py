@@ -133,7 +133,7 @@ def refresh_master(path: Path, config: Config) -> RefreshResult:
         patch.set_cells(u.sheet, [CellWrite(u.cell, u.new, u.formula)])
     look = load_summary_look(config.base_dir / "templates" / "summary.toml")
     spec = summary_sheet_spec(plan.summary, config, look)
-    patch.put_sheet(spec, position=config.summary.position)  # type: ignore[arg-type]
+    patch.put_sheet(spec, position=config.summary.index)  # type: ignore[arg-type]
     changed = patch.changed_parts()
     summary_part = patch.sheet_part(config.summary.sheet_name)
     if not existed:
