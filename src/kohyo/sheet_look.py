@@ -68,113 +68,132 @@ class SheetLook:
 
 
 # (section, key) -> (field, kind, check). check returns a problem text or None.
-def _positive(v: float) -> str | None:
+def check_positive(v: float) -> str | None:
     return None if v > 0 else "0 より大きい数を指定してください"
 
 
-def _font_size(v: float) -> str | None:
+def check_font_size(v: float) -> str | None:
     return None if 6 <= v <= 72 else "6〜72 ポイントの範囲で指定してください"
 
 
-def _width(v: float) -> str | None:
+def check_width(v: float) -> str | None:
     return None if 1 <= v <= 100 else "1〜100 の範囲で指定してください"
 
 
-def _margin(v: float) -> str | None:
+def check_margin(v: float) -> str | None:
     return None if 0 <= v <= 10 else "0〜10 cm の範囲で指定してください"
 
 
-def _colour(v: str) -> str | None:
+def check_colour(v: str) -> str | None:
     return None if _COLOUR.fullmatch(v) else "色は #RRGGBB の形（例: #DDEBF7）で指定してください"
 
 
-def _choice(options: dict[str, int]) -> Any:
+def check_choice(options: dict[str, int]) -> Any:
     def check(v: str) -> str | None:
         return None if v in options else f"{'、'.join(options)} のいずれかを指定してください"
 
     return check
 
 
-def _page_text(v: str) -> str | None:
-    try:
-        v.format(**{k: "" for k in PLACEHOLDERS})
-    except (KeyError, IndexError, ValueError) as exc:
-        names = " ".join("{" + k + "}" for k in PLACEHOLDERS)
-        return f"差し込みに使えるのは {names} だけです（{exc}）"
-    return None if len(v) <= 200 else "200 文字以内にしてください"
+def check_template(placeholders: tuple[str, ...], limit: int = 200) -> Any:
+    """A check for text with ``{…}`` fields: only *placeholders* may be named."""
+
+    def check(v: str) -> str | None:
+        try:
+            v.format(**{k: "" for k in placeholders})
+        except (KeyError, IndexError, ValueError) as exc:
+            names = " ".join("{" + k + "}" for k in placeholders)
+            return f"差し込みに使えるのは {names} だけです（{exc}）"
+        return None if len(v) <= limit else f"{limit} 文字以内にしてください"
+
+    return check
 
 
-def _nonempty(v: str) -> str | None:
+_page_text = check_template(PLACEHOLDERS)
+
+
+def check_nonempty(v: str) -> str | None:
     return None if v.strip() else "空にはできません"
 
 
-def _always_ok(v: Any) -> str | None:
+def check_any(v: Any) -> str | None:
     return None
 
 
-_NUM = (int, float)
+NUMBER = (int, float)
 _SCHEMA: dict[tuple[str, str], tuple[str, Any, Any]] = {
-    ("font", "name"): ("font_name", str, _nonempty),
-    ("font", "size"): ("font_size", _NUM, _font_size),
-    ("font", "note_size"): ("note_font_size", _NUM, _font_size),
-    ("font", "label_bold"): ("label_bold", bool, _always_ok),
-    ("color", "label_fill"): ("label_fill", str, _colour),
-    ("color", "header_fill"): ("header_fill", str, _colour),
-    ("color", "border"): ("border_color", str, _colour),
-    ("border", "style"): ("border", str, _choice(BORDER_STYLES)),
-    ("columns", "label"): ("label_width", _NUM, _width),
-    ("columns", "year"): ("year_width", _NUM, _width),
-    ("columns", "total"): ("total_width", _NUM, _width),
-    ("rows", "line_spacing"): ("line_spacing", _NUM, _positive),
-    ("rows", "padding"): ("row_padding", _NUM, _margin),
-    ("rows", "min_height"): ("min_row_height", _NUM, _positive),
-    ("sheet", "gridlines"): ("gridlines", bool, _always_ok),
-    ("page", "paper"): ("paper", str, _choice(PAPER_SIZES)),
-    ("page", "landscape"): ("landscape", bool, _always_ok),
-    ("page", "fit_to_width"): ("fit_to_width", bool, _always_ok),
-    ("page", "center_horizontally"): ("center_horizontally", bool, _always_ok),
+    ("font", "name"): ("font_name", str, check_nonempty),
+    ("font", "size"): ("font_size", NUMBER, check_font_size),
+    ("font", "note_size"): ("note_font_size", NUMBER, check_font_size),
+    ("font", "label_bold"): ("label_bold", bool, check_any),
+    ("color", "label_fill"): ("label_fill", str, check_colour),
+    ("color", "header_fill"): ("header_fill", str, check_colour),
+    ("color", "border"): ("border_color", str, check_colour),
+    ("border", "style"): ("border", str, check_choice(BORDER_STYLES)),
+    ("columns", "label"): ("label_width", NUMBER, check_width),
+    ("columns", "year"): ("year_width", NUMBER, check_width),
+    ("columns", "total"): ("total_width", NUMBER, check_width),
+    ("rows", "line_spacing"): ("line_spacing", NUMBER, check_positive),
+    ("rows", "padding"): ("row_padding", NUMBER, check_margin),
+    ("rows", "min_height"): ("min_row_height", NUMBER, check_positive),
+    ("sheet", "gridlines"): ("gridlines", bool, check_any),
+    ("page", "paper"): ("paper", str, check_choice(PAPER_SIZES)),
+    ("page", "landscape"): ("landscape", bool, check_any),
+    ("page", "fit_to_width"): ("fit_to_width", bool, check_any),
+    ("page", "center_horizontally"): ("center_horizontally", bool, check_any),
     ("page", "header"): ("header", str, _page_text),
     ("page", "footer"): ("footer", str, _page_text),
-    ("margins", "left"): ("margin_left", _NUM, _margin),
-    ("margins", "right"): ("margin_right", _NUM, _margin),
-    ("margins", "top"): ("margin_top", _NUM, _margin),
-    ("margins", "bottom"): ("margin_bottom", _NUM, _margin),
-    ("margins", "header"): ("margin_header", _NUM, _margin),
-    ("margins", "footer"): ("margin_footer", _NUM, _margin),
+    ("margins", "left"): ("margin_left", NUMBER, check_margin),
+    ("margins", "right"): ("margin_right", NUMBER, check_margin),
+    ("margins", "top"): ("margin_top", NUMBER, check_margin),
+    ("margins", "bottom"): ("margin_bottom", NUMBER, check_margin),
+    ("margins", "header"): ("margin_header", NUMBER, check_margin),
+    ("margins", "footer"): ("margin_footer", NUMBER, check_margin),
 }
 
-_KIND_JA = {str: "文字列", bool: "true または false", _NUM: "数値"}
+_KIND_JA = {str: "文字列", bool: "true または false", NUMBER: "数値"}
 
 
 def load_look(path: str | Path) -> SheetLook:
     """Read *path* (TOML); missing keys keep their defaults; raise LookError on a bad value."""
-    p = Path(path)
-    try:
-        raw = tomllib.loads(p.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        raise LookError(f"個表の書式ファイルが見つかりません: {p}", path=str(p)) from None
-    except UnicodeDecodeError:
-        raise LookError(f"個表の書式ファイルを UTF-8 として読めません: {p}", path=str(p)) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise LookError(
-            f"個表の書式ファイルの書き方に誤りがあります: {p}: {exc}", path=str(p)
-        ) from None
-    except OSError as exc:
-        raise LookError(
-            f"個表の書式ファイルを開けません: {p}: {exc.strerror}", path=str(p)
-        ) from None
-    return look_from_dict(raw, source=str(p))
+    return look_from_dict(read_look_file(path), source=str(Path(path)))
 
 
 def look_from_dict(raw: dict[str, Any], source: str = "書式") -> SheetLook:
     """Build a SheetLook from already-parsed TOML tables (see ``load_look``)."""
+    return SheetLook(**look_values(raw, _SCHEMA, source))
+
+
+def read_look_file(path: str | Path, what: str = "個表の書式ファイル") -> dict[str, Any]:
+    """The TOML tables of a look file; *what* names the file in messages."""
+    p = Path(path)
+    try:
+        return tomllib.loads(p.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise LookError(f"{what}が見つかりません: {p}", path=str(p)) from None
+    except UnicodeDecodeError:
+        raise LookError(f"{what}を UTF-8 として読めません: {p}", path=str(p)) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise LookError(f"{what}の書き方に誤りがあります: {p}: {exc}", path=str(p)) from None
+    except OSError as exc:
+        raise LookError(f"{what}を開けません: {p}: {exc.strerror}", path=str(p)) from None
+
+
+def look_values(
+    raw: dict[str, Any],
+    schema: dict[tuple[str, str], tuple[str, Any, Any]],
+    source: str,
+    what: str = "個表の書式ファイル",
+) -> dict[str, Any]:
+    """Check *raw* against *schema* ((section, key) -> (field, kind, check)); return field values.
+
+    Another look file (e.g. the distribution's cover) reuses this with its own schema.
+    """
 
     def fail(key: str, problem: str) -> LookError:
-        return LookError(
-            f"個表の書式ファイル {source} の {key} が正しくありません: {problem}", path=source
-        )
+        return LookError(f"{what} {source} の {key} が正しくありません: {problem}", path=source)
 
-    sections = {s for s, _ in _SCHEMA}
+    sections = {s for s, _ in schema}
     values: dict[str, Any] = {}
     for section, table in raw.items():
         if section not in sections:
@@ -183,14 +202,14 @@ def look_from_dict(raw: dict[str, Any], source: str = "書式") -> SheetLook:
             raise fail(section, f"[{section}] の表として書いてください")
         for key, value in table.items():
             full = f"{section}.{key}"
-            if (section, key) not in _SCHEMA:
-                known = "、".join(k for s, k in _SCHEMA if s == section)
+            if (section, key) not in schema:
+                known = "、".join(k for s, k in schema if s == section)
                 raise fail(full, f"知らない項目です（[{section}] に書けるのは {known}）")
-            field_name, kind, check = _SCHEMA[(section, key)]
+            field_name, kind, check = schema[(section, key)]
             if isinstance(value, bool) != (kind is bool) or not isinstance(value, kind):
                 raise fail(full, f"{_KIND_JA[kind]}を指定してください（値: {value!r}）")
             problem = check(value)
             if problem:
                 raise fail(full, f"{problem}（値: {value!r}）")
-            values[field_name] = float(value) if kind is _NUM else value
-    return SheetLook(**values)
+            values[field_name] = float(value) if kind is NUMBER else value
+    return values

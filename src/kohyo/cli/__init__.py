@@ -11,6 +11,7 @@ from .common import configure_streams
 from .diff import diff_cmd
 from .distribute import distribute_cmd
 from .mail import mail_cmd
+from .new import new_cmd
 from .refresh import refresh_cmd
 
 
@@ -31,6 +32,7 @@ cli.add_command(distribute_cmd)
 cli.add_command(codes_cmd)
 cli.add_command(refresh_cmd)
 cli.add_command(mail_cmd)
+cli.add_command(new_cmd)
 
 
 def main() -> None:
