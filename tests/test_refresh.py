@@ -283,3 +283,24 @@ def test_summary_position_is_one_based(tmp_path: Path, cfg) -> None:
     write_master(path, [project(1, "甲事業"), project(2, "乙事業")])
     refresh_master(path, config)
     assert openpyxl.load_workbook(path).sheetnames == ["1", "総括表", "2"]
+
+
+def test_refresh_also_distributes_and_mail_accepts_it(sample: Path, cfg, cli_run) -> None:
+    res = cli_run("refresh", sample, "--config", cfg.path)
+    assert res.exit_code == 0, res.output
+    manifests = list(cfg.paths.output_dir.glob("*/manifest.json"))
+    assert len(manifests) == 1
+    manifest = json.loads(manifests[0].read_text(encoding="utf-8"))
+    assert manifest["master_sha256"] == file_digest(sample)
+    assert set(manifest["towns"]) == set(cfg.area.municipalities)
+    assert "配布ファイルを作成しました" in res.stdout
+    # The mail step trusts this distribution: the master it was made from is the refreshed one.
+    res = cli_run("mail", "--config", cfg.path)
+    assert res.exit_code == 0, res.output
+    assert len(list(cfg.mail.outbox_dir.glob("*.eml"))) == len(cfg.area.partners)
+
+
+def test_no_distribute_skips_it(sample: Path, cfg, cli_run) -> None:
+    res = cli_run("refresh", sample, "--no-distribute", "--config", cfg.path)
+    assert res.exit_code == 0, res.output
+    assert not list(cfg.paths.output_dir.glob("*/manifest.json"))

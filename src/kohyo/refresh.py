@@ -70,6 +70,7 @@ class RefreshResult:
                 "count": None if self.plan is None else self.plan.summary.count,
             },
             "backup": str(self.backup) if self.backup else None,
+            "distribution": self.distribution.to_dict() if self.distribution else None,
             "findings": self.report.to_dict()["findings"],
         }
 
@@ -116,8 +117,26 @@ def _sum_formula(p: Project, expected: int | str) -> str | None:
     return "SUM(" + ",".join(ref for _, ref in cells) + ")"
 
 
-def refresh_master(path: Path, config: Config) -> RefreshResult:
-    """Validate, then write the derived values into *path*. Raises KohyoError (exit 2)."""
+def refresh_master(
+    path: Path, config: Config, *, distribute: bool = False, progress: Any = None
+) -> RefreshResult:
+    """Validate, then write the derived values into *path*; with *distribute*, also rebuild
+    every municipality's workbook from the refreshed master. Raises KohyoError (exit 2)."""
+    result = _refresh(path, config)
+    if distribute and not result.report.has_errors:
+        from .distribute import distribute_master  # the heavier writer, only when asked
+
+        result.distribution = distribute_master(
+            result.master,
+            config,
+            pdf=config.distribution.pdf,
+            master_sha256=file_digest(path),
+            progress=progress,
+        )
+    return result
+
+
+def _refresh(path: Path, config: Config) -> RefreshResult:
     check_not_locked(path)
     digest = file_digest(path)
     master, report = check_master(path, config)

@@ -123,7 +123,8 @@ def refresh_cmd(
         with live_progress(not as_json) as progress:
             result: RefreshResult = refresh_live(path, config, save=save, progress=progress)
     else:
-        result = refresh_master(path, config)
+        distribute = config.refresh.distribute and not no_distribute
+        result = refresh_master(path, config, distribute=distribute)
     if as_json:
         emit_json(result.to_dict())
         raise click.exceptions.Exit(result.report.exit_code)
@@ -134,3 +135,7 @@ def refresh_cmd(
         console.print(t("refresh.has_errors"))
         raise click.exceptions.Exit(1)
     print_refresh(console, result)
+    if result.distribution is not None:
+        from .distribute import print_distribution
+
+        print_distribution(console, result.distribution, warnings=0)
