@@ -1,21 +1,45 @@
-"""The `kohyo` command: one sub-command per job, each calling one library function."""
+"""The `kohyo` command: one sub-command per job, each calling one library function.
+
+Sub-commands are imported only when used, so `kohyo validate` does not pay for
+the mail, diff and distribution machinery at start-up.
+"""
 
 from __future__ import annotations
+
+import importlib
 
 import click
 
 from .. import __version__
-from .check import dump_cmd, validate_cmd
-from .codes import codes_cmd
 from .common import configure_streams
-from .diff import diff_cmd
-from .distribute import distribute_cmd
-from .mail import mail_cmd
-from .new import new_cmd
-from .refresh import refresh_cmd
+
+# In the order staff use them; name -> "module:attribute".
+COMMANDS = {
+    "validate": "check:validate_cmd",
+    "refresh": "refresh:refresh_cmd",
+    "distribute": "distribute:distribute_cmd",
+    "diff": "diff:diff_cmd",
+    "mail": "mail:mail_cmd",
+    "new": "new:new_cmd",
+    "dump": "check:dump_cmd",
+    "codes": "codes:codes_cmd",
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, attr = target.split(":")
+        command: click.Command = getattr(importlib.import_module(f".{module}", __name__), attr)
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kohyo")
 def cli() -> None:
     """kohyo — 連携中枢都市圏ビジョンの個表ツール.
@@ -23,16 +47,6 @@ def cli() -> None:
     マスター（全事業の個表をまとめたブック）を検証し、計と総括表を更新し、
     市町村ごとのブックを作り、変更の概要をまとめ、メールで送ります。
     """
-
-
-cli.add_command(validate_cmd)
-cli.add_command(dump_cmd)
-cli.add_command(diff_cmd)
-cli.add_command(distribute_cmd)
-cli.add_command(codes_cmd)
-cli.add_command(refresh_cmd)
-cli.add_command(mail_cmd)
-cli.add_command(new_cmd)
 
 
 def main() -> None:
