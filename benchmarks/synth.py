@@ -1,6 +1,6 @@
 """Synthetic masters for benchmarks: many 個表, many municipalities, realistic Japanese text.
 
-    python -m benchmarks.synth OUT_DIR --projects 500 --munis 30 --seed 1
+    python -m benchmarks.synth OUT_DIR --projects 500 --munis 30 --seed 1 [--drift 0.1] [--amended]
 
 writes ``OUT_DIR/master.xlsx`` and a matching ``OUT_DIR/config.toml`` (the
 municipalities of a synthetic area), so every command runs on it::
@@ -11,18 +11,27 @@ The master is written with XlsxWriter and :func:`kohyo.kohyo_sheet.write_kohyo_s
 (the canonical grid), so it reads back without findings of drift. Everything is
 drawn from one ``random.Random(seed)``: the same arguments give the same bytes.
 
+With ``drift`` (a fraction, 0 by default) that share of the sheets departs from the
+canonical grid the way staff-edited masters do, without changing what they say: a blank
+row inserted between two blocks, amounts typed as full-width text (「１２，３４５」, a
+warning) or year headers in 和暦 (「令和２年度」). ``--amended`` also writes
+``OUT_DIR/master_amended.xlsx``: the same master with a few projects inserted, changed
+and removed (the rest renumbered), for ``kohyo diff``.
+
 Reusable pieces: :func:`municipality_names`, :func:`config_text`,
-:func:`make_projects` (plain :class:`kohyo.model.Project` objects, no file) and
-:func:`write_master`.
+:func:`make_projects` (plain :class:`kohyo.model.Project` objects, no file),
+:func:`amend_projects`, :func:`write_master` and :func:`make_master_pair`.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import random
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import xlsxwriter
 
@@ -173,34 +182,208 @@ def _project(number: int, munis: list[str], rng: random.Random) -> Project:
     )  # fmt: skip
 
 
-def write_master(path: Path, projects: list[Project], config: Config) -> Path:
-    """Write *projects* as a master (one canonical 個表 per sheet) to *path*."""
+def amend_projects(
+    projects: list[Project],
+    munis: list[str],
+    seed: int = 0,
+    *,
+    inserted: int = 2,
+    changed: int = 3,
+    removed: int = 1,
+) -> list[Project]:
+    """An amendment of *projects*: some inserted, changed and removed, all renumbered 1…n.
+
+    Names keep their 第N号 (a project is recognised by its name), so every project after
+    the first insertion or removal is renumbered and nothing else: what ``kohyo diff``
+    must tell apart from a real change.
+    """
+    rng = random.Random(f"amend-{seed}")
+    kept = list(projects)
+    for p in rng.sample(kept, min(removed, max(0, len(kept) - 1))):
+        kept.remove(p)
+    for p in rng.sample(kept, min(changed, len(kept))):
+        kept[kept.index(p)] = _changed(p, rng)
+    for i in range(inserted):
+        new = _project(100_000 + i, munis, rng)  # a 第N号 no original project has
+        kept.insert(rng.randint(0, len(kept)), new)
+    return [
+        dataclasses.replace(p, sheet=str(k), number=k, number_raw=k) for k, p in enumerate(kept, 1)
+    ]
+
+
+def _changed(p: Project, rng: random.Random) -> Project:
+    """*p* with its 内容 extended, or one year's amount (and the 計) changed, or a KPI added."""
+    what = rng.choice(("content", "cost", "kpi"))
+    if what == "content":
+        extra = "○事業の成果を検証し、翌年度以降の取組に反映する。"
+        return dataclasses.replace(p, content=T(p.content.text + "\n" + extra, None))
+    if what == "kpi":
+        kpi = Indicator(f"満足度（第{p.sheet}号）", DASH, "80%", None, None, None, None)
+        return dataclasses.replace(p, indicators=[*p.indicators, kpi])
+    amounts = dict(p.costs.amounts)
+    amounts[rng.choice(FISCAL_YEARS)] = CostCell(rng.randrange(100, 50_000), CellKind.NUMBER, None)
+    costs = CostPlan(amounts=amounts)
+    numbers = costs.numeric_amounts()
+    costs.total = (CostCell(sum(numbers), CellKind.NUMBER, None) if numbers
+                   else CostCell(DASH, CellKind.DASH, None))  # fmt: skip
+    return dataclasses.replace(p, costs=costs)
+
+
+# --- drift: what staff do to the canonical grid, the meaning unchanged ----------------------
+
+_FULL_WIDTH = str.maketrans("0123456789,", "０１２３４５６７８９，")
+_ROW_ARGS = {  # XlsxWriter methods taking (row, col, ...) as numbers: which arguments are rows
+    "write": (0,), "write_string": (0,), "write_number": (0,), "write_blank": (0,),
+    "write_formula": (0,), "write_rich_string": (0,), "write_boolean": (0,),
+    "write_datetime": (0,), "write_url": (0,), "write_comment": (0,), "set_row": (0,),
+    "insert_image": (0,), "insert_textbox": (0,), "merge_range": (0, 2),
+    "print_area": (0, 2), "conditional_format": (0, 2), "data_validation": (0, 2),
+}  # fmt: skip
+
+
+class _DriftedSheet:
+    """A worksheet seen through a blank row inserted at *at* (rows from there move down one)
+    and, with *wareki*, year headers written in 和暦."""
+
+    def __init__(self, ws: Any, at: int | None, wareki: bool) -> None:
+        self._ws, self._at, self._wareki = ws, at, wareki
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._ws, name)
+        rows = _ROW_ARGS.get(name)
+        if rows is None:
+            return attr
+
+        def drifted(*args: Any, **kwargs: Any) -> Any:
+            moved = list(args)
+            for i in rows:
+                row = moved[i] if i < len(moved) else None
+                if self._at is not None and isinstance(row, int) and row >= self._at:
+                    moved[i] = row + 1
+            if self._wareki and name == "write_string" and len(moved) > 2:
+                moved[2] = _wareki(moved[2])
+            return attr(*moved, **kwargs)
+
+        return drifted
+
+
+def _wareki(text: Any) -> Any:
+    """「2020年度」 -> 「令和２年度」; any other text unchanged."""
+    if isinstance(text, str) and len(text) == 6 and text.endswith("年度") and text[:4].isdigit():
+        year = int(text[:4])
+        if year >= 2019:
+            return f"令和{str(year - 2018).translate(_FULL_WIDTH)}年度"
+    return text
+
+
+class _DriftingBook:
+    """The workbook as write_kohyo_sheet sees it: the next sheet it adds may drift."""
+
+    def __init__(self, wb: xlsxwriter.Workbook) -> None:
+        self._wb = wb
+        self.next_drift: tuple[int | None, bool] | None = None  # (blank row at, wareki)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._wb, name)
+
+    def add_worksheet(self, *args: Any, **kwargs: Any) -> Any:
+        ws = self._wb.add_worksheet(*args, **kwargs)
+        return ws if self.next_drift is None else _DriftedSheet(ws, *self.next_drift)
+
+
+def _full_width_amounts(p: Project) -> Project:
+    """*p* with its numeric yearly amounts typed as full-width text (「１２，３４５」)."""
+    amounts = {
+        y: CostCell(f"{c.value:,}".translate(_FULL_WIDTH), CellKind.NUMBER_AS_TEXT, None)
+        if isinstance(c.value, int) else c
+        for y, c in p.costs.amounts.items()
+    }  # fmt: skip
+    return dataclasses.replace(p, costs=dataclasses.replace(p.costs, amounts=amounts))
+
+
+def write_master(
+    path: Path, projects: list[Project], config: Config, *, drift: float = 0.0, seed: int = 0
+) -> Path:
+    """Write *projects* as a master (one canonical 個表 per sheet) to *path*.
+
+    With *drift* > 0, that share of the sheets drifts from the grid (see the module docstring).
+    """
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                          "strings_to_numbers": False})  # fmt: skip
     wb.set_properties(
         {"title": "合成マスター", "author": "kohyo benchmarks", "created": FIXED_TIME}
     )
     look = SheetLook()
+    book = _DriftingBook(wb)
+    rng = random.Random(f"drift-{seed}")  # apart from the projects' draws: same projects
     for p in projects:
-        write_kohyo_sheet(wb, p.sheet, p, config, look)
+        written, book.next_drift = p, None
+        if drift > 0 and rng.random() < drift:
+            kind = rng.choice(("blank-row", "full-width", "wareki"))
+            if kind == "blank-row":  # between two blocks: 内容, 連携効果, 事業費, 役割分担
+                book.next_drift = (rng.choice((1, 2, 3, 5)), False)
+            elif kind == "wareki":
+                book.next_drift = (None, True)
+            else:
+                written = _full_width_amounts(p)
+        write_kohyo_sheet(book, p.sheet, written, config, look)  # type: ignore[arg-type]
     wb.close()
     return path
 
 
-def make_master(path: Path, n_projects: int, n_munis: int, seed: int = 0) -> Config:
+def _area(folder: Path, n_munis: int, seed: int, master: str) -> tuple[list[str], Config]:
+    """The municipalities, and a config.toml for them written into *folder*."""
+    folder.mkdir(parents=True, exist_ok=True)
+    munis = municipality_names(n_munis, seed)
+    config_path = folder / "config.toml"
+    config_path.write_text(config_text(munis, master=master), encoding="utf-8")
+    return munis, load_config(config_path)
+
+
+def make_master(
+    path: Path, n_projects: int, n_munis: int, seed: int = 0, *, drift: float = 0.0
+) -> Config:
     """Write a master of *n_projects* 個表 for *n_munis* municipalities to *path*.
 
     A matching ``config.toml`` is written beside it (overwritten if present);
-    the loaded Config is returned.
+    the loaded Config is returned. *drift*: see the module docstring.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    munis = municipality_names(n_munis, seed)
-    config_path = path.parent / "config.toml"
-    config_path.write_text(config_text(munis, master=path.name), encoding="utf-8")
-    config = load_config(config_path)
-    write_master(path, make_projects(n_projects, munis, seed), config)
+    munis, config = _area(path.parent, n_munis, seed, path.name)
+    write_master(path, make_projects(n_projects, munis, seed), config, drift=drift, seed=seed)
     return config
+
+
+def make_master_pair(
+    folder: Path,
+    n_projects: int,
+    n_munis: int,
+    seed: int = 0,
+    *,
+    drift: float = 0.0,
+    inserted: int | None = None,
+    changed: int | None = None,
+    removed: int | None = None,
+) -> tuple[Path, Path, Config]:
+    """``master.xlsx`` and its amendment ``master_amended.xlsx`` (:func:`amend_projects`).
+
+    By default about 1 % of the projects are inserted, 2 % changed and 0.5 % removed (at
+    least 2, 3 and 1): an amendment grows with the plan, as real ones do.
+    """
+    folder = Path(folder)
+    munis, config = _area(folder, n_munis, seed, "master.xlsx")
+    projects = make_projects(n_projects, munis, seed)
+    old = write_master(folder / "master.xlsx", projects, config, drift=drift, seed=seed)
+    amended = amend_projects(
+        projects,
+        munis,
+        seed,
+        inserted=max(2, n_projects // 100) if inserted is None else inserted,
+        changed=max(3, n_projects // 50) if changed is None else changed,
+        removed=max(1, n_projects // 200) if removed is None else removed,
+    )
+    new = write_master(folder / "master_amended.xlsx", amended, config, drift=drift, seed=seed)
+    return old, new, config
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -209,8 +392,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--projects", type=int, default=500, help="個表の数（既定 500）")
     parser.add_argument("--munis", type=int, default=30, help="市町村の数（既定 30）")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--drift", type=float, default=0.0, help="標準の様式から崩れた個表の割合（0〜1、既定 0）"
+    )
+    parser.add_argument(
+        "--amended", action="store_true", help="変更案 master_amended.xlsx も作る（kohyo diff 用）"
+    )
     args = parser.parse_args(argv)
-    make_master(args.out_dir / "master.xlsx", args.projects, args.munis, args.seed)
+    if args.amended:
+        make_master_pair(args.out_dir, args.projects, args.munis, args.seed, drift=args.drift)
+    else:
+        make_master(
+            args.out_dir / "master.xlsx", args.projects, args.munis, args.seed, drift=args.drift
+        )
     print(
         f"作成しました: {args.out_dir / 'master.xlsx'}（個表 {args.projects}、市町村 {args.munis}）"
     )

@@ -28,7 +28,8 @@ def package_limits(config: Config) -> PackageLimits:
 def read_master(path: str | Path, config: Config) -> Master:
     """Read and parse *path*. Raises WorkbookError (exit 2) when it cannot be read at all."""
     ensure_defusedxml()
-    grid = read_workbook(path, package_limits(config))
+    # The parser skips the 総括表 by its name: its cells need not be gathered.
+    grid = read_workbook(path, package_limits(config), without_cells=(config.summary.sheet_name,))
     return parse_workbook(grid.sheets, config, str(path))
 
 

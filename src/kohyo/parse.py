@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .config import Config
-from .grid import RawCell, SheetGrid, a1
+from .grid import RawCell, SheetGrid
+from .grid import a1 as _a1
 from .model import (
     DASH,
     CellKind,
@@ -31,13 +33,19 @@ from .normalize import (
     clean_text,
     fold_ws,
     is_dash,
-    label_key,
     nfkc,
     parse_amount,
     parse_fiscal_year,
     parse_target_year,
     split_municipalities,
 )
+from .normalize import label_key as _label_key
+
+# Thousands of 個表 repeat the same labels, headers, years and addresses: these pure
+# functions of immutable values are remembered (benchmarks/RESULTS.md has the profile).
+label_key = lru_cache(maxsize=1 << 16)(_label_key)
+_clean = lru_cache(maxsize=1 << 16)(clean_text)
+a1 = lru_cache(maxsize=1 << 14)(_a1)
 
 # Block labels (contract §2), matched on label_key(): NFKC, white space removed.
 L_NAME = "事業名"
@@ -76,6 +84,14 @@ class _Sheet:
             pos: label_key(cell.value) for pos, cell in self.grid.cells.items() if cell.is_text
         }
         self.max_row = max(self.rows, default=0)
+        # Short texts in reading order: the only cells find() can answer with.
+        self.short_keys = [
+            (r, c, key)
+            for r, cols in self.rows.items()
+            for c in cols
+            if (key := self.keys.get((r, c))) and len(key) <= _MAX_LABEL
+        ]
+        self._extents: dict[tuple[int, int], tuple[int, int, int, int]] = {}
 
     def find(
         self, label: str, after_row: int = 0, max_col: int | None = None
@@ -88,15 +104,9 @@ class _Sheet:
         """
         match = _MATCHERS[label]
         for limit in (max_col, None) if max_col is not None else (None,):
-            for r in sorted(self.rows):
-                if r < after_row:
-                    continue
-                for c in self.rows[r]:
-                    if limit is not None and c > limit:
-                        break
-                    key = self.keys.get((r, c))
-                    if key and len(key) <= _MAX_LABEL and match(key):
-                        return r, c
+            for r, c, key in self.short_keys:
+                if r >= after_row and (limit is None or c <= limit) and match(key):
+                    return r, c
         return None
 
     def cell(self, row: int, col: int) -> RawCell | None:
@@ -104,7 +114,10 @@ class _Sheet:
 
     def extent(self, row: int, col: int) -> tuple[int, int, int, int]:
         """The merged range containing (row, col), or the cell itself."""
-        return self.grid.merge_at(row, col) or (row, col, row, col)
+        found = self._extents.get((row, col))
+        if found is None:
+            found = self._extents[(row, col)] = self.grid.merge_at(row, col) or (row, col, row, col)
+        return found
 
     def right_of(self, row: int, col: int) -> list[tuple[int, RawCell]]:
         """Non-empty cells in *row* to the right of the (merged) cell at (row, col)."""
@@ -119,7 +132,12 @@ class _Sheet:
 
     def is_label(self, row: int, col: int) -> bool:
         key = self.keys.get((row, col))
-        return bool(key) and len(key) <= _MAX_LABEL and any(m(key) for m in _MATCHERS.values())
+        return bool(key) and len(key) <= _MAX_LABEL and _is_label_key(key)
+
+
+@lru_cache(maxsize=1 << 12)
+def _is_label_key(key: str) -> bool:
+    return any(m(key) for m in _MATCHERS.values())
 
 
 def _is_empty(cell: RawCell | None) -> bool:
@@ -138,7 +156,7 @@ def _text(cell: RawCell | None) -> str:
         return "TRUE" if v else "FALSE"
     if isinstance(v, float):
         return f"{v:g}"
-    return clean_text(str(v))
+    return _clean(str(v))
 
 
 def parse_workbook(sheets: Iterable[SheetGrid], config: Config, path: str) -> Master:

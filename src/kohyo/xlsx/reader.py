@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
+from collections.abc import Collection
 from pathlib import Path
 
 from lxml import etree
@@ -36,14 +37,21 @@ _T = f"{{{NS_MAIN}}}t"
 _R = f"{{{NS_MAIN}}}r"
 _SI = f"{{{NS_MAIN}}}si"
 
-def read_workbook(path: str | Path, limits: PackageLimits) -> WorkbookGrid:
-    """Read every worksheet of *path* into a grid. Raises WorkbookError (exit 2)."""
+def read_workbook(
+    path: str | Path, limits: PackageLimits, *, without_cells: Collection[str] = ()
+) -> WorkbookGrid:
+    """Read every worksheet of *path* into a grid. Raises WorkbookError (exit 2).
+
+    Sheets named in *without_cells* are checked like the others (present, well-formed
+    XML) but their grids stay empty: the 総括表 kohyo writes itself has a row per 個表,
+    and walking its cells was a third of re-reading a refreshed master.
+    """
     p = Path(path)
     with open_package(p, limits) as zf:
-        return _read(zf, p)
+        return _read(zf, p, set(without_cells))
 
 
-def _read(zf: zipfile.ZipFile, p: Path) -> WorkbookGrid:
+def _read(zf: zipfile.ZipFile, p: Path, without_cells: set[str]) -> WorkbookGrid:
     wb_part = _workbook_part(zf, p)
     wb = read_xml(zf, wb_part, p)
     if wb.tag.startswith(f"{{{STRICT_MAIN}}}"):
@@ -53,6 +61,7 @@ def _read(zf: zipfile.ZipFile, p: Path) -> WorkbookGrid:
         )
     rels = _rels(zf, _rels_name(wb_part), p)
     strings = _shared_strings(zf, wb_part, rels, p)
+    cache = _CellCache(strings)
     sheets: list[SheetGrid] = []
     for el in wb.iter(f"{{{NS_MAIN}}}sheet"):
         name = el.get("name", "")
@@ -63,7 +72,7 @@ def _read(zf: zipfile.ZipFile, p: Path) -> WorkbookGrid:
             sheets.append(SheetGrid(name=name, part=None, state=state))
             continue
         grid = SheetGrid(name=name, part=target, state=state)
-        _read_sheet(zf, target, strings, grid, p)
+        _read_sheet(zf, target, cache, grid, p, cells=name not in without_cells)
         sheets.append(grid)
     if not sheets:
         raise WorkbookError(f"{p}: シートが1枚もありません。ファイルが壊れています。", path=str(p))
@@ -135,46 +144,52 @@ def _string_item(si: etree._Element) -> str:
     return "".join(parts)
 
 
+# Sheets are parsed whole (they are small: one 個表 is a few KB) and walked in C with
+# ``iter``; comments and processing instructions are dropped so that an element's
+# children are only ever the SpreadsheetML ones. Per cell, the Python work is done once
+# per distinct shared string / number text / reference and then shared: thousands of
+# 個表 repeat the same labels, headers and addresses (profiled in benchmarks/RESULTS.md).
+_SHEET_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+    remove_comments=True, remove_pis=True,
+)  # fmt: skip
+
+
 def _read_sheet(
-    zf: zipfile.ZipFile, part: str, strings: list[str], grid: SheetGrid, p: Path
+    zf: zipfile.ZipFile, part: str, cache: _CellCache, grid: SheetGrid, p: Path, *, cells: bool
 ) -> None:
     data = read_part(zf, part, p)
     reject_doctype(data, part, p)
     row_no = 0
     col_no = 0
-    cells = grid.cells
+    found = grid.cells
     try:
-        for event, el in etree.iterparse(
-            io.BytesIO(data),
-            events=("start", "end"),
-            tag=(_ROW, _C, _MERGE),
-            resolve_entities=False,
-            no_network=True,
-            huge_tree=False,
-        ):
+        root = etree.fromstring(data, _SHEET_PARSER)
+        for el in root.iter(_ROW, _C, _MERGE) if cells else ():
             tag = el.tag
-            if tag == _ROW:
-                if event == "start":
-                    r = el.get("r")
-                    row_no = int(r) if r else row_no + 1
-                    col_no = 0
-                else:
-                    el.clear()
-            elif event == "end" and tag == _C:
+            if tag == _C:
                 ref = el.get("r")
                 if ref:
-                    row_no, col_no = parse_ref(ref)
+                    row_no, col_no = _ref(ref)
                 else:
                     col_no += 1
-                cell = _cell(el, strings)
+                if len(el):
+                    cell = cache.cell(el)
+                elif el.get("t") == "inlineStr":
+                    cell = _EMPTY_INLINE
+                else:
+                    continue  # a styled empty cell
                 if cell is not None:
-                    cells[(row_no, col_no)] = cell
-                el.clear()
-            elif event == "end" and tag == _MERGE:
+                    found[(row_no, col_no)] = cell
+            elif tag == _ROW:
+                r = el.get("r")
+                row_no = int(r) if r else row_no + 1
+                col_no = 0
+            else:
                 ref = el.get("ref", "")
                 if ":" in ref:
                     a, b = ref.split(":", 1)
-                    (r1, c1), (r2, c2) = parse_ref(a), parse_ref(b)
+                    (r1, c1), (r2, c2) = _ref(a), _ref(b)
                     grid.merges.append((min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
     except etree.XMLSyntaxError as exc:
         raise WorkbookError(
@@ -186,14 +201,63 @@ def _read_sheet(
         ) from None
 
 
+_REFS: dict[str, tuple[int, int]] = {}
+
+
+def _ref(ref: str) -> tuple[int, int]:
+    """:func:`parse_ref`, remembered: the same few hundred addresses recur on every sheet."""
+    try:
+        return _REFS[ref]
+    except KeyError:
+        rc = parse_ref(ref)  # raises ValueError for a bad address: never remembered
+        if len(_REFS) < 100_000:
+            _REFS[ref] = rc
+        return rc
+
+
+_EMPTY_INLINE = RawCell("", is_text=True)
+
+
+class _CellCache:
+    """RawCells are immutable: one per shared string or number text of a workbook is enough."""
+
+    __slots__ = ("numbers", "shared", "strings")
+
+    def __init__(self, strings: list[str]) -> None:
+        self.strings = strings
+        self.shared: dict[str, RawCell] = {}
+        self.numbers: dict[str, RawCell] = {}
+
+    def cell(self, el: etree._Element) -> RawCell | None:
+        t = el.get("t", "n")
+        if t in ("s", "n") and len(el) == 1:  # the common case: one <v>, no formula
+            v_el = el[0]
+            if v_el.tag == _V and v_el.text is not None:
+                v = v_el.text
+                memo = self.shared if t == "s" else self.numbers
+                cell = memo.get(v)
+                if cell is None:
+                    cell = _cell(el, self.strings)
+                    if cell is not None:
+                        memo[v] = cell
+                return cell
+        return _cell(el, self.strings)
+
+
 def _cell(el: etree._Element, strings: list[str]) -> RawCell | None:
     t = el.get("t", "n")
-    f_el = el.find(_F)
-    v_el = el.find(_V)
+    f_el = v_el = is_el = None
+    for child in el:  # the first <f>, <v> and <is>, as find() would give, in one pass
+        tag = child.tag
+        if tag == _V:
+            v_el = v_el if v_el is not None else child
+        elif tag == _F:
+            f_el = f_el if f_el is not None else child
+        elif tag == _IS:
+            is_el = is_el if is_el is not None else child
     formula = None if f_el is None else (f_el.text or "")
     v = None if v_el is None else v_el.text
     if t == "inlineStr":
-        is_el = el.find(_IS)
         text = _string_item(is_el) if is_el is not None else ""
         return RawCell(text, is_text=True, formula=formula)
     if v is None:
