@@ -1,8 +1,12 @@
-"""Shared fixtures: the real config, a CLI runner, configs modified in tmp_path."""
+"""Shared fixtures: the real config, a CLI runner, configs modified in tmp_path, and the
+sample master freshly built."""
 
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +30,48 @@ def _japanese_messages(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="session")
 def config() -> Config:
     return load_config(REAL_CONFIG)
+
+
+@pytest.fixture
+def tmp_area_config(tmp_path: Path) -> Config:
+    """The real config.toml as tmp_path/config.toml: backups and output under tmp_path,
+    templates/ copied beside it."""
+    text = REAL_CONFIG.read_text(encoding="utf-8")
+    text = text.replace('backup_dir = "workbooks/backup"', f'backup_dir = "{tmp_path / "backup"}"')
+    text = text.replace('output_dir = "out"', f'output_dir = "{tmp_path / "out"}"')
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    return load_config(path)
+
+
+@dataclass(frozen=True)
+class SampleBuild:
+    folder: Path
+    master: Path
+    master_before: Path
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory: pytest.TempPathFactory) -> SampleBuild:
+    """A fresh build of the sample masters (the committed ones may have been refreshed).
+
+    Read it, never write it: tests that change the master take ``sample_master``.
+    """
+    dest = tmp_path_factory.mktemp("sample")
+    script = ROOT / "scripts" / "build_sample.py"
+    result = subprocess.run([sys.executable, str(script), "--dest", str(dest)],
+                            capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return SampleBuild(dest, dest / "master.xlsx", dest / "master_before.xlsx")
+
+
+@pytest.fixture
+def sample_master(sample_build: SampleBuild, tmp_path: Path) -> Path:
+    """The freshly built sample master, copied to tmp_path/work/master.xlsx."""
+    work = tmp_path / "work"
+    work.mkdir()
+    return Path(shutil.copy(sample_build.master, work / "master.xlsx"))
 
 
 @dataclass

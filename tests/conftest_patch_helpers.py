@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import shutil
 import zipfile
 from pathlib import Path
 
-import pytest
 from lxml import etree
 
 from kohyo.xlsx.patch import CellSpec, CellWrite, PrintSetup, SheetSpec, StyleSpec
@@ -28,17 +25,6 @@ SUMMARY_STYLES = {
     "total": StyleSpec(font_name="ＭＳ ゴシック", bold=True, border=True, number_format="#,##0",
                        font_color="1F4E78"),
 }
-
-
-def require_soffice() -> str:
-    """soffice's path, or skip (fail when KOHYO_REQUIRE_LIBREOFFICE is set)."""
-    exe = shutil.which("soffice")
-    if exe is None:
-        reason = "LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui"
-        if os.environ.get("KOHYO_REQUIRE_LIBREOFFICE"):
-            pytest.fail(reason + " (KOHYO_REQUIRE_LIBREOFFICE is set)")
-        pytest.skip(reason)
-    return exe
 
 
 def summary_spec(projects: list[tuple[int, str, list[int | None]]],

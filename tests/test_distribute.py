@@ -146,14 +146,6 @@ def mixed(
     return distribute_master(mixed_master, config, out_dir=out, today=DAY, parallel=False)
 
 
-@pytest.fixture
-def sample_master(tmp_path: Path) -> Path:
-    """The committed sample master, copied (never used in place)."""
-    dest = tmp_path / "master.xlsx"
-    shutil.copyfile(ROOT / "workbooks" / "master.xlsx", dest)
-    return dest
-
-
 # --- contents per town ----------------------------------------------------------------------
 
 

@@ -105,11 +105,8 @@ def test_the_same_failure_in_both_languages(
         assert res.stderr.count("\n") == 1 and "Traceback" not in res.output
 
 
-def test_refresh_report_in_both_languages(tmp_path: Path, cli_run) -> None:
-    text = REAL_CONFIG.read_text(encoding="utf-8").replace(
-        'backup_dir = "workbooks/backup"', f'backup_dir = "{tmp_path / "backup"}"')
-    config = tmp_path / "config.toml"
-    config.write_text(text, encoding="utf-8")
+def test_refresh_report_in_both_languages(tmp_path: Path, tmp_area_config, cli_run) -> None:
+    config = tmp_area_config.path
     for lang, expected in (
         ("ja", ["事業1 計: 空欄 → 300（シート「1」G5）", "総括表: 作成しました（具体的取組の総数 1事業）",
                 "マスターを更新しました"]),

@@ -37,18 +37,17 @@ from cryptography.x509.oid import NameOID
 from builders import project, write_master
 from kohyo.cli import cli
 from kohyo.config import load_config
-from kohyo.mail import (
+from kohyo.mail import address_problems, configured_recipients
+from kohyo.mail_ledger import LEDGER_NAME
+from kohyo.mail_message import (
     MIME_TYPES,
     Attachment,
     Letter,
     MailTemplates,
-    address_problems,
     compose,
-    configured_recipients,
     template_folder,
 )
 from kohyo.manifest import ManifestError, latest_distribution, load_manifest
-from kohyo.sendmail import LEDGER_NAME
 
 DATE = "2026-11-29"
 SENDER = "kikaku@city.aomori.example.jp"

@@ -3,75 +3,23 @@ references, and loses nothing else."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
-import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
-from lxml import etree
 
 import kohyo.cli.new as new_cli
 from builders import project, write_master
-from kohyo.config import load_config
 from kohyo.master import check_master, dump_master
 from kohyo.new_project import rewrite_merge_references, sheet_named_by_number
 from kohyo.refresh import refresh_master
 from kohyo.safe_write import file_digest, list_backups
 from kohyo.xlsx.sheetops import referenced_sheets
 from libreoffice import convert
+from xlsx_parts import cells_xml, members, sheet_parts
 
-REPO = Path(__file__).resolve().parents[1]
-NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 BOOKKEEPING = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml",
                "xl/styles.xml", "docProps/app.xml"}  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    dest = tmp_path_factory.mktemp("sample")
-    subprocess.run([sys.executable, str(REPO / "scripts" / "build_sample.py"), "--dest", str(dest)],
-                   check=True, capture_output=True)  # fmt: skip
-    return dest / "master.xlsx"
-
-
-@pytest.fixture()
-def sample(sample_build: Path, tmp_path: Path) -> Path:
-    work = tmp_path / "work"
-    work.mkdir()
-    return Path(shutil.copy(sample_build, work / "master.xlsx"))
-
-
-@pytest.fixture()
-def cfg(tmp_path: Path):
-    text = (REPO / "config.toml").read_text(encoding="utf-8")
-    text = text.replace('backup_dir = "workbooks/backup"', f'backup_dir = "{tmp_path / "backup"}"')
-    text = text.replace('output_dir = "out"', f'output_dir = "{tmp_path / "out"}"')
-    path = tmp_path / "config.toml"
-    path.write_text(text, encoding="utf-8")
-    shutil.copytree(REPO / "templates", tmp_path / "templates")
-    return load_config(path)
-
-
-def members(path: Path) -> dict[str, bytes]:
-    with zipfile.ZipFile(path) as zf:
-        return {i.filename: zf.read(i.filename) for i in zf.infolist()}
-
-
-def sheet_parts(path: Path) -> dict[str, str]:
-    with zipfile.ZipFile(path) as zf:
-        wb = etree.fromstring(zf.read("xl/workbook.xml"))
-        rels = etree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    targets = {r.get("Id"): r.get("Target") for r in rels}
-    rid = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-    return {s.get("name"): "xl/" + targets[s.get(rid)].lstrip("/").removeprefix("xl/")
-            for s in wb.iter(f"{NS}sheet")}  # fmt: skip
-
-
-def cells_xml(data: bytes) -> dict[str, bytes]:
-    return {c.get("r"): etree.tostring(c) for c in etree.fromstring(data).iter(f"{NS}c")}
 
 
 def outside_sheet_data(data: bytes) -> bytes:
@@ -86,25 +34,25 @@ def numbers(path: Path, cfg) -> list[tuple[str, int | None, str]]:
 # ------------------------------------------------------------------ the sample
 
 
-def test_new_after_4_on_the_sample(sample: Path, cfg, cli_run) -> None:
-    original = sample.read_bytes()
-    before, parts_before = members(sample), sheet_parts(sample)
-    old = {n: name for _, n, name in numbers(sample, cfg)}
-    res = cli_run("new", sample, "--name", "圏域観光振興事業", "--after", "4", "--yes",
-                  "--config", cfg.path)  # fmt: skip
+def test_new_after_4_on_the_sample(sample_master: Path, tmp_area_config, cli_run) -> None:
+    original = sample_master.read_bytes()
+    before, parts_before = members(sample_master), sheet_parts(sample_master)
+    old = {n: name for _, n, name in numbers(sample_master, tmp_area_config)}
+    res = cli_run("new", sample_master, "--name", "圏域観光振興事業", "--after", "4", "--yes",
+                  "--config", tmp_area_config.path)  # fmt: skip
     assert res.exit_code == 0, res.output
     assert "20 → 21" in res.stdout and "39 → 40" in res.stdout
     assert "事業番号 5「圏域観光振興事業」の個表をシート「5」として追加しました" in res.stdout
     # Numbers, sheet names and order.
-    got = numbers(sample, cfg)
+    got = numbers(sample_master, tmp_area_config)
     assert [(s, n) for s, n, _ in got] == [("2", 2), ("3", 3), ("4", 4), ("5", 5), ("21", 21),
                                            ("22", 22), ("37", 37), ("40", 40)]  # fmt: skip
     assert {n: name for _, n, name in got if n != 5} == {
         (n + 1 if n > 4 else n): name for n, name in old.items()}
-    assert openpyxl.load_workbook(sample).sheetnames == ["表紙", "2", "3", "4", "5", "21", "22",
-                                                         "37", "40"]  # fmt: skip
+    assert openpyxl.load_workbook(sample_master).sheetnames == ["表紙", "2", "3", "4", "5", "21",
+                                                                "22", "37", "40"]  # fmt: skip
     # NO.4 did not move: the references to it are as they were.
-    master, report = check_master(sample, cfg)
+    master, report = check_master(sample_master, tmp_area_config)
     targets = [i.target for p in master.projects[:2] for i in p.indicators]
     assert targets == ["NO.4に統合", "NO.4に統合"]
     assert not report.has_errors
@@ -113,7 +61,7 @@ def test_new_after_4_on_the_sample(sample: Path, cfg, cli_run) -> None:
         "圏域観光振興事業", "全市町村", "—")
     assert [r.who for r in new.roles] == ["青森市", "連携町村"]
     # Nothing else changed: untouched parts are byte-identical.
-    after, parts_after = members(sample), sheet_parts(sample)
+    after, parts_after = members(sample_master), sheet_parts(sample_master)
     assert set(before) - set(after) == set()
     assert set(after) - set(before) == {parts_after["5"]}
     moved = {parts_before[s] for s in ("20", "21", "36", "39")}
@@ -128,43 +76,51 @@ def test_new_after_4_on_the_sample(sample: Path, cfg, cli_run) -> None:
         assert outside_sheet_data(before[part]).replace(
             f"事業番号 {old_name}<".encode(), f"事業番号 {new_name}<".encode()) == outside
     # The backup is the master as it was; validate passes (warnings allowed).
-    backups = list_backups(cfg.paths.backup_dir, "master", ".xlsx")
+    backups = list_backups(tmp_area_config.paths.backup_dir, "master", ".xlsx")
     assert len(backups) == 1 and backups[0].read_bytes() == original
-    res = cli_run("validate", sample, "--config", cfg.path)
+    res = cli_run("validate", sample_master, "--config", tmp_area_config.path)
     assert res.exit_code == 0, res.output
 
 
-def test_new_without_after_goes_last_with_the_next_number(sample: Path, cfg, cli_run) -> None:
-    res = cli_run("new", sample, "--name", "新規事業", "--municipalities", "青森市、平内町",
-                  "--yes", "--config", cfg.path)  # fmt: skip
+def test_new_without_after_goes_last_with_the_next_number(
+    sample_master: Path, tmp_area_config, cli_run
+) -> None:
+    res = cli_run("new", sample_master, "--name", "新規事業", "--municipalities", "青森市、平内町",
+                  "--yes", "--config", tmp_area_config.path)  # fmt: skip
     assert res.exit_code == 0, res.output
     assert "番号が変わる事業はありません" in res.stdout
-    got = numbers(sample, cfg)
+    got = numbers(sample_master, tmp_area_config)
     assert got[-1] == ("40", 40, "新規事業") and [n for _, n, _ in got[:-1]] == [2, 3, 4, 20, 21,
                                                                               36, 39]  # fmt: skip
-    master, _ = check_master(sample, cfg)
+    master, _ = check_master(sample_master, tmp_area_config)
     assert master.projects[-1].municipalities == ["青森市", "平内町"]
 
 
-def test_the_summary_is_regenerated_when_the_master_has_one(sample: Path, cfg, cli_run) -> None:
-    refresh_master(sample, cfg)
-    res = cli_run("new", sample, "--name", "新規事業", "--after", "3", "--yes", "--config", cfg.path)
+def test_the_summary_is_regenerated_when_the_master_has_one(
+    sample_master: Path, tmp_area_config, cli_run
+) -> None:
+    refresh_master(sample_master, tmp_area_config)
+    res = cli_run("new", sample_master, "--name", "新規事業", "--after", "3", "--yes",
+                  "--config", tmp_area_config.path)  # fmt: skip
     assert res.exit_code == 0, res.output
     assert "「総括表」も新しい番号で作り直します" in res.stdout
-    ws = openpyxl.load_workbook(sample, data_only=True)["総括表"]
+    ws = openpyxl.load_workbook(sample_master, data_only=True)["総括表"]
     assert [ws.cell(r, 1).value for r in range(4, 12)] == [2, 3, 4, 5, 21, 22, 37, 40]
     assert ws.cell(4 + 8 + 2, 3).value == "8事業"  # the count row, 7 + 1
-    assert openpyxl.load_workbook(sample).sheetnames[:5] == ["総括表", "表紙", "2", "3", "4"]
+    assert openpyxl.load_workbook(sample_master).sheetnames[:5] == ["総括表", "表紙", "2", "3", "4"]
     # 4 moved to 5: the 「NO.4に統合」 of projects 2 and 3 follow it.
-    master, report = check_master(sample, cfg)
+    master, report = check_master(sample_master, tmp_area_config)
     assert [i.target for p in master.projects[:2] for i in p.indicators] == ["NO.5に統合"] * 2
     assert not report.has_errors
 
 
 @pytest.mark.libreoffice
-def test_libreoffice_opens_the_result(sample: Path, cfg, cli_run, tmp_path: Path) -> None:
-    cli_run("new", sample, "--name", "新規事業", "--after", "4", "--yes", "--config", cfg.path)
-    out = convert(sample, "xlsx:Calc MS Excel 2007 XML", tmp_path / "lo")
+def test_libreoffice_opens_the_result(
+    sample_master: Path, tmp_area_config, cli_run, tmp_path: Path
+) -> None:
+    cli_run("new", sample_master, "--name", "新規事業", "--after", "4", "--yes",
+            "--config", tmp_area_config.path)  # fmt: skip
+    out = convert(sample_master, "xlsx:Calc MS Excel 2007 XML", tmp_path / "lo")
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["表紙", "2", "3", "4", "5", "21", "22", "37", "40"]
     assert (wb["5"]["A1"].value, wb["5"]["B1"].value, wb["5"]["C1"].value) == ("事業名", 5, "新規事業")
@@ -184,13 +140,14 @@ def synthetic(path: Path) -> None:
     ])  # fmt: skip
 
 
-def test_merge_references_follow_the_renumbering(tmp_path: Path, cfg, cli_run) -> None:
+def test_merge_references_follow_the_renumbering(tmp_path: Path, tmp_area_config, cli_run) -> None:
     path = tmp_path / "m.xlsx"
     synthetic(path)
-    res = cli_run("new", path, "--name", "新事業", "--after", "4", "--yes", "--config", cfg.path)
+    res = cli_run("new", path, "--name", "新事業", "--after", "4", "--yes",
+                  "--config", tmp_area_config.path)  # fmt: skip
     assert res.exit_code == 0, res.output
     assert "NO.5に統合" in res.stdout and "NO.6に統合" in res.stdout  # the plan lists them
-    master, report = check_master(path, cfg)
+    master, report = check_master(path, tmp_area_config)
     assert not report.has_errors
     assert [(p.sheet, p.number) for p in master.projects] == [("3", 3), ("4", 4), ("5", 5),
                                                               ("6", 6), ("7", 7)]  # fmt: skip
@@ -201,33 +158,37 @@ def test_merge_references_follow_the_renumbering(tmp_path: Path, cfg, cli_run) -
     assert by_sheet["6"].name.text == "丙事業" and by_sheet["5"].name.text == "新事業"
 
 
-def test_print_area_of_a_renamed_sheet_follows_it(tmp_path: Path, cfg, cli_run) -> None:
+def test_print_area_of_a_renamed_sheet_follows_it(tmp_path: Path, tmp_area_config, cli_run) -> None:
     path = tmp_path / "m.xlsx"
     synthetic(path)
     wb = openpyxl.load_workbook(path)
     wb["5"].print_area = "A1:G9"
     wb.save(path)
-    res = cli_run("new", path, "--name", "新事業", "--after", "4", "--yes", "--config", cfg.path)
+    res = cli_run("new", path, "--name", "新事業", "--after", "4", "--yes",
+                  "--config", tmp_area_config.path)  # fmt: skip
     assert res.exit_code == 0, res.output
     assert openpyxl.load_workbook(path)["6"].print_area == "'6'!$A$1:$G$9"
 
 
-def test_a_formula_referring_to_a_moved_sheet_stops_the_rename(tmp_path: Path, cfg, cli_run) -> None:
+def test_a_formula_referring_to_a_moved_sheet_stops_the_rename(
+    tmp_path: Path, tmp_area_config, cli_run
+) -> None:
     path = tmp_path / "m.xlsx"
     synthetic(path)
     wb = openpyxl.load_workbook(path)
     wb.create_sheet("メモ")["A1"] = "='5'!B1"
     wb.save(path)
     digest = file_digest(path)
-    res = cli_run("new", path, "--name", "新事業", "--after", "4", "--yes", "--config", cfg.path)
+    res = cli_run("new", path, "--name", "新事業", "--after", "4", "--yes",
+                  "--config", tmp_area_config.path)  # fmt: skip
     assert res.exit_code == 2 and "Traceback" not in res.output
     assert "シート「5」を参照している数式や名前" in res.stderr
     assert file_digest(path) == digest
-    assert not (cfg.paths.backup_dir).exists()
+    assert not (tmp_area_config.paths.backup_dir).exists()
 
 
 def test_a_defined_name_referring_to_a_moved_sheet_stops_the_rename(
-    tmp_path: Path, cfg, cli_run
+    tmp_path: Path, tmp_area_config, cli_run
 ) -> None:
     from openpyxl.workbook.defined_name import DefinedName
 
@@ -236,36 +197,45 @@ def test_a_defined_name_referring_to_a_moved_sheet_stops_the_rename(
     wb = openpyxl.load_workbook(path)
     wb.defined_names["丙の番号"] = DefinedName("丙の番号", attr_text="'6'!$B$1")
     wb.save(path)
-    res = cli_run("new", path, "--name", "新事業", "--after", "4", "--yes", "--config", cfg.path)
+    res = cli_run("new", path, "--name", "新事業", "--after", "4", "--yes",
+                  "--config", tmp_area_config.path)  # fmt: skip
     assert res.exit_code == 2 and "シート「6」" in res.stderr
 
 
 # ------------------------------------------------------------------ asking, refusing
 
 
-def test_without_yes_and_no_terminal_nothing_is_written(sample: Path, cfg, cli_run) -> None:
-    digest = file_digest(sample)
-    res = cli_run("new", sample, "--name", "新規事業", "--after", "4", "--config", cfg.path)
+def test_without_yes_and_no_terminal_nothing_is_written(
+    sample_master: Path, tmp_area_config, cli_run
+) -> None:
+    digest = file_digest(sample_master)
+    res = cli_run("new", sample_master, "--name", "新規事業", "--after", "4",
+                  "--config", tmp_area_config.path)  # fmt: skip
     assert res.exit_code == 2
     assert "20 → 21" in res.stdout  # the plan was shown
-    assert "--yes" in res.stderr and file_digest(sample) == digest
+    assert "--yes" in res.stderr and file_digest(sample_master) == digest
 
 
 @pytest.mark.parametrize(("answer", "written"), [("n\n", False), ("y\n", True)])
 def test_the_question_is_asked_in_a_terminal(
-    sample: Path, cfg, monkeypatch: pytest.MonkeyPatch, answer: str, written: bool
+    sample_master: Path,
+    tmp_area_config,
+    monkeypatch: pytest.MonkeyPatch,
+    answer: str,
+    written: bool,
 ) -> None:
     from click.testing import CliRunner
 
     from kohyo.cli import cli
 
     monkeypatch.setattr(new_cli, "interactive", lambda: True)
-    digest = file_digest(sample)
-    res = CliRunner().invoke(cli, ["new", str(sample), "--name", "新規事業", "--after", "4",
-                                   "--config", str(cfg.path)], input=answer)  # fmt: skip
+    digest = file_digest(sample_master)
+    args = ["new", str(sample_master), "--name", "新規事業", "--after", "4",
+            "--config", str(tmp_area_config.path)]  # fmt: skip
+    res = CliRunner().invoke(cli, args, input=answer)
     assert res.exit_code == 0, res.output
     assert "この内容でマスターに書き込みますか？" in res.output
-    assert (file_digest(sample) != digest) is written
+    assert (file_digest(sample_master) != digest) is written
     if not written:
         assert "取りやめました" in res.output
 
@@ -281,35 +251,42 @@ def test_the_question_is_asked_in_a_terminal(
     ],
 )
 def test_requests_that_cannot_be_met_exit_2(
-    sample: Path, cfg, cli_run, args: list[str], needle: str
+    sample_master: Path, tmp_area_config, cli_run, args: list[str], needle: str
 ) -> None:
-    digest = file_digest(sample)
-    res = cli_run("new", sample, *args, "--yes", "--config", cfg.path)
+    digest = file_digest(sample_master)
+    res = cli_run("new", sample_master, *args, "--yes", "--config", tmp_area_config.path)
     assert res.exit_code == 2 and needle in res.output and "Traceback" not in res.output
-    assert file_digest(sample) == digest
+    assert file_digest(sample_master) == digest
 
 
-def test_a_master_with_errors_gets_no_new_sheet(tmp_path: Path, cfg, cli_run) -> None:
+def test_a_master_with_errors_gets_no_new_sheet(tmp_path: Path, tmp_area_config, cli_run) -> None:
     path = tmp_path / "bad.xlsx"
     write_master(path, [project(4, municipalities="青森町")])
     digest = file_digest(path)
-    res = cli_run("new", path, "--name", "新規", "--yes", "--config", cfg.path)
+    res = cli_run("new", path, "--name", "新規", "--yes", "--config", tmp_area_config.path)
     assert res.exit_code == 1 and "municipality-unknown" in res.stdout
     assert file_digest(path) == digest
 
 
-def test_plan_in_english(sample: Path, cfg, cli_run) -> None:
-    res = cli_run("new", sample, "--name", "New", "--after", "4", "--config", cfg.path,
-                  "--lang", "en")  # fmt: skip
+def test_plan_in_english(sample_master: Path, tmp_area_config, cli_run) -> None:
+    res = cli_run("new", sample_master, "--name", "New", "--after", "4",
+                  "--config", tmp_area_config.path, "--lang", "en")  # fmt: skip
     assert res.exit_code == 2
     assert "New 個表: project 5 'New'" in res.stdout and "Renumbered projects" in res.stdout
     assert res.stderr.startswith("Error: Cannot ask for confirmation")
 
 
-def test_dump_after_new_keeps_every_other_project(sample: Path, cfg, cli_run) -> None:
-    before = dump_master(check_master(sample, cfg)[0], cfg)["projects"]
-    cli_run("new", sample, "--name", "新規事業", "--after", "4", "--yes", "--config", cfg.path)
-    after = dump_master(check_master(sample, cfg)[0], cfg)["projects"]
+def test_dump_after_new_keeps_every_other_project(
+    sample_master: Path, tmp_area_config, cli_run
+) -> None:
+    def projects() -> list:
+        master, _ = check_master(sample_master, tmp_area_config)
+        return dump_master(master, tmp_area_config)["projects"]
+
+    before = projects()
+    cli_run("new", sample_master, "--name", "新規事業", "--after", "4", "--yes",
+            "--config", tmp_area_config.path)  # fmt: skip
+    after = projects()
     moved = {20: 21, 21: 22, 36: 37, 39: 40}
     expected = [{**p, "number": moved.get(p["number"], p["number"]),
                  "sheet": str(moved.get(p["number"], p["number"]))} for p in before]  # fmt: skip

@@ -26,13 +26,13 @@ from kohyo.diff import ChangeOverview, compare_masters
 from kohyo.errors import KohyoError
 from kohyo.master import read_master
 from kohyo.overview import (
-    build_view,
     compare_files,
     default_out_dir,
     md_escape,
     render_change_overview,
     write_change_overview,
 )
+from kohyo.overview_layout import build_view
 
 ROOT = Path(__file__).resolve().parents[1]
 BEFORE = ROOT / "workbooks" / "master_before.xlsx"

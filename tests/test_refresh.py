@@ -4,109 +4,41 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
-from lxml import etree
 
 from builders import project, write_master
 from kohyo.config import load_config
 from kohyo.master import check_master
 from kohyo.refresh import plan_refresh, refresh_master
 from kohyo.safe_write import file_digest
-
-REPO = Path(__file__).resolve().parents[1]
-NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-# The parts a refresh may touch besides the 個表 sheets whose 計 it fixes.
-OWNED = {
-    "xl/workbook.xml",
-    "xl/_rels/workbook.xml.rels",
-    "[Content_Types].xml",
-    "xl/styles.xml",
-    "docProps/app.xml",
-    "xl/calcChain.xml",
-}
+from xlsx_parts import OWNED_PARTS, cells_xml, members, sheet_parts
 
 
-@pytest.fixture(scope="module")
-def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh build of the sample master (the committed one may have been refreshed)."""
-    dest = tmp_path_factory.mktemp("sample")
-    subprocess.run(
-        [sys.executable, str(REPO / "scripts" / "build_sample.py"), "--dest", str(dest)],
-        check=True,
-        capture_output=True,
-    )
-    return dest / "master.xlsx"
-
-
-@pytest.fixture()
-def sample(sample_build: Path, tmp_path: Path) -> Path:
-    work = tmp_path / "work"
-    work.mkdir()
-    shutil.copy(sample_build, work / "master.xlsx")
-    return work / "master.xlsx"
-
-
-@pytest.fixture()
-def cfg(tmp_path: Path):
-    """The real config, with backups under tmp_path."""
-    text = (REPO / "config.toml").read_text(encoding="utf-8")
-    text = text.replace('backup_dir = "workbooks/backup"', f'backup_dir = "{tmp_path / "backup"}"')
-    text = text.replace('output_dir = "out"', f'output_dir = "{tmp_path / "out"}"')
-    path = tmp_path / "config.toml"
-    path.write_text(text, encoding="utf-8")
-    shutil.copytree(REPO / "templates", tmp_path / "templates")
-    return load_config(path)
-
-
-def members(path: Path) -> dict[str, bytes]:
-    with zipfile.ZipFile(path) as zf:
-        return {i.filename: zf.read(i.filename) for i in zf.infolist()}
-
-
-def sheet_parts(path: Path) -> dict[str, str]:
-    """Sheet name -> part name."""
-    with zipfile.ZipFile(path) as zf:
-        wb = etree.fromstring(zf.read("xl/workbook.xml"))
-        rels = etree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    targets = {r.get("Id"): r.get("Target") for r in rels}
-    out = {}
-    for s in wb.iter(f"{NS}sheet"):
-        rid = s.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
-        target = targets[rid]
-        out[s.get("name")] = target.lstrip("/") if target.startswith("/") else "xl/" + target
-    return out
-
-
-def cells_xml(data: bytes) -> dict[str, bytes]:
-    root = etree.fromstring(data)
-    return {c.get("r"): etree.tostring(c) for c in root.iter(f"{NS}c")}
-
-
-def test_sample_refresh_changes_exactly_the_two_totals_and_the_summary(sample: Path, cfg) -> None:
-    before = members(sample)
-    parts_before = sheet_parts(sample)
-    result = refresh_master(sample, cfg)
+def test_sample_refresh_changes_exactly_the_two_totals_and_the_summary(
+    sample_master: Path, tmp_area_config
+) -> None:
+    before = members(sample_master)
+    parts_before = sheet_parts(sample_master)
+    result = refresh_master(sample_master, tmp_area_config)
     assert result.written
     assert [(u.sheet, u.cell, u.old, u.new) for u in result.plan.updates] == [
         ("2", "G5", "—", 21833),
         ("3", "G5", "—", 8953),
     ]
     assert result.summary_status == "created"
-    after = members(sample)
-    parts_after = sheet_parts(sample)
+    after = members(sample_master)
+    parts_after = sheet_parts(sample_master)
     summary_part = parts_after["総括表"]
     assert next(iter(parts_after)) == "総括表"  # position "first" from config
     changed = {n for n in before if before[n] != after.get(n)}
     added = set(after) - set(before)
     assert added == {summary_part}
-    assert changed - OWNED == {parts_before["2"], parts_before["3"]}
+    assert changed - OWNED_PARTS == {parts_before["2"], parts_before["3"]}
     for name in ("2", "3"):
         old, new = cells_xml(before[parts_before[name]]), cells_xml(after[parts_before[name]])
         assert old.keys() == new.keys()
@@ -117,11 +49,11 @@ def test_sample_refresh_changes_exactly_the_two_totals_and_the_summary(sample: P
         assert strip(before[parts_before[name]]) == strip(after[parts_before[name]])
 
 
-def test_refreshed_values_read_back(sample: Path, cfg) -> None:
-    refresh_master(sample, cfg)
-    wb = openpyxl.load_workbook(sample)
+def test_refreshed_values_read_back(sample_master: Path, tmp_area_config) -> None:
+    refresh_master(sample_master, tmp_area_config)
+    wb = openpyxl.load_workbook(sample_master)
     assert wb["2"]["G5"].value == "=SUM(B5:F5)"
-    wb_values = openpyxl.load_workbook(sample, data_only=True)
+    wb_values = openpyxl.load_workbook(sample_master, data_only=True)
     assert wb_values["2"]["G5"].value == 21833
     assert wb_values["3"]["G5"].value == 8953
     assert wb_values["20"]["G5"].value == 1075  # already right: left as it was
@@ -133,46 +65,50 @@ def test_refreshed_values_read_back(sample: Path, cfg) -> None:
     assert rows[10][-1] == 21833 + 8953 + 1075
     assert rows[10][8] == 21833 + 8953 + 215  # FY2020 column
     assert any(r[2] == "7事業" for r in rows if r and r[0] == "具体的取組の総数")
-    _, report = check_master(sample, cfg)
+    _, report = check_master(sample_master, tmp_area_config)
     assert not [f for f in report.findings if f.code == "total-mismatch"]
 
 
-def test_second_refresh_changes_nothing(sample: Path, cfg) -> None:
-    refresh_master(sample, cfg)
-    digest = file_digest(sample)
-    mtime = sample.stat().st_mtime_ns
-    result = refresh_master(sample, cfg)
+def test_second_refresh_changes_nothing(sample_master: Path, tmp_area_config) -> None:
+    refresh_master(sample_master, tmp_area_config)
+    digest = file_digest(sample_master)
+    mtime = sample_master.stat().st_mtime_ns
+    result = refresh_master(sample_master, tmp_area_config)
     assert not result.written
     assert result.plan.updates == []
     assert result.summary_status == "unchanged"
-    assert file_digest(sample) == digest
-    assert sample.stat().st_mtime_ns == mtime
+    assert file_digest(sample_master) == digest
+    assert sample_master.stat().st_mtime_ns == mtime
 
 
-def test_summary_is_regenerated_when_a_cost_changes(sample: Path, cfg, tmp_path: Path) -> None:
-    refresh_master(sample, cfg)
+def test_summary_is_regenerated_when_a_cost_changes(
+    sample_master: Path, tmp_area_config, tmp_path: Path
+) -> None:
+    refresh_master(sample_master, tmp_area_config)
     # Staff edit a cost in Excel; the next refresh updates 計 and the summary, nothing else.
     from kohyo.xlsx.patch import CellWrite, PackagePatch
 
-    patch = PackagePatch.open(sample)
+    patch = PackagePatch.open(sample_master)
     patch.set_cells("20", [CellWrite("B5", 300)])
-    patch.save(sample)
-    result = refresh_master(sample, cfg)
+    patch.save(sample_master)
+    result = refresh_master(sample_master, tmp_area_config)
     assert [(u.sheet, u.old, u.new) for u in result.plan.updates] == [("20", 1075, 1160)]
     assert result.summary_status == "updated"
 
 
-def test_validation_error_writes_nothing(tmp_path: Path, cfg) -> None:
+def test_validation_error_writes_nothing(tmp_path: Path, tmp_area_config) -> None:
     path = tmp_path / "bad.xlsx"
     write_master(path, [project(4, costs=["約200", None, None, None, None], total="—")])
     digest = file_digest(path)
-    result = refresh_master(path, cfg)
+    result = refresh_master(path, tmp_area_config)
     assert result.report.has_errors and not result.written
     assert file_digest(path) == digest
     assert not (tmp_path / "backup").exists()
 
 
-def test_refresh_on_built_master_writes_formula_and_summary(tmp_path: Path, cfg) -> None:
+def test_refresh_on_built_master_writes_formula_and_summary(
+    tmp_path: Path, tmp_area_config
+) -> None:
     path = tmp_path / "m.xlsx"
     write_master(
         path,
@@ -181,16 +117,16 @@ def test_refresh_on_built_master_writes_formula_and_summary(tmp_path: Path, cfg)
             project(2, "乙事業", municipalities="青森市、平内町", costs=[1, 2, 3, 4, 5], total=0),
         ],
     )
-    result = refresh_master(path, cfg)
+    result = refresh_master(path, tmp_area_config)
     assert result.written
     got = {(u.sheet, u.new, u.formula) for u in result.plan.updates}
     # A number typed as text is counted, but Excel's SUM would skip it: a constant, not a formula.
     assert got == {("1", 300, None), ("2", 15, "SUM(B5:F5)")}
 
 
-def test_plan_is_pure_and_matches_validation(sample: Path, cfg) -> None:
-    master, report = check_master(sample, cfg)
-    plan = plan_refresh(master, cfg)
+def test_plan_is_pure_and_matches_validation(sample_master: Path, tmp_area_config) -> None:
+    master, report = check_master(sample_master, tmp_area_config)
+    plan = plan_refresh(master, tmp_area_config)
     mismatches = {f.sheet for f in report.findings if f.code == "total-mismatch"}
     assert {u.sheet for u in plan.updates} == mismatches == {"2", "3"}
 
@@ -206,41 +142,47 @@ def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = No
     )
 
 
-def test_cli_refresh_json(sample: Path, cfg, cli_run) -> None:
-    res = cli_run("refresh", sample, "--json", "--no-distribute", "--config", cfg.path)
+def test_cli_refresh_json(sample_master: Path, tmp_area_config, cli_run) -> None:
+    res = cli_run(
+        "refresh", sample_master, "--json", "--no-distribute", "--config", tmp_area_config.path
+    )
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
     assert data["written"] is True
     assert [(c["sheet"], c["new"]) for c in data["changes"]] == [("2", 21833), ("3", 8953)]
     assert data["summary"] == {"sheet": "総括表", "status": "created", "count": 7}
-    res = cli_run("refresh", sample, "--json", "--no-distribute", "--config", cfg.path)
+    res = cli_run(
+        "refresh", sample_master, "--json", "--no-distribute", "--config", tmp_area_config.path
+    )
     assert json.loads(res.stdout)["written"] is False
 
 
-def test_cli_refresh_text_report(sample: Path, cfg) -> None:
-    proc = run_cli("refresh", str(sample), "--no-distribute", "--config", str(cfg.path))
+def test_cli_refresh_text_report(sample_master: Path, tmp_area_config) -> None:
+    proc = run_cli(
+        "refresh", str(sample_master), "--no-distribute", "--config", str(tmp_area_config.path)
+    )
     assert proc.returncode == 0, proc.stderr
     assert "事業2 計: — → 21,833" in proc.stdout
     assert "事業3 計: — → 8,953" in proc.stdout
     assert "総括表: 作成しました" in proc.stdout
 
 
-def test_locked_master_is_refused(sample: Path, cfg, cli_run) -> None:
-    owner = sample.parent / f"~${sample.name}"
+def test_locked_master_is_refused(sample_master: Path, tmp_area_config, cli_run) -> None:
+    owner = sample_master.parent / f"~${sample_master.name}"
     owner.write_bytes(b"owner")
-    digest = file_digest(sample)
-    res = cli_run("refresh", sample, "--no-distribute", "--config", cfg.path)
+    digest = file_digest(sample_master)
+    res = cli_run("refresh", sample_master, "--no-distribute", "--config", tmp_area_config.path)
     assert res.exit_code == 2
     assert res.stderr.startswith("エラー:") and res.stderr.count("\n") == 1
     assert "閉じて" in res.stderr and "Traceback" not in res.output
-    assert file_digest(sample) == digest
+    assert file_digest(sample_master) == digest
 
 
-def test_errors_exit_1_and_nothing_written(tmp_path: Path, cfg, cli_run) -> None:
+def test_errors_exit_1_and_nothing_written(tmp_path: Path, tmp_area_config, cli_run) -> None:
     path = tmp_path / "bad.xlsx"
     write_master(path, [project(4, municipalities="青森町")])
     digest = file_digest(path)
-    res = cli_run("refresh", path, "--no-distribute", "--config", cfg.path)
+    res = cli_run("refresh", path, "--no-distribute", "--config", tmp_area_config.path)
     assert res.exit_code == 1
     assert "municipality-unknown" in res.stdout
     assert "何も書き込んでいません" in res.stdout
@@ -248,59 +190,69 @@ def test_errors_exit_1_and_nothing_written(tmp_path: Path, cfg, cli_run) -> None
 
 
 @pytest.mark.parametrize("step", ["after-write", "after-verify", "after-backup"])
-def test_kill_before_replace_leaves_original(sample: Path, cfg, step: str) -> None:
-    digest = file_digest(sample)
+def test_kill_before_replace_leaves_original(
+    sample_master: Path, tmp_area_config, step: str
+) -> None:
+    digest = file_digest(sample_master)
     proc = run_cli(
-        "refresh", str(sample), "--no-distribute", "--config", str(cfg.path),
+        "refresh", str(sample_master), "--no-distribute", "--config", str(tmp_area_config.path),
         env={"KOHYO_TEST_CRASH_AT": step},
     )  # fmt: skip
     assert proc.returncode != 0
-    assert file_digest(sample) == digest
+    assert file_digest(sample_master) == digest
     # The next run cleans up and completes.
-    result = refresh_master(sample, cfg)
+    result = refresh_master(sample_master, tmp_area_config)
     assert result.written
-    assert not [p for p in sample.parent.iterdir() if p.name.endswith(".kohyo-tmp")]
+    assert not [p for p in sample_master.parent.iterdir() if p.name.endswith(".kohyo-tmp")]
 
 
-def test_kill_after_replace_leaves_new_file_and_backup(sample: Path, cfg) -> None:
-    original = sample.read_bytes()
+def test_kill_after_replace_leaves_new_file_and_backup(
+    sample_master: Path, tmp_area_config
+) -> None:
+    original = sample_master.read_bytes()
     proc = run_cli(
-        "refresh", str(sample), "--no-distribute", "--config", str(cfg.path),
+        "refresh", str(sample_master), "--no-distribute", "--config", str(tmp_area_config.path),
         env={"KOHYO_TEST_CRASH_AT": "after-replace"},
     )  # fmt: skip
     assert proc.returncode != 0
-    backups = list((cfg.paths.backup_dir).iterdir())
+    backups = list((tmp_area_config.paths.backup_dir).iterdir())
     assert len(backups) == 1 and backups[0].read_bytes() == original
-    result = refresh_master(sample, cfg)
+    result = refresh_master(sample_master, tmp_area_config)
     assert not result.written  # it was complete: nothing left to do
 
 
-def test_summary_position_is_one_based(tmp_path: Path, cfg) -> None:
-    text = cfg.path.read_text(encoding="utf-8").replace('position = "first"', "position = 2")
-    cfg.path.write_text(text, encoding="utf-8")
-    config = load_config(cfg.path)
+def test_summary_position_is_one_based(tmp_path: Path, tmp_area_config) -> None:
+    text = tmp_area_config.path.read_text(encoding="utf-8").replace(
+        'position = "first"', "position = 2"
+    )
+    tmp_area_config.path.write_text(text, encoding="utf-8")
+    config = load_config(tmp_area_config.path)
     path = tmp_path / "m.xlsx"
     write_master(path, [project(1, "甲事業"), project(2, "乙事業")])
     refresh_master(path, config)
     assert openpyxl.load_workbook(path).sheetnames == ["1", "総括表", "2"]
 
 
-def test_refresh_also_distributes_and_mail_accepts_it(sample: Path, cfg, cli_run) -> None:
-    res = cli_run("refresh", sample, "--config", cfg.path)
+def test_refresh_also_distributes_and_mail_accepts_it(
+    sample_master: Path, tmp_area_config, cli_run
+) -> None:
+    res = cli_run("refresh", sample_master, "--config", tmp_area_config.path)
     assert res.exit_code == 0, res.output
-    manifests = list(cfg.paths.output_dir.glob("*/manifest.json"))
+    manifests = list(tmp_area_config.paths.output_dir.glob("*/manifest.json"))
     assert len(manifests) == 1
     manifest = json.loads(manifests[0].read_text(encoding="utf-8"))
-    assert manifest["master_sha256"] == file_digest(sample)
-    assert set(manifest["towns"]) == set(cfg.area.municipalities)
+    assert manifest["master_sha256"] == file_digest(sample_master)
+    assert set(manifest["towns"]) == set(tmp_area_config.area.municipalities)
     assert "配布ファイルを作成しました" in res.stdout
     # The mail step trusts this distribution: the master it was made from is the refreshed one.
-    res = cli_run("mail", "--config", cfg.path)
+    res = cli_run("mail", "--config", tmp_area_config.path)
     assert res.exit_code == 0, res.output
-    assert len(list(cfg.mail.outbox_dir.glob("*.eml"))) == len(cfg.area.partners)
+    assert len(list(tmp_area_config.mail.outbox_dir.glob("*.eml"))) == len(
+        tmp_area_config.area.partners
+    )
 
 
-def test_no_distribute_skips_it(sample: Path, cfg, cli_run) -> None:
-    res = cli_run("refresh", sample, "--no-distribute", "--config", cfg.path)
+def test_no_distribute_skips_it(sample_master: Path, tmp_area_config, cli_run) -> None:
+    res = cli_run("refresh", sample_master, "--no-distribute", "--config", tmp_area_config.path)
     assert res.exit_code == 0, res.output
-    assert not list(cfg.paths.output_dir.glob("*/manifest.json"))
+    assert not list(tmp_area_config.paths.output_dir.glob("*/manifest.json"))

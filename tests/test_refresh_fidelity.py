@@ -18,19 +18,11 @@ from fidelity.build_corpus import (
     build_xlsxwriter,
     soffice_convert,
 )
-from kohyo.config import Config, load_config
+from kohyo.config import Config
 from kohyo.refresh import refresh_master
 from libreoffice import soffice
+from xlsx_parts import OWNED_PARTS
 
-REPO = Path(__file__).resolve().parents[1]
-OWNED = {
-    "xl/workbook.xml",
-    "xl/_rels/workbook.xml.rels",
-    "[Content_Types].xml",
-    "xl/styles.xml",
-    "docProps/app.xml",
-    "xl/calcChain.xml",
-}
 CSV_ALL_SHEETS = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
 
 
@@ -47,15 +39,6 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return books
 
 
-@pytest.fixture()
-def cfg(tmp_path: Path) -> Config:
-    text = (REPO / "config.toml").read_text(encoding="utf-8")
-    text = text.replace('backup_dir = "workbooks/backup"', f'backup_dir = "{tmp_path / "backup"}"')
-    (tmp_path / "config.toml").write_text(text, encoding="utf-8")
-    shutil.copytree(REPO / "templates", tmp_path / "templates")
-    return load_config(tmp_path / "config.toml")
-
-
 def refreshed(corpus: dict[str, Path], kind: str, tmp_path: Path, cfg: Config) -> tuple[Path, Path]:
     if kind not in corpus:
         soffice()  # skips (or fails in CI) with the reason
@@ -69,8 +52,10 @@ def refreshed(corpus: dict[str, Path], kind: str, tmp_path: Path, cfg: Config) -
 
 
 @pytest.mark.parametrize("kind", ["xlsxwriter", "libreoffice", "xlsm"])
-def test_nothing_outside_kohyo_parts_changes(corpus, kind: str, tmp_path: Path, cfg) -> None:
-    original, work = refreshed(corpus, kind, tmp_path, cfg)
+def test_nothing_outside_kohyo_parts_changes(
+    corpus, kind: str, tmp_path: Path, tmp_area_config
+) -> None:
+    original, work = refreshed(corpus, kind, tmp_path, tmp_area_config)
     before, after = members(original), members(work)
     patch_sheets = {n for n in before if n.startswith("xl/worksheets/sheet")} & set(after)
     kohyo_sheets = {n for n in patch_sheets if before[n][1] != after[n][1]}
@@ -79,7 +64,7 @@ def test_nothing_outside_kohyo_parts_changes(corpus, kind: str, tmp_path: Path, 
     lost = set(before) - set(after)
     assert lost <= {"xl/calcChain.xml"}
     for name, (_info, content, raw) in before.items():
-        if name in OWNED or name in kohyo_sheets or name in lost:
+        if name in OWNED_PARTS or name in kohyo_sheets or name in lost:
             continue
         assert after[name][1] == content, f"{name} changed"
         assert after[name][2] == raw, f"{name} was recompressed"
@@ -109,8 +94,10 @@ def staff_features(path: Path) -> dict[str, object]:
 
 
 @pytest.mark.parametrize("kind", ["xlsxwriter", "libreoffice"])
-def test_staff_features_survive_and_openpyxl_reads(corpus, kind: str, tmp_path: Path, cfg) -> None:
-    original, work = refreshed(corpus, kind, tmp_path, cfg)
+def test_staff_features_survive_and_openpyxl_reads(
+    corpus, kind: str, tmp_path: Path, tmp_area_config
+) -> None:
+    original, work = refreshed(corpus, kind, tmp_path, tmp_area_config)
     before = staff_features(original)
     if kind == "xlsxwriter":  # the corpus really holds them
         assert before["comment"] and before["validation"] and before["tables"]
@@ -127,9 +114,9 @@ def test_staff_features_survive_and_openpyxl_reads(corpus, kind: str, tmp_path: 
 
 @pytest.mark.libreoffice
 @pytest.mark.parametrize("kind", ["xlsxwriter", "libreoffice", "xlsm"])
-def test_libreoffice_opens_and_agrees(corpus, kind: str, tmp_path: Path, cfg) -> None:
+def test_libreoffice_opens_and_agrees(corpus, kind: str, tmp_path: Path, tmp_area_config) -> None:
     soffice()
-    _, work = refreshed(corpus, kind, tmp_path, cfg)
+    _, work = refreshed(corpus, kind, tmp_path, tmp_area_config)
     pdf = soffice_convert(work, tmp_path / "pdf", "pdf")[0]
     assert pdf.read_bytes().startswith(b"%PDF")
     cached = openpyxl.load_workbook(work, data_only=True)

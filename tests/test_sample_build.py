@@ -15,6 +15,7 @@ import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import SampleBuild
 from kohyo.config import Plan, load_config
 from kohyo.kohyo_sheet import (
     LookError,
@@ -50,22 +51,14 @@ def members(path: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="module")
-def fresh(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    dest = tmp_path_factory.mktemp("fresh")
-    result = run_build("--dest", str(dest))
-    assert result.returncode == 0, result.stderr
-    return dest
-
-
-@pytest.fixture(scope="module")
-def master(fresh: Path) -> openpyxl.Workbook:
+def master(sample_build: SampleBuild) -> openpyxl.Workbook:
     # The fresh build, not the committed file: the README's quick start refreshes that one.
-    return openpyxl.load_workbook(fresh / "master.xlsx")
+    return openpyxl.load_workbook(sample_build.master)
 
 
 @pytest.fixture(scope="module")
-def before(fresh: Path) -> openpyxl.Workbook:
-    return openpyxl.load_workbook(fresh / "master_before.xlsx")
+def before(sample_build: SampleBuild) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(sample_build.master_before)
 
 
 def refreshed_copy(src: Path, folder: Path) -> Path:
@@ -85,30 +78,34 @@ def refreshed_copy(src: Path, folder: Path) -> Path:
 
 
 @pytest.mark.parametrize("name", ["master.xlsx", "master_before.xlsx"])
-def test_committed_workbook_equals_fresh_build(fresh: Path, name: str, tmp_path: Path) -> None:
+def test_committed_workbook_equals_fresh_build(
+    sample_build: SampleBuild, name: str, tmp_path: Path
+) -> None:
     """The committed sample equals the build from its data, or that build refreshed
     (the README's first command refreshes the committed master in place)."""
-    committed, rebuilt = members(WORKBOOKS / name), members(fresh / name)
+    committed, rebuilt = members(WORKBOOKS / name), members(sample_build.folder / name)
     if committed != rebuilt:
-        rebuilt = members(refreshed_copy(fresh / name, tmp_path))
+        rebuilt = members(refreshed_copy(sample_build.folder / name, tmp_path))
     assert list(committed) == list(rebuilt)
     assert [n for n in committed if committed[n] != rebuilt[n]] == []
 
 
-def test_rebuild_is_byte_identical(fresh: Path, tmp_path: Path) -> None:
+def test_rebuild_is_byte_identical(sample_build: SampleBuild, tmp_path: Path) -> None:
     assert run_build("--dest", str(tmp_path)).returncode == 0
     for name in ("master.xlsx", "master_before.xlsx"):
-        assert (tmp_path / name).read_bytes() == (fresh / name).read_bytes()
+        assert (tmp_path / name).read_bytes() == (sample_build.folder / name).read_bytes()
 
 
-def test_check_passes_on_fresh_files_and_fails_on_stale(fresh: Path, tmp_path: Path) -> None:
+def test_check_passes_on_fresh_files_and_fails_on_stale(
+    sample_build: SampleBuild, tmp_path: Path
+) -> None:
     for name in ("master.xlsx", "master_before.xlsx"):
-        shutil.copy(fresh / name, tmp_path / name)
+        shutil.copy(sample_build.folder / name, tmp_path / name)
     ok = run_build("--check", "--dest", str(tmp_path))
     assert (ok.returncode, ok.stderr) == (0, "")
 
     with (
-        zipfile.ZipFile(fresh / "master.xlsx") as src,
+        zipfile.ZipFile(sample_build.master) as src,
         zipfile.ZipFile(tmp_path / "master.xlsx", "w", zipfile.ZIP_DEFLATED) as dst,
     ):
         for info in src.infolist():
@@ -122,8 +119,8 @@ def test_check_passes_on_fresh_files_and_fails_on_stale(fresh: Path, tmp_path: P
     assert "master_before.xlsx" not in stale.stderr.split("python scripts")[0]
 
 
-def test_fixed_document_timestamps(fresh: Path) -> None:
-    core = members(fresh / "master.xlsx")["docProps/core.xml"].decode()
+def test_fixed_document_timestamps(sample_build: SampleBuild) -> None:
+    core = members(sample_build.master)["docProps/core.xml"].decode()
     assert "<dcterms:created" in core and "2021-04-01T00:00:00Z" in core
     assert core.count("2021-04-01T00:00:00Z") == 2  # created and modified
 
@@ -384,11 +381,11 @@ def test_bad_sample_data_names_the_key(tmp_path: Path) -> None:
 
 
 @pytest.mark.libreoffice
-def test_libreoffice_converts_master_to_pdf(fresh: Path, tmp_path: Path) -> None:
+def test_libreoffice_converts_master_to_pdf(sample_build: SampleBuild, tmp_path: Path) -> None:
     exe = soffice()  # skips with the reason where LibreOffice is absent (fails in CI)
     result = subprocess.run(
         [exe, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
-         "--convert-to", "pdf", "--outdir", str(tmp_path), str(fresh / "master.xlsx")],
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(sample_build.master)],
         capture_output=True, text=True, timeout=180,
     )  # fmt: skip
     pdf = tmp_path / "master.pdf"

@@ -21,26 +21,27 @@ from xlsxwriter.worksheet import Worksheet
 
 from .config import Config
 from .derive import derive_total
-from .kohyo_sheet import CELL_INSET_PX, NUMBER_FORMAT, WRAP_SAFETY, StrippedText
-from .model import DASH, Amount, Project
+from .kohyo_sheet import NUMBER_FORMAT, StrippedText, set_print_look
+from .model import DASH, Amount, Project, amount_text
 from .normalize import wareki
 from .sheet_look import (
+    BORDER_KEYS,
     BORDER_STYLES,
+    FONT_KEYS,
+    LAYOUT_KEYS,
+    MARGIN_KEYS,
     NUMBER,
-    PAPER_SIZES,
+    PrintLook,
+    Schema,
     check_any,
-    check_choice,
     check_colour,
     check_font_size,
-    check_margin,
-    check_nonempty,
-    check_positive,
     check_template,
     check_width,
     look_values,
     read_look_file,
 )
-from .xlsx_text import clean_text, text_units, wrapped_lines
+from .xlsx_text import RowHeights, cell_lines, clean_text, column_pixels, text_units
 
 WHAT = "一覧シートの書式ファイル"
 # "_ " keeps a space's width free after the figure (Excel and LibreOffice alike; an
@@ -56,7 +57,7 @@ HEADING_FIELDS = ("area", "town", "date", "date_wareki", "count", "unit")
 
 
 @dataclass(frozen=True)
-class CoverLook:
+class CoverLook(PrintLook):
     """The cover's wording and look, and the header/footer of the 個表 sheets after it."""
 
     font_name: str = "ＭＳ Ｐゴシック"
@@ -78,21 +79,10 @@ class CoverLook:
     line_spacing: float = 1.3
     row_padding: float = 4.0
     min_row_height: float = 18.0
-    gridlines: bool = False
-    paper: str = "A4"
-    landscape: bool = False
-    fit_to_width: bool = True
-    center_horizontally: bool = True
     header: str = "&L{area}&R{town}"
     footer: str = "&L{date_wareki}作成&C&P / &N"
     sheet_header: str = "&L{area}&C{town}&R事業番号 {number}"
     sheet_footer: str = "&L{date_wareki}作成&C&P / &N"
-    margin_left: float = 1.5
-    margin_right: float = 1.5
-    margin_top: float = 2.0
-    margin_bottom: float = 1.5
-    margin_header: float = 0.8
-    margin_footer: float = 0.8
     sheet_name: str = "一覧"
     title: str = "{area}ビジョン　具体的取組 個表"
     town_line: str = "配布先：{town}"
@@ -119,57 +109,44 @@ def _sheet_name(v: str) -> str | None:
     return None
 
 
-_S = str
-_SCHEMA: dict[tuple[str, str], tuple[str, Any, Any]] = {
-    ("font", "name"): ("font_name", _S, check_nonempty),
-    ("font", "size"): ("font_size", NUMBER, check_font_size),
+# The texts of [text] that are templates, and what each may fill in.
+_TEXT_FIELDS: dict[str, tuple[str, ...]] = {
+    "title": HEADING_FIELDS,
+    "town_line": HEADING_FIELDS,
+    "date_line": HEADING_FIELDS,
+    "count_line": HEADING_FIELDS,
+    "unit_line": HEADING_FIELDS,
+    "col_number": (),
+    "col_name": (),
+    "col_municipalities": (),
+    "col_role": ("town",),
+    "col_year": ("year", "year_wareki"),
+    "col_total": (),
+    "sum_label": (),
+    "no_projects": ("town",),
+}
+_SCHEMA: Schema = {
+    **FONT_KEYS,
     ("font", "title_size"): ("title_size", NUMBER, check_font_size),
     ("font", "subtitle_size"): ("subtitle_size", NUMBER, check_font_size),
     ("font", "note_size"): ("note_size", NUMBER, check_font_size),
     ("font", "header_bold"): ("header_bold", bool, check_any),
-    ("color", "header_fill"): ("header_fill", _S, check_colour),
-    ("color", "total_fill"): ("total_fill", _S, check_colour),
-    ("color", "border"): ("border_color", _S, check_colour),
-    ("border", "style"): ("border", _S, check_choice(BORDER_STYLES)),
+    ("color", "header_fill"): ("header_fill", str, check_colour),
+    ("color", "total_fill"): ("total_fill", str, check_colour),
+    **BORDER_KEYS,
     ("columns", "number"): ("number_width", NUMBER, check_width),
     ("columns", "name"): ("name_width", NUMBER, check_width),
     ("columns", "municipalities"): ("municipalities_width", NUMBER, check_width),
     ("columns", "role"): ("role_width", NUMBER, check_width),
-    ("columns", "year"): ("year_width", NUMBER, check_width),
-    ("columns", "total"): ("total_width", NUMBER, check_width),
-    ("rows", "line_spacing"): ("line_spacing", NUMBER, check_positive),
-    ("rows", "padding"): ("row_padding", NUMBER, check_margin),
-    ("rows", "min_height"): ("min_row_height", NUMBER, check_positive),
-    ("sheet", "gridlines"): ("gridlines", bool, check_any),
-    ("page", "paper"): ("paper", _S, check_choice(PAPER_SIZES)),
-    ("page", "landscape"): ("landscape", bool, check_any),
-    ("page", "fit_to_width"): ("fit_to_width", bool, check_any),
-    ("page", "center_horizontally"): ("center_horizontally", bool, check_any),
-    ("page", "header"): ("header", _S, check_template(PAGE_FIELDS)),
-    ("page", "footer"): ("footer", _S, check_template(PAGE_FIELDS)),
-    ("page", "sheet_header"): ("sheet_header", _S, check_template(SHEET_PAGE_FIELDS)),
-    ("page", "sheet_footer"): ("sheet_footer", _S, check_template(SHEET_PAGE_FIELDS)),
-    ("margins", "left"): ("margin_left", NUMBER, check_margin),
-    ("margins", "right"): ("margin_right", NUMBER, check_margin),
-    ("margins", "top"): ("margin_top", NUMBER, check_margin),
-    ("margins", "bottom"): ("margin_bottom", NUMBER, check_margin),
-    ("margins", "header"): ("margin_header", NUMBER, check_margin),
-    ("margins", "footer"): ("margin_footer", NUMBER, check_margin),
-    ("text", "sheet_name"): ("sheet_name", _S, _sheet_name),
-    ("text", "title"): ("title", _S, check_template(HEADING_FIELDS)),
-    ("text", "town_line"): ("town_line", _S, check_template(HEADING_FIELDS)),
-    ("text", "date_line"): ("date_line", _S, check_template(HEADING_FIELDS)),
-    ("text", "count_line"): ("count_line", _S, check_template(HEADING_FIELDS)),
-    ("text", "unit_line"): ("unit_line", _S, check_template(HEADING_FIELDS)),
-    ("text", "col_number"): ("col_number", _S, check_template(())),
-    ("text", "col_name"): ("col_name", _S, check_template(())),
-    ("text", "col_municipalities"): ("col_municipalities", _S, check_template(())),
-    ("text", "col_role"): ("col_role", _S, check_template(("town",))),
-    ("text", "col_year"): ("col_year", _S, check_template(("year", "year_wareki"))),
-    ("text", "col_total"): ("col_total", _S, check_template(())),
-    ("text", "sum_label"): ("sum_label", _S, check_template(())),
-    ("text", "no_projects"): ("no_projects", _S, check_template(("town",))),
-    ("text", "notes"): ("notes", _S, check_template(HEADING_FIELDS, limit=2000)),
+    **LAYOUT_KEYS,
+    ("page", "header"): ("header", str, check_template(PAGE_FIELDS)),
+    ("page", "footer"): ("footer", str, check_template(PAGE_FIELDS)),
+    ("page", "sheet_header"): ("sheet_header", str, check_template(SHEET_PAGE_FIELDS)),
+    ("page", "sheet_footer"): ("sheet_footer", str, check_template(SHEET_PAGE_FIELDS)),
+    **MARGIN_KEYS,
+    ("text", "sheet_name"): ("sheet_name", str, _sheet_name),
+    **{("text", k): (k, str, check_template(fields)) for k, fields in _TEXT_FIELDS.items()},
+    ("text", "notes"): ("notes", str, check_template(HEADING_FIELDS, limit=2000)),
 }
 
 
@@ -246,15 +223,6 @@ def date_fields(issued: date) -> dict[str, str]:
     }
 
 
-def _pixels(width: float) -> int:
-    """Column width units to pixels, as Excel converts them for the default font."""
-    return int(width * 7 + 0.5) + 5 if width >= 1 else int(width * 12 + 0.5)
-
-
-def _amount_text(v: Amount) -> str:
-    return f"{v:,}" if isinstance(v, int) else (v or "")
-
-
 class _CoverWriter:
     """Writes cells and remembers how tall each row must be for its wrapped text."""
 
@@ -263,8 +231,8 @@ class _CoverWriter:
         stripped: list[StrippedText] | None,
     ) -> None:  # fmt: skip
         self.ws, self.look, self.stripped = ws, look, stripped
-        self.px = [_pixels(w) for w in widths]
-        self.heights: dict[int, float] = {}
+        self.px = [column_pixels(w) for w in widths]
+        self.rows = RowHeights(look.row_padding, look.min_row_height)
         self.fmt = _formats(wb, look)
 
     def text(self, r: int, c1: int, c2: int, value: str, style: str, size: float) -> None:
@@ -274,29 +242,17 @@ class _CoverWriter:
         if c1 != c2:
             self.ws.merge_range(r, c1, r, c2, "", self.fmt[style])
         self.ws.write_string(r, c1, text, self.fmt[style])
-        self.need(r, self.lines(text, c1, c2, size) * size * self.look.line_spacing)
+        lines = cell_lines(text, sum(self.px[c1 : c2 + 1]), size)
+        self.rows.need(r, r, lines * size * self.look.line_spacing)
 
     def amount(self, r: int, c: int, value: Amount, style: str = "amount") -> None:
         if isinstance(value, int):
             self.ws.write_number(r, c, value, self.fmt[style])
-            self.need(r, self.look.font_size * self.look.line_spacing)
+            self.rows.need(r, r, self.look.font_size * self.look.line_spacing)
         elif value:
             self.text(r, c, c, value, style + "_dash", self.look.font_size)
         else:
             self.ws.write_blank(r, c, None, self.fmt[style])
-
-    def lines(self, text: str, c1: int, c2: int, size: float) -> int:
-        unit_px = size * 96 / 72 / 2  # one half-width unit at 96 dpi
-        capacity = (sum(self.px[c1 : c2 + 1]) - CELL_INSET_PX) / unit_px * WRAP_SAFETY
-        return wrapped_lines(text, capacity) if text else 1
-
-    def need(self, r: int, text_points: float) -> None:
-        self.heights[r] = max(self.heights.get(r, 0.0), text_points + self.look.row_padding)
-
-    def set_row_heights(self, last_row: int) -> None:
-        for r in range(last_row + 1):
-            height = max(self.heights.get(r, 0.0), self.look.min_row_height)
-            self.ws.set_row(r, round(min(height, 409.0), 2))
 
 
 def _formats(wb: xlsxwriter.Workbook, look: CoverLook) -> dict[str, Any]:
@@ -334,10 +290,10 @@ def _widths(cover: Cover, look: CoverLook) -> list[float]:
               look.name_width, look.municipalities_width, look.role_width]  # fmt: skip
     sums = _sums(cover)
     for i, year in enumerate(cover.fiscal_years):
-        figures = [_amount_text(r.amounts[i]) for r in cover.rows] + [_amount_text(sums[i])]
+        figures = [amount_text(r.amounts[i]) for r in cover.rows] + [amount_text(sums[i])]
         header = min(text_units(_year_header(look, year)), 8)  # a header may wrap, not a figure
         widths.append(max([look.year_width, header + 1] + [text_units(f) + 3 for f in figures]))
-    totals = [_amount_text(r.total) for r in cover.rows] + [_amount_text(sums[-1])]
+    totals = [amount_text(r.total) for r in cover.rows] + [amount_text(sums[-1])]
     widths.append(max([look.total_width] + [text_units(t) + 3 for t in totals]))
     return widths
 
@@ -402,13 +358,12 @@ def write_cover(
         w.text(r, 3, 3, row.role, "text", look.font_size)
         for i, value in enumerate((*row.amounts, row.total)):
             w.amount(r, 4 + i, value)
+    r += 1  # the total row, or the line saying there is nothing
     if cover.rows:
-        r += 1
         w.text(r, 0, 3, look.sum_label, "sum_label", look.font_size)
         for i, value in enumerate(_sums(cover)):
             w.amount(r, 4 + i, value, "sum")
     else:
-        r += 1
         w.text(r, 0, last, look.no_projects.format(town=cover.town), "center", look.font_size)
 
     notes = look.notes.format(**fields).strip("\n")
@@ -417,7 +372,7 @@ def write_cover(
         for line in notes.split("\n"):
             r += 1
             w.text(r, 0, last, line, "note", look.note_size)
-    w.set_row_heights(r)
+    w.rows.set_rows(ws, r)
     _page_setup(ws, look, cover, last_row=r, last_col=last, header_row=head)
     return ws
 
@@ -425,26 +380,9 @@ def write_cover(
 def _page_setup(
     ws: Worksheet, look: CoverLook, cover: Cover, *, last_row: int, last_col: int, header_row: int
 ) -> None:
-    if not look.gridlines:
-        ws.hide_gridlines(2)
-    ws.set_paper(PAPER_SIZES[look.paper])
-    if look.landscape:
-        ws.set_landscape()
-    else:
-        ws.set_portrait()
-    if look.fit_to_width:
-        ws.fit_to_pages(1, 0)
-    if look.center_horizontally:
-        ws.center_horizontally()
+    set_print_look(ws, look)
     ws.print_area(0, 0, last_row, last_col)
     ws.repeat_rows(header_row)
-    cm = 1 / 2.54
-    ws.set_margins(
-        left=look.margin_left * cm,
-        right=look.margin_right * cm,
-        top=look.margin_top * cm,
-        bottom=look.margin_bottom * cm,
-    )
     set_page_texts(
         ws, look.header, look.footer, (look.margin_header, look.margin_footer),
         area=cover.area, town=cover.town, **date_fields(cover.issued),

@@ -13,7 +13,7 @@ cannot hold. Pass a list as ``stripped=`` to learn which cells lost characters.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
@@ -21,8 +21,8 @@ from xlsxwriter.worksheet import Worksheet
 
 from .config import Config
 from .model import Amount, Project
-from .sheet_look import BORDER_STYLES, PAPER_SIZES, LookError, SheetLook, load_look
-from .xlsx_text import clean_text, wrapped_lines
+from .sheet_look import BORDER_STYLES, PAPER_SIZES, LookError, PrintLook, SheetLook, load_look
+from .xlsx_text import RowHeights, cell_lines, clean_text, column_pixels
 
 __all__ = [
     "LookError",
@@ -30,6 +30,7 @@ __all__ = [
     "StrippedText",
     "grid_columns",
     "load_look",
+    "set_print_look",
     "write_kohyo_sheet",
 ]
 
@@ -48,9 +49,6 @@ KPI_HEADERS = ("指標", "現状値（調査時点）", "目標値（{year}年�
 YEAR_HEADER = "{year}年度"
 
 MIN_COLUMNS = 5
-MAX_ROW_HEIGHT = 409.0  # Excel's limit, in points
-CELL_INSET_PX = 6  # space Excel keeps between the border and the text, both sides
-WRAP_SAFETY = 0.92  # proportional glyphs, kinsoku and Latin words wrap a little early
 NUMBER_FORMAT = "#,##0"
 
 
@@ -109,8 +107,7 @@ class _Sheet:
     px: list[int]  # column widths in pixels
     fmt: dict[str, object]
     stripped: list[StrippedText] | None
-    heights: dict[int, float] = field(default_factory=dict)
-    tall: list[tuple[int, int, float]] = field(default_factory=list)  # (row1, row2, points)
+    rows: RowHeights
 
     def text(
         self, r: int, c1: int, c2: int, value: str, style: str, *, r2: int | None = None
@@ -129,7 +126,8 @@ class _Sheet:
             self.ws.merge_range(r, c1, r2, c2, "", fmt)
         self.ws.write_string(r, c1, text, fmt)
         size = self.look.note_font_size if style == "note" else self.look.font_size
-        self._need(r, r2, self._lines(text, c1, c2, size) * size * self.look.line_spacing)
+        lines = cell_lines(text, sum(self.px[c1 : c2 + 1]), size)
+        self.rows.need(r, r2, lines * size * self.look.line_spacing)
 
     def amount(self, r: int, c1: int, c2: int, value: Amount) -> None:
         if isinstance(value, str):
@@ -141,34 +139,9 @@ class _Sheet:
             self.ws.merge_range(r, c1, r, c2, "", fmt)
         if number:
             self.ws.write_number(r, c1, value, fmt)
-            self._need(r, r, self.look.font_size * self.look.line_spacing)
+            self.rows.need(r, r, self.look.font_size * self.look.line_spacing)
         else:
             self.ws.write_blank(r, c1, None, fmt)
-
-    def _lines(self, text: str, c1: int, c2: int, size: float) -> int:
-        if not text:
-            return 1
-        unit_px = size * 96 / 72 / 2  # one half-width unit at 96 dpi
-        capacity = (sum(self.px[c1 : c2 + 1]) - CELL_INSET_PX) / unit_px * WRAP_SAFETY
-        return wrapped_lines(text, capacity)
-
-    def _need(self, r1: int, r2: int, text_points: float) -> None:
-        points = text_points + self.look.row_padding
-        if r1 == r2:
-            self.heights[r1] = max(self.heights.get(r1, 0.0), points)
-        else:
-            self.tall.append((r1, r2, points))
-
-    def set_row_heights(self, last_row: int) -> None:
-        h = {
-            r: max(self.heights.get(r, 0.0), self.look.min_row_height) for r in range(last_row + 1)
-        }
-        for r1, r2, points in self.tall:  # a label merged down: grow its last row if needed
-            short = points - sum(h[r] for r in range(r1, r2 + 1))
-            if short > 0:
-                h[r2] += short
-        for r, height in h.items():
-            self.ws.set_row(r, round(min(height, MAX_ROW_HEIGHT), 2))
 
 
 def _formats(wb: xlsxwriter.Workbook, look: SheetLook) -> dict[str, object]:
@@ -203,10 +176,8 @@ def _column_widths(look: SheetLook, g: GridColumns) -> list[float]:
 
 
 def _pixels(wb: xlsxwriter.Workbook, width: float) -> int:
-    """Column width units to pixels, as Excel (and XlsxWriter) convert them."""
-    mdw = getattr(wb, "max_digit_width", 7)
-    pad = getattr(wb, "cell_padding", 5)
-    return int(width * mdw + 0.5) + pad if width >= 1 else int(width * (mdw + pad) + 0.5)
+    """Column width units to pixels for *wb*'s default font."""
+    return column_pixels(width, getattr(wb, "max_digit_width", 7), getattr(wb, "cell_padding", 5))
 
 
 def write_kohyo_sheet(
@@ -223,7 +194,9 @@ def write_kohyo_sheet(
     g = grid_columns(len(years))
     widths = _column_widths(look, g)
     ws = wb.add_worksheet(sheet_name)
-    s = _Sheet(ws, sheet_name, look, [_pixels(wb, w) for w in widths], _formats(wb, look), stripped)
+    px = [_pixels(wb, w) for w in widths]
+    rows = RowHeights(look.row_padding, look.min_row_height)
+    s = _Sheet(ws, sheet_name, look, px, _formats(wb, look), stripped, rows)
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
 
@@ -279,7 +252,7 @@ def write_kohyo_sheet(
         r += 1
         s.text(r, 0, g.last, note.text, "note")
 
-    s.set_row_heights(r)
+    s.rows.set_rows(ws, r)
     _page_setup(ws, project, config, look, sheet_name)
 
 
@@ -297,6 +270,18 @@ def _page_text(template: str, project: Project, config: Config, sheet_name: str)
 def _page_setup(
     ws: Worksheet, project: Project, config: Config, look: SheetLook, sheet_name: str
 ) -> None:
+    set_print_look(ws, look)
+    cm = 1 / 2.54
+    header = _page_text(look.header, project, config, sheet_name)
+    footer = _page_text(look.footer, project, config, sheet_name)
+    if header:
+        ws.set_header(header, {"margin": look.margin_header * cm})
+    if footer:
+        ws.set_footer(footer, {"margin": look.margin_footer * cm})
+
+
+def set_print_look(ws: Worksheet, look: PrintLook) -> None:
+    """Gridlines, paper, orientation, fit to width, centring and margins (cm) from *look*."""
     if not look.gridlines:
         ws.hide_gridlines(2)
     ws.set_paper(PAPER_SIZES[look.paper])
@@ -315,9 +300,3 @@ def _page_setup(
         top=look.margin_top * cm,
         bottom=look.margin_bottom * cm,
     )
-    header = _page_text(look.header, project, config, sheet_name)
-    footer = _page_text(look.footer, project, config, sheet_name)
-    if header:
-        ws.set_header(header, {"margin": look.margin_header * cm})
-    if footer:
-        ws.set_footer(footer, {"margin": look.margin_footer * cm})

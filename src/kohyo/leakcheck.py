@@ -100,3 +100,8 @@ def _part_text(data: bytes) -> str:
 
 def _norm(text: str) -> str:
     return re.sub(r"\s+", "", nfkc(text))
+
+
+def normalise_for_search(text: str) -> str:
+    """*text* as markers are searched for: NFKC, with no white space at all."""
+    return _norm(text)

@@ -17,6 +17,11 @@ Amount = int | str | None
 """A cost as the domain sees it: an integer (千円), ``DASH``, or ``None`` for blank."""
 
 
+def amount_text(value: Amount) -> str:
+    """*value* as a cell shows it: ``1,234``, ``—``, or ``""`` for blank."""
+    return f"{value:,}" if isinstance(value, int) else (value or "")
+
+
 class CellKind(Enum):
     """How a cost cell's content was interpreted."""
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from .config import Config
 from .errors import ConfigError
+from .grid import col_letter
 from .kohyo_sheet import (
     KPI_HEADERS,
     LABEL_CONTENT,
@@ -185,7 +186,7 @@ def kohyo_sheet_spec(
                 rows[rr - 1][cc] = CellSpec(None, style)
         rows[r - 1][c1] = CellSpec(value if value != "" else None, style)
         if (r, c1) != (r2, c2):
-            merges.append(f"{_col(c1)}{r}:{_col(c2)}{r2}")
+            merges.append(f"{col_letter(c1 + 1)}{r}:{col_letter(c2 + 1)}{r2}")
         if isinstance(value, str) and value:
             size = look.note_font_size if style == "note" else look.font_size
             lines = wrapped_lines(value, sum(widths[c1 : c2 + 1]) * 0.92)
@@ -254,15 +255,6 @@ def kohyo_sheet_spec(
             center_horizontally=look.center_horizontally,
         ),
     )
-
-
-def _col(c: int) -> str:
-    out = ""
-    c += 1
-    while c:
-        c, rem = divmod(c - 1, 26)
-        out = chr(65 + rem) + out
-    return out
 
 
 def page_text(template: str, project: Project, config: Config, sheet_name: str) -> str:

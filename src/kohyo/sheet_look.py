@@ -35,7 +35,24 @@ class LookError(ConfigError):
 
 
 @dataclass(frozen=True)
-class SheetLook:
+class PrintLook:
+    """How a sheet prints; the 個表 look and the cover's look both have these keys."""
+
+    gridlines: bool = False  # gridlines on screen (never printed)
+    paper: str = "A4"
+    landscape: bool = False
+    fit_to_width: bool = True
+    center_horizontally: bool = True
+    margin_left: float = 1.5  # centimetres, as Excel's ページ設定 shows them
+    margin_right: float = 1.5
+    margin_top: float = 2.0
+    margin_bottom: float = 1.5
+    margin_header: float = 0.8
+    margin_footer: float = 0.8
+
+
+@dataclass(frozen=True)
+class SheetLook(PrintLook):
     """Everything about how a 個表 looks; the grid itself follows the contract."""
 
     font_name: str = "ＭＳ Ｐゴシック"
@@ -52,22 +69,11 @@ class SheetLook:
     line_spacing: float = 1.3  # one text line is font size × this, in points
     row_padding: float = 4.0  # points added to every row's text height
     min_row_height: float = 18.0
-    gridlines: bool = False  # gridlines on screen (never printed)
-    paper: str = "A4"
-    landscape: bool = False
-    fit_to_width: bool = True
-    center_horizontally: bool = True
-    margin_left: float = 1.5  # centimetres, as Excel's ページ設定 shows them
-    margin_right: float = 1.5
-    margin_top: float = 2.0
-    margin_bottom: float = 1.5
-    margin_header: float = 0.8
-    margin_footer: float = 0.8
     header: str = "&L{area}&R事業番号 {number}"
     footer: str = "&C&P / &N"
 
 
-# (section, key) -> (field, kind, check). check returns a problem text or None.
+# Checks return a problem text, or None when the value is fine.
 def check_positive(v: float) -> str | None:
     return None if v > 0 else "0 より大きい数を指定してください"
 
@@ -121,16 +127,20 @@ def check_any(v: Any) -> str | None:
 
 
 NUMBER = (int, float)
-_SCHEMA: dict[tuple[str, str], tuple[str, Any, Any]] = {
+Schema = dict[tuple[str, str], tuple[str, Any, Any]]
+"""(section, key) -> (field, kind, check); the order of a section's keys is the order
+messages list them in."""
+
+# The keys every look file has. Each group stands where it does in both files.
+FONT_KEYS: Schema = {
     ("font", "name"): ("font_name", str, check_nonempty),
     ("font", "size"): ("font_size", NUMBER, check_font_size),
-    ("font", "note_size"): ("note_font_size", NUMBER, check_font_size),
-    ("font", "label_bold"): ("label_bold", bool, check_any),
-    ("color", "label_fill"): ("label_fill", str, check_colour),
-    ("color", "header_fill"): ("header_fill", str, check_colour),
+}
+BORDER_KEYS: Schema = {
     ("color", "border"): ("border_color", str, check_colour),
     ("border", "style"): ("border", str, check_choice(BORDER_STYLES)),
-    ("columns", "label"): ("label_width", NUMBER, check_width),
+}
+LAYOUT_KEYS: Schema = {
     ("columns", "year"): ("year_width", NUMBER, check_width),
     ("columns", "total"): ("total_width", NUMBER, check_width),
     ("rows", "line_spacing"): ("line_spacing", NUMBER, check_positive),
@@ -141,14 +151,28 @@ _SCHEMA: dict[tuple[str, str], tuple[str, Any, Any]] = {
     ("page", "landscape"): ("landscape", bool, check_any),
     ("page", "fit_to_width"): ("fit_to_width", bool, check_any),
     ("page", "center_horizontally"): ("center_horizontally", bool, check_any),
-    ("page", "header"): ("header", str, _page_text),
-    ("page", "footer"): ("footer", str, _page_text),
+}
+MARGIN_KEYS: Schema = {
     ("margins", "left"): ("margin_left", NUMBER, check_margin),
     ("margins", "right"): ("margin_right", NUMBER, check_margin),
     ("margins", "top"): ("margin_top", NUMBER, check_margin),
     ("margins", "bottom"): ("margin_bottom", NUMBER, check_margin),
     ("margins", "header"): ("margin_header", NUMBER, check_margin),
     ("margins", "footer"): ("margin_footer", NUMBER, check_margin),
+}
+
+_SCHEMA: Schema = {
+    **FONT_KEYS,
+    ("font", "note_size"): ("note_font_size", NUMBER, check_font_size),
+    ("font", "label_bold"): ("label_bold", bool, check_any),
+    ("color", "label_fill"): ("label_fill", str, check_colour),
+    ("color", "header_fill"): ("header_fill", str, check_colour),
+    **BORDER_KEYS,
+    ("columns", "label"): ("label_width", NUMBER, check_width),
+    **LAYOUT_KEYS,
+    ("page", "header"): ("header", str, _page_text),
+    ("page", "footer"): ("footer", str, _page_text),
+    **MARGIN_KEYS,
 }
 
 _KIND_JA = {str: "文字列", bool: "true または false", NUMBER: "数値"}
@@ -181,7 +205,7 @@ def read_look_file(path: str | Path, what: str = "個表の書式ファイル") 
 
 def look_values(
     raw: dict[str, Any],
-    schema: dict[tuple[str, str], tuple[str, Any, Any]],
+    schema: Schema,
     source: str,
     what: str = "個表の書式ファイル",
 ) -> dict[str, Any]:

@@ -11,14 +11,14 @@ from ..live import check_live
 from ..master import check_master, dump_master, read_master
 from ..messages import t
 from ..report_xlsx import default_report_path, open_with_default_app, write_findings_report
-from .common import common_options, emit_json, guarded, master_argument, resolve
+from .common import common_options, emit_json, guarded, json_option, master_argument, resolve
 from .refresh import live_progress
 from .render import print_findings, summary_line
 
 
 @click.command("validate")
 @master_argument
-@click.option("--json", "as_json", is_flag=True, help="結果を JSON で出力します（プログラム向け）。")
+@json_option()
 @click.option("--quiet", "-q", is_flag=True, help="情報（info）を表示しません。")
 @click.option(
     "--report",

@@ -49,6 +49,21 @@ def common_options(func: F) -> F:
     return func
 
 
+def json_option(help: str = "結果を JSON で出力します（プログラム向け）。") -> Callable[[F], F]:
+    """--json, a flag passed as ``as_json``."""
+    return click.option("--json", "as_json", is_flag=True, help=help)
+
+
+def towns_option(help: str) -> Callable[[F], F]:
+    """--town NAME, which may be repeated, passed as the tuple ``towns``."""
+    return click.option("--town", "towns", multiple=True, metavar="NAME", help=help)
+
+
+def folder_option(*decls: str, help: str) -> Callable[[F], F]:
+    """An option naming a folder (which need not exist yet), passed as a Path."""
+    return click.option(*decls, type=click.Path(path_type=Path, file_okay=False), help=help)
+
+
 def master_argument(func: F) -> F:
     return click.argument(
         "master", required=False, type=click.Path(path_type=Path, dir_okay=True)

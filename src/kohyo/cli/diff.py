@@ -10,7 +10,7 @@ from rich.console import Console
 from ..config import load_config
 from ..findings import Finding, Report
 from ..overview import compare_files, default_out_dir, write_change_overview
-from .common import common_options, emit_json, guarded
+from .common import common_options, emit_json, folder_option, guarded, json_option
 from .render import print_findings
 
 _PATH = click.Path(path_type=Path, dir_okay=True)
@@ -19,15 +19,8 @@ _PATH = click.Path(path_type=Path, dir_okay=True)
 @click.command("diff")
 @click.argument("old", type=_PATH)
 @click.argument("new", type=_PATH, required=False)
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="出力先のフォルダー（既定: 出力先/変更概要_<日付>）。",
-)
-@click.option(
-    "--json", "as_json", is_flag=True, help="変更点を JSON で出力します（ファイルは作りません）。"
-)
+@folder_option("--out", "out_dir", help="出力先のフォルダー（既定: 出力先/変更概要_<日付>）。")
+@json_option("変更点を JSON で出力します（ファイルは作りません）。")
 @common_options
 @guarded
 def diff_cmd(

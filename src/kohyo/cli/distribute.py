@@ -17,7 +17,16 @@ from ..distribute import Progress as ProgressFn
 from ..errors import WorkbookError
 from ..master import check_master
 from ..safe_write import file_digest
-from .common import common_options, emit_json, guarded, master_argument, resolve
+from .common import (
+    common_options,
+    emit_json,
+    folder_option,
+    guarded,
+    json_option,
+    master_argument,
+    resolve,
+    towns_option,
+)
 from .render import print_findings, summary_line
 
 PROGRESS_MIN_TOWNS = 4  # a progress bar for more than a few towns …
@@ -26,17 +35,10 @@ PROGRESS_MIN_PROJECTS = 50  # … or projects
 
 @click.command("distribute")
 @master_argument
-@click.option(
-    "--town",
-    "towns",
-    multiple=True,
-    metavar="NAME",
-    help="この市町村の分だけ作ります（くり返し指定できます）。省くと全市町村。",
-)
-@click.option(
+@towns_option("この市町村の分だけ作ります（くり返し指定できます）。省くと全市町村。")
+@folder_option(
     "--out",
     "out_dir",
-    type=click.Path(path_type=Path, file_okay=False),
     help="出力先のフォルダー（既定: paths.output_dir の下の distribution.folder_pattern）。",
 )
 @click.option(
@@ -44,9 +46,7 @@ PROGRESS_MIN_PROJECTS = 50  # … or projects
     default=None,
     help="PDF も作ります（LibreOffice が必要）。既定は config の distribution.pdf。",
 )
-@click.option(
-    "--json", "as_json", is_flag=True, help="結果を JSON で出力します（プログラム向け）。"
-)
+@json_option()
 @common_options
 @guarded
 def distribute_cmd(

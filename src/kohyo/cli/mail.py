@@ -8,7 +8,7 @@ import click
 
 from ..config import load_config
 from ..sendmail import MailReport, MailRequest, TownResult, run_mail
-from .common import common_options, emit_json, guarded
+from .common import common_options, emit_json, folder_option, guarded, json_option, towns_option
 
 
 @click.command("mail")
@@ -22,22 +22,14 @@ from .common import common_options, emit_json, guarded
     is_flag=True,
     help="送信記録にあるもの（送信済み）も、もう一度送ります。--send と一緒に使います。",
 )
-@click.option(
-    "--town",
-    "towns",
-    multiple=True,
-    metavar="NAME",
-    help="送る市町村（繰り返し指定できます）。既定は配布フォルダーにある連携町村すべて。",
-)
-@click.option(
+@towns_option("送る市町村（繰り返し指定できます）。既定は配布フォルダーにある連携町村すべて。")
+@folder_option(
     "--outbox",
-    type=click.Path(path_type=Path, file_okay=False),
     help="ドライランで .eml を書き出すフォルダー（既定: config.toml の mail.outbox_dir）。",
 )
-@click.option(
+@folder_option(
     "--dir",
     "folder",
-    type=click.Path(path_type=Path, file_okay=False),
     help="配布フォルダー（distribution folder、manifest.json のあるフォルダー）。既定は出力先の最新のもの。",
 )
 @click.option(
@@ -45,9 +37,7 @@ from .common import common_options, emit_json, guarded
     type=click.Path(path_type=Path, exists=True),
     help="本文に入れる「変更の概要」: テキストファイル、または <市町村名>.txt を置いたフォルダー。",
 )
-@click.option(
-    "--json", "as_json", is_flag=True, help="結果を JSON で出力します（プログラム向け）。"
-)
+@json_option()
 @common_options
 @guarded
 def mail_cmd(

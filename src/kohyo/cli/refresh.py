@@ -14,7 +14,7 @@ from rich.progress import Progress as ProgressBar
 from ..live import LiveRefreshResult, Progress, refresh_live  # xlwings is imported on use
 from ..messages import current_lang, t
 from ..refresh import RefreshResult, refresh_master
-from .common import common_options, emit_json, guarded, master_argument, resolve
+from .common import common_options, emit_json, guarded, json_option, master_argument, resolve
 from .render import print_findings, summary_line
 
 PROGRESS_MIN_SHEETS = 20  # reading an open workbook sheet by sheet: a bar from this many
@@ -87,7 +87,7 @@ def live_progress(enabled: bool) -> Iterator[Progress | None]:
 
 @click.command("refresh")
 @master_argument
-@click.option("--json", "as_json", is_flag=True, help="結果を JSON で出力します。")
+@json_option("結果を JSON で出力します。")
 @click.option(
     "--no-distribute", is_flag=True, help="市町村別ファイルを作りません（config の refresh.distribute より優先）。"
 )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import unquote
 
 from lxml import etree
@@ -283,9 +284,25 @@ def set_full_calc_on_load(data: bytes) -> bytes:
 # --------------------------------------------------------------------------- docProps/app.xml
 
 
-def app_add_title(data: bytes, old_titles: list[str], index: int, name: str) -> bytes | None:
-    """app.xml with ``name`` inserted among the worksheet titles, or None when the
-    worksheet titles cannot be found as ``old_titles`` (then app.xml is left alone)."""
+@dataclass
+class WorksheetTitles:
+    """The worksheets' group in app.xml's TitlesOfParts, parsed and ready to edit."""
+
+    root: etree._Element
+    count: etree._Element  # the group's count in HeadingPairs
+    vector: etree._Element  # TitlesOfParts' vector, every group's titles
+    lpstrs: list[etree._Element]  # the titles in that vector
+    offset: int  # where the group starts among them
+    size: int
+
+    @property
+    def group(self) -> list[etree._Element]:
+        return self.lpstrs[self.offset : self.offset + self.size]
+
+
+def find_worksheet_titles(data: bytes, old_titles: list[str]) -> WorksheetTitles | None:
+    """The group of app.xml's titles that reads exactly ``old_titles``, or None when app.xml
+    cannot be read or holds no such group (then it is left alone)."""
     try:
         root = parse_xml(data)
     except (etree.XMLSyntaxError, ValueError):
@@ -303,17 +320,26 @@ def app_add_title(data: bytes, old_titles: list[str], index: int, name: str) -> 
             n = int(count.text or "0")
         except ValueError:
             return None
-        if label.tag == vt + "lpstr" and [t.text or "" for t in lpstrs[offset : offset + n]] == \
-                old_titles:
-            count.text = str(n + 1)
-            new = etree.Element(vt + "lpstr")
-            new.text = name
-            anchor = offset + index
-            if anchor < len(lpstrs):
-                lpstrs[anchor].addprevious(new)
-            else:
-                titles.append(new)
-            titles.set("size", str(len(lpstrs) + 1))
-            return serialize_like(root, data)
+        group = lpstrs[offset : offset + n]
+        if label.tag == vt + "lpstr" and [t.text or "" for t in group] == old_titles:
+            return WorksheetTitles(root, count, titles, lpstrs, offset, n)
         offset += n
     return None
+
+
+def app_add_title(data: bytes, old_titles: list[str], index: int, name: str) -> bytes | None:
+    """app.xml with ``name`` inserted among the worksheet titles, or None when the
+    worksheet titles cannot be found as ``old_titles`` (then app.xml is left alone)."""
+    found = find_worksheet_titles(data, old_titles)
+    if found is None:
+        return None
+    found.count.text = str(found.size + 1)
+    new = etree.Element(f"{{{VT_NS}}}lpstr")
+    new.text = name
+    anchor = found.offset + index
+    if anchor < len(found.lpstrs):
+        found.lpstrs[anchor].addprevious(new)
+    else:
+        found.vector.append(new)
+    found.vector.set("size", str(len(found.lpstrs) + 1))
+    return serialize_like(found.root, data)

@@ -16,8 +16,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from lxml import etree
-
 from kohyo.xlsx import opc
 from kohyo.xlsx.patch import PackagePatch
 from kohyo.xlsx.sheetspec import INVALID_SHEET_CHARS
@@ -223,31 +221,13 @@ def _rename_in_workbook(data: bytes, renames: dict[str, str], order: list[str]) 
 
 def app_rename_titles(data: bytes, old_titles: list[str], renames: dict[str, str]) -> bytes | None:
     """app.xml with the worksheet titles renamed, or None when they are not ``old_titles``."""
-    try:
-        root = parse_xml(data)
-    except (etree.XMLSyntaxError, ValueError):
+    found = opc.find_worksheet_titles(data, old_titles)
+    if found is None:
         return None
-    vt = f"{{{opc.VT_NS}}}"
-    pairs = root.find(f"{{*}}HeadingPairs/{vt}vector")
-    titles = root.find(f"{{*}}TitlesOfParts/{vt}vector")
-    if pairs is None or titles is None:
-        return None
-    variants = [v[0] for v in pairs.iterfind(vt + "variant") if len(v)]
-    lpstrs = list(titles.iterfind(vt + "lpstr"))
-    offset = 0
-    for label, count in zip(variants[::2], variants[1::2], strict=False):
-        try:
-            n = int(count.text or "0")
-        except ValueError:
-            return None
-        group = lpstrs[offset : offset + n]
-        if label.tag == vt + "lpstr" and [x.text or "" for x in group] == old_titles:
-            for x in group:
-                if (x.text or "") in renames:
-                    x.text = renames[x.text or ""]
-            return serialize_like(root, data)
-        offset += n
-    return None
+    for x in found.group:
+        if (x.text or "") in renames:
+            x.text = renames[x.text or ""]
+    return serialize_like(found.root, data)
 
 
 def replace_header_footer(patch: PackagePatch, sheet: str, old: str, new: str) -> bool:

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from kohyo.grid import col_letter
 from kohyo.xlsx.styles import StyleSpec
 from kohyo.xlsx.xmlbytes import (
     MAIN_NS,
@@ -18,7 +19,6 @@ from kohyo.xlsx.xmlbytes import (
     cell_xml,
     clean_formula,
     clean_text,
-    col_letters,
     esc,
     parse_range,
 )
@@ -86,7 +86,7 @@ def defined_names(spec: SheetSpec) -> dict[str, str]:
     out = {}
     if ps.print_area:
         r1, c1, r2, c2 = parse_range(ps.print_area)
-        out["_xlnm.Print_Area"] = f"{sheet}!${col_letters(c1)}${r1}:${col_letters(c2)}${r2}"
+        out["_xlnm.Print_Area"] = f"{sheet}!${col_letter(c1)}${r1}:${col_letter(c2)}${r2}"
     if ps.title_rows:
         out["_xlnm.Print_Titles"] = f"{sheet}!${ps.title_rows[0]}:${ps.title_rows[1]}"
     return out
@@ -101,14 +101,14 @@ def _sheet_view(freeze: str | None, tab_selected: bool) -> str:
     if not freeze or freeze.upper() == "A1":
         return f'<sheetViews><sheetView{selected} workbookViewId="0"/></sheetViews>'
     r, c, _r2, _c2 = parse_range(freeze)
-    ref = f"{col_letters(c)}{r}"
+    ref = f"{col_letter(c)}{r}"
     split = (f' xSplit="{c - 1}"' if c > 1 else "") + (f' ySplit="{r - 1}"' if r > 1 else "")
     pane = {(True, True): "bottomRight", (True, False): "topRight", (False, True): "bottomLeft"}[
         (c > 1, r > 1)]
     selections = []
     if c > 1 and r > 1:
-        selections += [f'<selection pane="topRight" activeCell="{col_letters(c)}1" '
-                       f'sqref="{col_letters(c)}1"/>',
+        selections += [f'<selection pane="topRight" activeCell="{col_letter(c)}1" '
+                       f'sqref="{col_letter(c)}1"/>',
                        f'<selection pane="bottomLeft" activeCell="A{r}" sqref="A{r}"/>']
     selections.append(f'<selection pane="{pane}" activeCell="{ref}" sqref="{ref}"/>')
     return (f'<sheetViews><sheetView{selected} workbookViewId="0">'
@@ -121,22 +121,27 @@ def build_sheet_xml(spec: SheetSpec, xf_of: Callable[[str], int], *, tab_selecte
     ps = spec.print_setup
     rows_xml: list[str] = []
     max_row = max_col = 0
+    xfs: dict[str, str | None] = {}  # a 総括表 of 2,000 rows names a handful of styles
     for i, row in enumerate(spec.rows, start=1):
         cells = []
         for j, cell in enumerate(row, start=1):
             if cell is None:
                 continue
-            style = str(xf_of(cell.style)) if cell.style else None
-            style = None if style == "0" else style
+            style = None
+            if cell.style:
+                style = xfs.get(cell.style)
+                if style is None and cell.style not in xfs:
+                    index = str(xf_of(cell.style))
+                    style = xfs[cell.style] = None if index == "0" else index
             formula = clean_formula(cell.formula) if cell.formula is not None else None
-            cells.append(cell_xml("", f"{col_letters(j)}{i}", style, cell.value, formula))
+            cells.append(cell_xml("", f"{col_letter(j)}{i}", style, cell.value, formula))
             max_col = max(max_col, j)
         height = spec.row_heights.get(i)
         if cells or height:
             ht = f' ht="{_fmt(height)}" customHeight="1"' if height else ""
             rows_xml.append(f'<row r="{i}"{ht}>' + "".join(cells) + "</row>")
             max_row = i
-    dim = f"A1:{col_letters(max_col)}{max_row}" if max_row and max_col else "A1"
+    dim = f"A1:{col_letter(max_col)}{max_row}" if max_row and max_col else "A1"
     parts = [
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n',
         f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">',

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from kohyo.errors import KohyoError
+from kohyo.grid import col_letter
 from kohyo.xlsx.xmlbytes import (
     MAIN_NS,
     Tag,
@@ -23,7 +24,6 @@ from kohyo.xlsx.xmlbytes import (
     cell_xml,
     clean_formula,
     clean_text,
-    col_letters,
     in_range,
     iter_tags,
     parse_range,
@@ -243,7 +243,7 @@ def patch_cells(
             raise ValueError(f"cell {w.ref} written twice on sheet {sheet!r}")
         targets[key] = w
     # Fast path: every target exists once with an explicit r (the usual refresh).
-    by_ref = {k: _CELL_BY_REF(root, ref=col_letters(k[1]) + str(k[0])) for k in targets}
+    by_ref = {k: _CELL_BY_REF(root, ref=col_letter(k[1]) + str(k[0])) for k in targets}
     fast = all(len(v) == 1 for v in by_ref.values()) and not _IMPLIED_REFS(root)
     cells = None if fast else _cells(sheet_data)
     if cells is None:
@@ -272,7 +272,7 @@ def patch_cells(
         else:
             style, ph = _inherited_style(root, _row_element(sheet_data, r), c), None
         formulas_changed |= formula is not None
-        new_xml[(r, c)] = cell_xml(pfx, col_letters(c) + str(r), style, value, formula, ph).encode()
+        new_xml[(r, c)] = cell_xml(pfx, col_letter(c) + str(r), style, value, formula, ph).encode()
         expected[(r, c)] = (value, formula)
     if not new_xml:
         return data, False
@@ -300,7 +300,7 @@ def _fast_edits(data: bytes, pfx: str,
     edits = []
     close = re.compile(rb"</" + re.escape(pfx.encode()) + rb"c\s*>")
     for (r, c), xml in new_xml.items():
-        ref = (col_letters(c) + str(r)).encode()
+        ref = (col_letter(c) + str(r)).encode()
         pat = rb"<" + re.escape(pfx.encode()) + rb"c(?=[\s/>])[^>]*?\sr\s*=\s*[\"']" + ref + rb"[\"']"
         hits = [m.start() for m, _ in zip(re.finditer(pat, data), range(2), strict=False)]
         if len(hits) != 1:
@@ -372,7 +372,7 @@ def _dimension_edit(data: bytes, tag: Tag, keys: list[tuple[int, int]]) -> list:
     box = (min(r1, *rows), min(c1, *cols), max(r2, *rows), max(c2, *cols))
     if box == (r1, c1, r2, c2):
         return []
-    first, last = col_letters(box[1]) + str(box[0]), col_letters(box[3]) + str(box[2])
+    first, last = col_letter(box[1]) + str(box[0]), col_letter(box[3]) + str(box[2])
     new_ref = first if first == last else f"{first}:{last}"
     return [(tag.start, tag.end, set_attrs(data[tag.start : tag.end], {"ref": new_ref}))]
 
@@ -385,7 +385,7 @@ def _verify(new_data: bytes, sheet: str, n_cells: int,
     root = parse_xml(new_data)
     ok = int(_COUNT_CELLS(root)) == n_cells
     for (r, c), (value, formula) in expected.items():
-        hit = _CELL_BY_REF(root, ref=col_letters(c) + str(r))
+        hit = _CELL_BY_REF(root, ref=col_letter(c) + str(r))
         ok = ok and len(hit) == 1 and same_content(hit[0], value, formula, shared_string)
     if ok and thorough:
         sheet_data = root.find(_M + "sheetData")

@@ -143,14 +143,6 @@ def col_num(letters: str) -> int:
     return n
 
 
-def col_letters(num: int) -> str:
-    out = ""
-    while num:
-        num, rem = divmod(num - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
-
 @functools.lru_cache(maxsize=65536)
 def split_ref(ref: str) -> tuple[int, int]:
     """``"G5"`` -> (row 5, column 7)."""
