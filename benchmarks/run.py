@@ -205,7 +205,10 @@ def _setup_refresh(spec: dict[str, Any], tmp: Path) -> tuple[Run, dict[str, Any]
 
     def run() -> dict[str, Any]:
         result = refresh_master(tmp / "master.xlsx", config, distribute=False)
-        return {"written": result.written, "updates": len(result.plan.updates) if result.plan else 0}
+        return {
+            "written": result.written,
+            "updates": len(result.plan.updates) if result.plan else 0,
+        }
 
     return run, {}
 
@@ -372,7 +375,9 @@ def cache_key() -> str:
     return h.hexdigest()[:12]
 
 
-def prepare(sizes: list[int], munis: list[int], cache: Path, log: Callable[[str], None]) -> list[Case]:
+def prepare(
+    sizes: list[int], munis: list[int], cache: Path, log: Callable[[str], None]
+) -> list[Case]:
     from benchmarks.synth import make_master, make_master_pair
 
     cases = []
@@ -518,8 +523,9 @@ class Row:
 def rows_of(results: dict[tuple[int, int, str], Samples]) -> list[Row]:
     rows = []
     order = list(LABELS)
-    for (n, m, task), s in sorted(results.items(), key=lambda kv: (kv[0][0], kv[0][1],
-                                                                   order.index(kv[0][2]))):
+    for (n, m, task), s in sorted(
+        results.items(), key=lambda kv: (kv[0][0], kv[0][1], order.index(kv[0][2]))
+    ):
         base = results.get((n, m, BASELINE_OF[task])) if task in BASELINE_OF else None
         rows.append(Row(n, m, task, s, base, results.get((n, m, "xlsxwriter_default"))
                         if task == "distribute" else None))  # fmt: skip
@@ -553,8 +559,14 @@ def verdicts(rows: list[Row]) -> list[Verdict]:
         for r in (r for r in rows if r.task == task and r.n == n_max):
             ratio = r.ratio
             if ratio is None:
-                out.append(Verdict(f"{task} ≤ {limit} × {base}", "not measured", False,
-                                   "python-calamine is not installed: pip install -e .[bench]"))
+                out.append(
+                    Verdict(
+                        f"{task} ≤ {limit} × {base}",
+                        "not measured",
+                        False,
+                        "python-calamine is not installed: pip install -e .[bench]",
+                    )
+                )
                 continue
             where = f"{at}, M = {r.m}" if task == "distribute" else at
             assert r.baseline is not None
@@ -679,8 +691,9 @@ def verdict_lines(vs: list[Verdict]) -> list[str]:
 def cases_summary(results: dict[tuple[int, int, str], Samples]) -> list[str]:
     out = []
     order = list(LABELS)
-    for (n, m, task), s in sorted(results.items(), key=lambda kv: (kv[0][0], kv[0][1],
-                                                                   order.index(kv[0][2]))):
+    for (n, m, task), s in sorted(
+        results.items(), key=lambda kv: (kv[0][0], kv[0][1], order.index(kv[0][2]))
+    ):
         r = s.runs[0]
         if task == "validate":
             found = ", ".join(f"{k} × {v:,}" for k, v in sorted(r["findings"].items()))
@@ -743,7 +756,7 @@ def render_markdown(head: list[str], body: list[list[str]], vs: list[Verdict],
         "",
         "## Targets (issue #8)",
         "",
-        *(f"- **{line[:4]}**{line[4:]}" for line in verdict_lines(vs)),
+        *(f"- **{line[:4]}** {line[6:]}" for line in verdict_lines(vs)),
         "",
         "## Figures",
         "",
@@ -771,17 +784,33 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         description="kohyo の速さを openpyxl・python-calamine・XlsxWriter と同じ実行で比べます "
         "(benchmarks: time, peak memory and ratios to the baselines).",
     )
-    parser.add_argument("--sizes", default=None, help="個表の数 N、カンマ区切り（既定 50,500,2000）")
+    parser.add_argument(
+        "--sizes", default=None, help="個表の数 N、カンマ区切り（既定 50,500,2000）"
+    )
     parser.add_argument("--munis", default=None, help="市町村の数 M、カンマ区切り（既定 5,30）")
     parser.add_argument("--repeats", type=int, default=None, help="繰り返し回数（既定 3、中央値）")
-    parser.add_argument("--quick", action="store_true",
-                        help="動作確認用: N=5, M=3, 1回（--out を指定しない限りファイルは書かない）")
-    parser.add_argument("--out", type=Path, default=None,
-                        help="結果の Markdown（既定 benchmarks/RESULTS.md、--quick では書かない）")
-    parser.add_argument("--cache", type=Path, default=None,
-                        help="合成マスターの置き場（既定: 一時フォルダーの kohyo-bench-cache）")
-    parser.add_argument("--tasks", default=",".join(KOHYO_TASKS),
-                        help="測る処理（既定 validate,refresh,distribute,diff、基準は自動で付く）")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="動作確認用: N=5, M=3, 1回（--out を指定しない限りファイルは書かない）",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="結果の Markdown（既定 benchmarks/RESULTS.md、--quick では書かない）",
+    )
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=None,
+        help="合成マスターの置き場（既定: 一時フォルダーの kohyo-bench-cache）",
+    )
+    parser.add_argument(
+        "--tasks",
+        default=",".join(KOHYO_TASKS),
+        help="測る処理（既定 validate,refresh,distribute,diff、基準は自動で付く）",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     args.argv = argv
