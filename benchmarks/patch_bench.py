@@ -56,25 +56,27 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="kohyo-bench-") as tmp:
         folder = Path(tmp)
-        _w, _c, src = timed(f"build {count} sheets with XlsxWriter",
-                            lambda: build_many_sheets(folder, count))
+        _w, _c, src = timed(
+            f"build {count} sheets with XlsxWriter", lambda: build_many_sheets(folder, count)
+        )
         assert isinstance(src, Path)
         print(f"  file size {src.stat().st_size / 1e6:.1f} MB")
         out, again = folder / "patched.xlsx", folder / "again.xlsx"
         p_wall, p_cpu, changed = timed(
             f"PackagePatch: open + {count} cells + 総括表 of {count} rows + save",
-            lambda: refresh(src, out))
+            lambda: refresh(src, out),
+        )
         print(f"  {changed} parts changed")
-        _w, _c, changed = timed("PackagePatch: same refresh on its own output",
-                                lambda: refresh(out, again))
+        _w, _c, changed = timed(
+            "PackagePatch: same refresh on its own output", lambda: refresh(out, again)
+        )
         print(f"  {changed} parts changed (must be 0)")
 
         def openpyxl_roundtrip() -> None:
             openpyxl.load_workbook(src).save(folder / "openpyxl.xlsx")
 
         o_wall, o_cpu, _r = timed("openpyxl load_workbook + save", openpyxl_roundtrip)
-        print(f"ratio PackagePatch / openpyxl: {p_wall / o_wall:.3f} wall, "
-              f"{p_cpu / o_cpu:.3f} CPU")
+        print(f"ratio PackagePatch / openpyxl: {p_wall / o_wall:.3f} wall, {p_cpu / o_cpu:.3f} CPU")
     return 0
 
 

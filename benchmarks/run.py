@@ -10,10 +10,10 @@ this one run so that every figure shares the machine's conditions:
 ==========  ===============================================================  ============
 task        what is timed                                                    baseline
 ==========  ===============================================================  ============
-validate    ``kohyo.master.check_master``: read + parse + validate           (b)
-refresh     ``kohyo.refresh.refresh_master`` on a fresh copy, no distribute  (a)
-distribute  ``kohyo.distribute.distribute_master`` to every municipality     (c)
-diff        ``kohyo.overview.compare_files`` + ``write_change_overview``      —
+validate    ``kohyo.read.master.check_master``: read + parse + validate           (b)
+refresh     ``kohyo.edit.refresh.refresh_master`` on a fresh copy, no distribute  (a)
+distribute  ``kohyo.distribute.build.distribute_master`` to every municipality     (c)
+diff        ``kohyo.overview.render.compare_files`` + ``write_change_overview``      —
 (a)         openpyxl ``load_workbook`` + ``save`` of the same master
 (b)         python-calamine: ``CalamineWorkbook.from_path`` and
             ``get_sheet_by_index(i).to_python()`` for every sheet
@@ -178,7 +178,7 @@ Run = Callable[[], dict[str, Any] | None]
 
 def _setup_validate(spec: dict[str, Any], tmp: Path) -> tuple[Run, dict[str, Any]]:
     from kohyo.config import load_config
-    from kohyo.master import check_master
+    from kohyo.read.master import check_master
 
     config = load_config(Path(spec["config"]))
 
@@ -194,7 +194,7 @@ def _setup_validate(spec: dict[str, Any], tmp: Path) -> tuple[Run, dict[str, Any
 
 def _setup_refresh(spec: dict[str, Any], tmp: Path) -> tuple[Run, dict[str, Any]]:
     from kohyo.config import load_config
-    from kohyo.refresh import refresh_master
+    from kohyo.edit.refresh import refresh_master
 
     folder = Path(spec["config"]).parent
     for name in ("config.toml", "master.xlsx"):
@@ -215,8 +215,8 @@ def _setup_refresh(spec: dict[str, Any], tmp: Path) -> tuple[Run, dict[str, Any]
 
 def _setup_distribute(spec: dict[str, Any], tmp: Path) -> tuple[Run, dict[str, Any]]:
     from kohyo.config import load_config
-    from kohyo.distribute import distribute_master
-    from kohyo.master import read_master
+    from kohyo.distribute.build import distribute_master
+    from kohyo.read.master import read_master
 
     config = load_config(Path(spec["config"]))
     master = read_master(Path(spec["master"]), config)  # what `kohyo distribute` has in hand
@@ -236,7 +236,7 @@ def _setup_distribute(spec: dict[str, Any], tmp: Path) -> tuple[Run, dict[str, A
 
 def _setup_diff(spec: dict[str, Any], tmp: Path) -> tuple[Run, dict[str, Any]]:
     from kohyo.config import load_config
-    from kohyo.overview import compare_files, write_change_overview
+    from kohyo.overview.render import compare_files, write_change_overview
 
     config = load_config(Path(spec["config"]))
 
@@ -710,14 +710,14 @@ def cases_summary(results: dict[tuple[int, int, str], Samples]) -> list[str]:
 
 
 METHOD = """\
-- **validate** — `kohyo.master.check_master(master, config)`: read the package (zip + lxml),
+- **validate** — `kohyo.read.master.check_master(master, config)`: read the package (zip + lxml),
   parse every 個表, run every rule. Baseline **(b)**: python-calamine
   `CalamineWorkbook.from_path` + `get_sheet_by_index(i).to_python()` for every sheet.
-- **refresh** — `kohyo.refresh.refresh_master(copy, config, distribute=False)` on a fresh
+- **refresh** — `kohyo.edit.refresh.refresh_master(copy, config, distribute=False)` on a fresh
   copy of the master: validate, write the 総括表 (and any 計) surgically, re-read and
   validate the written copy, back up, replace atomically. Baseline **(a)**: openpyxl
   `load_workbook(master).save(copy)`, which by itself changes nothing.
-- **distribute** — `kohyo.distribute.distribute_master(master, config)` to every
+- **distribute** — `kohyo.distribute.build.distribute_master(master, config)` to every
   municipality, no PDF, on the master already read (as `kohyo distribute` has it); worker
   processes when the library decides they pay (its own rule). Baseline **(c)**: XlsxWriter
   with `constant_memory`, one workbook per municipality with the same sheet names and
@@ -727,7 +727,7 @@ METHOD = """\
   properties, leak check, hashing, fsync or manifest. **(c′)**, for reference only: the
   same in XlsxWriter's default mode, which for many small sheets is faster than
   `constant_memory` (that mode spends a temporary file per sheet).
-- **diff** — `kohyo.overview.compare_files(master, amended, config)` (both read and
+- **diff** — `kohyo.overview.render.compare_files(master, amended, config)` (both read and
   validated) + `write_change_overview` (HTML, Markdown, xlsx). No baseline.
 - Masters: `benchmarks/synth.py`, seed {seed}, {drift:.0%} of the 個表 drifted (a blank row
   between blocks, amounts as full-width text, 和暦 year headers). The amended copy has

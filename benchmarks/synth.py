@@ -7,7 +7,7 @@ municipalities of a synthetic area), so every command runs on it::
 
     kohyo distribute --config OUT_DIR/config.toml OUT_DIR/master.xlsx
 
-The master is written with XlsxWriter and :func:`kohyo.kohyo_sheet.write_kohyo_sheet`
+The master is written with XlsxWriter and :func:`kohyo.layout.kohyo.write_kohyo_sheet`
 (the canonical grid), so it reads back without findings of drift. Everything is
 drawn from one ``random.Random(seed)``: the same arguments give the same bytes.
 
@@ -19,7 +19,7 @@ warning) or year headers in 和暦 (「令和２年度」). ``--amended`` also w
 and removed (the rest renumbered), for ``kohyo diff``.
 
 Reusable pieces: :func:`municipality_names`, :func:`config_text`,
-:func:`make_projects` (plain :class:`kohyo.model.Project` objects, no file),
+:func:`make_projects` (plain :class:`kohyo.model.project.Project` objects, no file),
 :func:`amend_projects`, :func:`write_master` and :func:`make_master_pair`.
 """
 
@@ -36,10 +36,10 @@ from typing import Any
 import xlsxwriter
 
 from kohyo.config import Config, load_config
-from kohyo.kohyo_sheet import write_kohyo_sheet
-from kohyo.model import DASH, CellKind, CostCell, CostPlan, Indicator, Note, Project, Role
-from kohyo.model import TextField as T
-from kohyo.sheet_look import SheetLook
+from kohyo.layout.kohyo import write_kohyo_sheet
+from kohyo.layout.look import SheetLook
+from kohyo.model.project import DASH, CellKind, CostCell, CostPlan, Indicator, Note, Project, Role
+from kohyo.model.project import TextField as T
 
 FISCAL_YEARS = (2020, 2021, 2022, 2023, 2024)
 FIXED_TIME = datetime(2021, 4, 1, tzinfo=UTC)

@@ -33,9 +33,9 @@ import xlsxwriter  # noqa: E402
 
 from kohyo.config import Config, load_config  # noqa: E402
 from kohyo.errors import KohyoError  # noqa: E402
-from kohyo.kohyo_sheet import SheetLook, StrippedText, load_look, write_kohyo_sheet  # noqa: E402
-from kohyo.sampledata import SampleWorkbook, load_sample  # noqa: E402
-from kohyo.xlsx_text import wrapped_lines  # noqa: E402
+from kohyo.layout.kohyo import SheetLook, StrippedText, load_look, write_kohyo_sheet  # noqa: E402
+from kohyo.layout.text import wrapped_lines  # noqa: E402
+from kohyo.sample import SampleWorkbook, load_sample  # noqa: E402
 
 SAMPLES = {  # output file -> data file, both relative to workbooks/
     "master.xlsx": "sample/master.toml",

@@ -17,7 +17,9 @@ from openpyxl.utils import get_column_letter
 YEARS = [2020, 2021, 2022, 2023, 2024]
 
 
-def project(number: Any = 4, name: str = "地域企業ビジネス支援拠点運営事業", **over: Any) -> dict[str, Any]:
+def project(
+    number: Any = 4, name: str = "地域企業ビジネス支援拠点運営事業", **over: Any
+) -> dict[str, Any]:
     base: dict[str, Any] = {
         "number": number,
         "name": name,

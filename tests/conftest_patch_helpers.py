@@ -18,39 +18,80 @@ YEAR_COLS = "BCDEF"
 
 SUMMARY_STYLES = {
     "title": StyleSpec(font_name="ＭＳ ゴシック", font_size=14, bold=True),
-    "head": StyleSpec(font_name="ＭＳ ゴシック", bold=True, fill_color="DDEBF7", border=True,
-                      horizontal="center", vertical="center", wrap=True),
+    "head": StyleSpec(
+        font_name="ＭＳ ゴシック",
+        bold=True,
+        fill_color="DDEBF7",
+        border=True,
+        horizontal="center",
+        vertical="center",
+        wrap=True,
+    ),
     "text": StyleSpec(font_name="ＭＳ ゴシック", border=True, vertical="center", wrap=True),
     "money": StyleSpec(font_name="ＭＳ ゴシック", border=True, number_format="#,##0"),
-    "total": StyleSpec(font_name="ＭＳ ゴシック", bold=True, border=True, number_format="#,##0",
-                       font_color="1F4E78"),
+    "total": StyleSpec(
+        font_name="ＭＳ ゴシック",
+        bold=True,
+        border=True,
+        number_format="#,##0",
+        font_color="1F4E78",
+    ),
 }
 
 
-def summary_spec(projects: list[tuple[int, str, list[int | None]]],
-                 name: str = "総括表") -> SheetSpec:
+def summary_spec(
+    projects: list[tuple[int, str, list[int | None]]], name: str = "総括表"
+) -> SheetSpec:
     """A 総括表-like sheet: title, header, one row per project, a 合計 row with formulas."""
     rows: list[list[CellSpec | None]] = [
         [CellSpec("具体的取組の総括表", "title")],
-        [CellSpec(h, "head") for h in ["番号", "事業名", "2020年度", "2021年度", "2022年度",
-                                       "2023年度", "2024年度", "計"]],
+        [
+            CellSpec(h, "head")
+            for h in [
+                "番号",
+                "事業名",
+                "2020年度",
+                "2021年度",
+                "2022年度",
+                "2023年度",
+                "2024年度",
+                "計",
+            ]
+        ],
     ]
     for number, title, amounts in projects:
         total = sum(a for a in amounts if a is not None)
-        rows.append([CellSpec(number, "text"), CellSpec(title, "text"),
-                     *[CellSpec(a, "money") for a in amounts], CellSpec(total, "money")])
+        rows.append(
+            [
+                CellSpec(number, "text"),
+                CellSpec(title, "text"),
+                *[CellSpec(a, "money") for a in amounts],
+                CellSpec(total, "money"),
+            ]
+        )
     first, last = 3, 2 + len(projects)
     totals: list[CellSpec | None] = [CellSpec("合計", "head"), CellSpec(len(projects), "text")]
     for k, col in enumerate("CDEFGH"):
-        value = sum((p[2][k] if k < 5 else sum(a for a in p[2] if a is not None)) or 0
-                    for p in projects)
+        value = sum(
+            (p[2][k] if k < 5 else sum(a for a in p[2] if a is not None)) or 0 for p in projects
+        )
         totals.append(CellSpec(value, "total", formula=f"SUM({col}{first}:{col}{last})"))
     rows.append(totals)
     return SheetSpec(
-        name=name, rows=rows, styles=SUMMARY_STYLES, col_widths=[6, 36, 12, 12, 12, 12, 12, 14],
-        row_heights={1: 24}, merges=["A1:H1"], freeze="C3",
-        print_setup=PrintSetup(orientation="landscape", title_rows=(1, 2),
-                               print_area=f"A1:H{last + 1}", footer="&C&P / &N"))
+        name=name,
+        rows=rows,
+        styles=SUMMARY_STYLES,
+        col_widths=[6, 36, 12, 12, 12, 12, 12, 14],
+        row_heights={1: 24},
+        merges=["A1:H1"],
+        freeze="C3",
+        print_setup=PrintSetup(
+            orientation="landscape",
+            title_rows=(1, 2),
+            print_area=f"A1:H{last + 1}",
+            footer="&C&P / &N",
+        ),
+    )
 
 
 def g5_writes(amounts: list[int | None]) -> tuple[list[CellWrite], int]:
@@ -88,7 +129,8 @@ def assert_only_cells_differ(old: bytes, new: bytes, refs: set[str]) -> None:
     oc, nc = cells(o), cells(n)
     assert [k for k in oc if k not in refs] == [k for k in nc if k not in refs]
     assert {k: v for k, v in oc.items() if k not in refs} == {
-        k: v for k, v in nc.items() if k not in refs}
+        k: v for k, v in nc.items() if k not in refs
+    }
     rows = [(dict(r.attrib)) for r in o.iter(M + "row")]
     assert rows == [(dict(r.attrib)) for r in n.iter(M + "row")]
     # byte level: put the old cells back and the parts are identical

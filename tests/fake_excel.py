@@ -69,8 +69,15 @@ class Font:
 
 
 class Range:
-    def __init__(self, sheet: Sheet, r1: int, c1: int, r2: int, c2: int,
-                 options: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        sheet: Sheet,
+        r1: int,
+        c1: int,
+        r2: int,
+        c2: int,
+        options: dict[str, Any] | None = None,
+    ) -> None:
         self.sheet, self.r1, self.c1, self.r2, self.c2 = sheet, r1, c1, r2, c2
         self._options = options or {}
 
@@ -117,8 +124,9 @@ class Range:
         return v
 
     def _grid(self, getter: Any) -> Any:
-        rows = [[getter(r, c) for c in range(self.c1, self.c2 + 1)]
-                for r in range(self.r1, self.r2 + 1)]
+        rows = [
+            [getter(r, c) for c in range(self.c1, self.c2 + 1)] for r in range(self.r1, self.r2 + 1)
+        ]
         if self._options.get("ndim") == 2:
             return rows
         if self.shape == (1, 1):
@@ -158,8 +166,10 @@ class Range:
                 return "TRUE" if v else "FALSE"
             return str(v)
 
-        rows = tuple(tuple(text(r, c) for c in range(self.c1, self.c2 + 1))
-                     for r in range(self.r1, self.r2 + 1))
+        rows = tuple(
+            tuple(text(r, c) for c in range(self.c1, self.c2 + 1))
+            for r in range(self.r1, self.r2 + 1)
+        )
         return rows[0][0] if self.shape == (1, 1) else rows
 
     @formula.setter
@@ -188,8 +198,11 @@ class Range:
         self.sheet.merges.append((self.r1, self.c1, self.r2, self.c2))
 
     def unmerge(self) -> None:
-        self.sheet.merges = [m for m in self.sheet.merges
-                             if m[2] < self.r1 or m[0] > self.r2 or m[3] < self.c1 or m[1] > self.c2]
+        self.sheet.merges = [
+            m
+            for m in self.sheet.merges
+            if m[2] < self.r1 or m[0] > self.r2 or m[3] < self.c1 or m[1] > self.c2
+        ]
 
     # formats
     @property
@@ -300,8 +313,13 @@ class Sheet:
         corners = filled + [(m[0], m[1]) for m in self.merges] + [(m[2], m[3]) for m in self.merges]
         if not corners:
             return self.range((1, 1))
-        return Range(self, min(r for r, _ in corners), min(c for _, c in corners),
-                     max(r for r, _ in corners), max(c for _, c in corners))
+        return Range(
+            self,
+            min(r for r, _ in corners),
+            min(c for _, c in corners),
+            max(r for r, _ in corners),
+            max(c for _, c in corners),
+        )
 
     def clear(self) -> None:
         self.cells.clear()
@@ -309,8 +327,11 @@ class Sheet:
 
     def values(self) -> dict[str, Any]:
         """A1 -> shown value, for assertions."""
-        return {f"{get_column_letter(c)}{r}": cell.value for (r, c), cell in sorted(self.cells.items())
-                if cell.value is not None}
+        return {
+            f"{get_column_letter(c)}{r}": cell.value
+            for (r, c), cell in sorted(self.cells.items())
+            if cell.value is not None
+        }
 
 
 class Sheets:
@@ -336,8 +357,9 @@ class Sheets:
             raise KeyError(key)
         return found[0]
 
-    def add(self, name: str | None = None, before: Sheet | None = None,
-            after: Sheet | None = None) -> Sheet:
+    def add(
+        self, name: str | None = None, before: Sheet | None = None, after: Sheet | None = None
+    ) -> Sheet:
         sheet = Sheet(self.book, name or f"Sheet{len(self._list) + 1}")
         if before is not None:
             self._list.insert(self._list.index(before), sheet)

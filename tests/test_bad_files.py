@@ -20,7 +20,7 @@ from builders import project, write_master
 from conftest import REAL_CONFIG, CliResult
 from kohyo.config import Config
 from kohyo.errors import WorkbookError
-from kohyo.master import read_master
+from kohyo.read.master import read_master
 
 MB = 2**20
 
@@ -53,19 +53,49 @@ def raw_zip(path: Path, members: list[tuple[str, bytes, int, int]]) -> None:
         fname = name.encode()
         offset = len(out)
         out += struct.pack(
-            "<4s2B4HL2L2H", b"PK\x03\x04", 20, 0, 0, 8, 0, 0x21, crc, len(stream), size,
-            len(fname), 0,
+            "<4s2B4HL2L2H",
+            b"PK\x03\x04",
+            20,
+            0,
+            0,
+            8,
+            0,
+            0x21,
+            crc,
+            len(stream),
+            size,
+            len(fname),
+            0,
         )
         out += fname + stream
         central += struct.pack(
-            "<4s4B4HL2L5H2L", b"PK\x01\x02", 20, 0, 20, 0, 0, 8, 0, 0x21, crc, len(stream),
-            size, len(fname), 0, 0, 0, 0, 0, offset,
+            "<4s4B4HL2L5H2L",
+            b"PK\x01\x02",
+            20,
+            0,
+            20,
+            0,
+            0,
+            8,
+            0,
+            0x21,
+            crc,
+            len(stream),
+            size,
+            len(fname),
+            0,
+            0,
+            0,
+            0,
+            0,
+            offset,
         )
         central += fname
     cd_offset = len(out)
     out += central
-    out += struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(members), len(members),
-                       len(central), cd_offset, 0)
+    out += struct.pack(
+        "<4s4H2LH", b"PK\x05\x06", 0, 0, len(members), len(members), len(central), cd_offset, 0
+    )
     path.write_bytes(bytes(out))
 
 
@@ -104,8 +134,8 @@ def test_hand_made_zip_is_a_real_zip(tmp_path: Path) -> None:
 LOL = (
     b'<!DOCTYPE lolz [<!ENTITY lol "lol">'
     + b"".join(
-        b'<!ENTITY lol%d "%s">' % (i, b"".join(b"&lol%s;" % (b"" if i == 2 else b"%d" % (i - 1))
-                                              for _ in range(10)))
+        b'<!ENTITY lol%d "%s">'
+        % (i, b"".join(b"&lol%s;" % (b"" if i == 2 else b"%d" % (i - 1)) for _ in range(10)))
         for i in range(2, 10)
     )
     + b"]>"
@@ -152,9 +182,12 @@ def _xls(tmp_path: Path) -> Path:
 
 def _encrypted(tmp_path: Path) -> Path:
     body = (
-        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1000
-        + "EncryptionInfo".encode("utf-16-le") + b"\0" * 100
-        + "EncryptedPackage".encode("utf-16-le") + b"\0" * 2000
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\0" * 1000
+        + "EncryptionInfo".encode("utf-16-le")
+        + b"\0" * 100
+        + "EncryptedPackage".encode("utf-16-le")
+        + b"\0" * 2000
     )
     (path := tmp_path / "locked.xlsx").write_bytes(body)
     return path
@@ -179,7 +212,10 @@ def _docx(tmp_path: Path) -> Path:
     path = tmp_path / "letter.xlsx"
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr("[Content_Types].xml", "<Types/>")
-        zf.writestr("_rels/.rels", "<Relationships xmlns='http://schemas.openxmlformats.org/package/2006/relationships'/>")
+        zf.writestr(
+            "_rels/.rels",
+            "<Relationships xmlns='http://schemas.openxmlformats.org/package/2006/relationships'/>",
+        )
         zf.writestr("word/document.xml", "<document/>")
     return path
 
@@ -195,8 +231,11 @@ def _zip_bomb(tmp_path: Path) -> Path:
 def _lying_bomb(tmp_path: Path) -> Path:
     """The sheet part really inflates to 100 MB but its headers claim 4 KB."""
     stream, crc, _ = zeros_member(100)
-    members = [m for m in members_of(master_file(tmp_path, "base.xlsx"))
-               if m[0] != "xl/worksheets/sheet1.xml"]
+    members = [
+        m
+        for m in members_of(master_file(tmp_path, "base.xlsx"))
+        if m[0] != "xl/worksheets/sheet1.xml"
+    ]
     path = tmp_path / "liar.xlsx"
     raw_zip(path, [*members, ("xl/worksheets/sheet1.xml", stream, crc, 4096)])
     return path
@@ -205,7 +244,9 @@ def _lying_bomb(tmp_path: Path) -> Path:
 def _corrupt_member(tmp_path: Path) -> Path:
     path = master_file(tmp_path, "crc.xlsx")
     members = members_of(path)
-    members = [(n, s, crc ^ 1 if n == "xl/workbook.xml" else crc, size) for n, s, crc, size in members]
+    members = [
+        (n, s, crc ^ 1 if n == "xl/workbook.xml" else crc, size) for n, s, crc, size in members
+    ]
     raw_zip(path, members)
     return path
 
@@ -265,11 +306,16 @@ def assert_refused(result: CliResult, *names: object) -> str:
     return line
 
 
-@pytest.mark.parametrize(("make", "says"), [b[1:] for b in BAD_FILES], ids=[b[0] for b in BAD_FILES])
+@pytest.mark.parametrize(
+    ("make", "says"), [b[1:] for b in BAD_FILES], ids=[b[0] for b in BAD_FILES]
+)
 @pytest.mark.parametrize("command", ["validate", "dump"])
 def test_unreadable_master_exits_2_with_one_line(
-    tmp_path: Path, cli_run: Callable[..., CliResult], command: str,
-    make: Callable[[Path], Path], says: str,
+    tmp_path: Path,
+    cli_run: Callable[..., CliResult],
+    command: str,
+    make: Callable[[Path], Path],
+    says: str,
 ) -> None:
     path = make(tmp_path)
     line = assert_refused(cli_run(command, path, "--config", REAL_CONFIG), path)
@@ -298,8 +344,11 @@ def test_lying_zip_bomb_is_read_with_bounded_memory(tmp_path: Path, config: Conf
     ids=["uncompressed", "file", "members"],
 )
 def test_limits_from_config(
-    tmp_path: Path, cli_run: Callable[..., CliResult], tmp_config: Callable[..., Path],
-    changes: dict[str, str], says: str,
+    tmp_path: Path,
+    cli_run: Callable[..., CliResult],
+    tmp_config: Callable[..., Path],
+    changes: dict[str, str],
+    says: str,
 ) -> None:
     path = master_file(tmp_path)
     config_path = tmp_config(changes)
@@ -319,12 +368,17 @@ def test_limits_from_config(
 )
 @pytest.mark.parametrize("command", ["validate", "dump"])
 def test_bad_config_exits_2(
-    tmp_path: Path, cli_run: Callable[..., CliResult], tmp_config: Callable[..., Path],
-    command: str, changes: dict[str, str], key: str,
+    tmp_path: Path,
+    cli_run: Callable[..., CliResult],
+    tmp_config: Callable[..., Path],
+    command: str,
+    changes: dict[str, str],
+    key: str,
 ) -> None:
     config_path = tmp_config(changes)
-    line = assert_refused(cli_run(command, master_file(tmp_path), "--config", config_path),
-                          config_path, key)
+    line = assert_refused(
+        cli_run(command, master_file(tmp_path), "--config", config_path), config_path, key
+    )
     assert line
 
 
@@ -351,9 +405,7 @@ def test_default_master_missing(
     assert_refused(cli_run("validate", "--config", config_path), expected)
 
 
-def test_english_error_line(
-    tmp_path: Path, cli_run: Callable[..., CliResult]
-) -> None:
+def test_english_error_line(tmp_path: Path, cli_run: Callable[..., CliResult]) -> None:
     path = _xls(tmp_path)
     result = cli_run("validate", path, "--config", REAL_CONFIG, "--lang", "en")
     assert result.exit_code == 2

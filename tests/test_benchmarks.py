@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from kohyo.master import check_master
-from kohyo.overview import compare_files
+from kohyo.overview.render import compare_files
+from kohyo.read.master import check_master
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # benchmarks/ is a folder of the repository, not of the package

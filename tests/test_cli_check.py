@@ -16,7 +16,7 @@ import pytest
 from builders import Layout, project, write_master
 from conftest import REAL_CONFIG, CliResult
 from kohyo.config import Config
-from kohyo.master import check_master
+from kohyo.read.master import check_master
 
 MASTERS: dict[str, tuple[list[dict[str, Any]], int]] = {
     "clean": ([project(4), project(5, name="圏域観光推進事業")], 0),
@@ -121,7 +121,10 @@ def test_dump_json_shape(tmp_path: Path, cli_run: Callable[..., CliResult]) -> N
         costs=[None, "—", "ー", "－", "-"],
         total="—",
         roles=[("青森市", "事業企画、事業実施"), ("連携町村", "事業実施、費用負担等")],
-        kpis=[("創業件数", "—", "―"), ("相談窓口での\n年間相談件数", "21件\n(2019年度見込)", "NO.5に統合")],
+        kpis=[
+            ("創業件数", "—", "―"),
+            ("相談窓口での\n年間相談件数", "21件\n(2019年度見込)", "NO.5に統合"),
+        ],
     )
     p5 = project(
         5,
@@ -134,8 +137,12 @@ def test_dump_json_shape(tmp_path: Path, cli_run: Callable[..., CliResult]) -> N
         notes=["※1 一つ目", "※2 二つ目"],
     )
     path = tmp_path / "m.xlsx"
-    write_master(path, [p4, p5], layouts={1: Layout(row_offset=2, col_offset=1)},
-                 extra_sheets=[("表紙", [["個表"]])])
+    write_master(
+        path,
+        [p4, p5],
+        layouts={1: Layout(row_offset=2, col_offset=1)},
+        extra_sheets=[("表紙", [["個表"]])],
+    )
     result = cli_run("dump", path, "--json", "--config", REAL_CONFIG)
     assert (result.exit_code, result.stderr) == (0, "")
     data = json.loads(result.stdout)
@@ -156,8 +163,11 @@ def test_dump_json_shape(tmp_path: Path, cli_run: Callable[..., CliResult]) -> N
                 "roles": {"青森市": "事業企画、事業実施", "連携町村": "事業実施、費用負担等"},
                 "indicators": [
                     {"name": "創業件数", "current": "—", "target": "—"},
-                    {"name": "相談窓口での年間相談件数", "current": "21件 (2019年度見込)",
-                     "target": "NO.5に統合"},
+                    {
+                        "name": "相談窓口での年間相談件数",
+                        "current": "21件 (2019年度見込)",
+                        "target": "NO.5に統合",
+                    },
                 ],
                 "notes": [],
             },
@@ -193,8 +203,18 @@ def test_dump_keys_are_the_contract_keys(
     assert list(data) == ["area", "fiscal_years", "projects"]
     (p,) = data["projects"]
     assert list(p) == [
-        "sheet", "number", "name", "municipalities", "municipalities_label", "content",
-        "effect", "costs", "total", "roles", "indicators", "notes",
+        "sheet",
+        "number",
+        "name",
+        "municipalities",
+        "municipalities_label",
+        "content",
+        "effect",
+        "costs",
+        "total",
+        "roles",
+        "indicators",
+        "notes",
     ]
     # one key per configured year, as strings, in order; the missing 2019 column is null
     assert list(p["costs"]) == ["2019", "2020", "2021", "2022", "2023", "2024"]

@@ -69,7 +69,11 @@ BAD: list[tuple[str, dict[str, str | None], str]] = [
     ("name-empty", {"area.name": '"  "'}, "area.name"),
     ("munis-empty", {"area.municipalities": "[]"}, "area.municipalities"),
     ("munis-duplicate", {"area.municipalities": '["青森市", "青森市"]'}, "area.municipalities"),
-    ("munis-nfkc-duplicate", {"area.municipalities": '["青森市", "青森市 "]'}, "area.municipalities"),
+    (
+        "munis-nfkc-duplicate",
+        {"area.municipalities": '["青森市", "青森市 "]'},
+        "area.municipalities",
+    ),
     ("munis-not-text", {"area.municipalities": '["青森市", 1]'}, "area.municipalities"),
     ("munis-slash", {"area.municipalities": '["青森市", "平内/町"]'}, "area.municipalities"),
     ("all-label-is-a-town", {"area.all_label": '"平内町"'}, "area.all_label"),

@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 
 from builders import project, variant, write_master
 from kohyo.config import Config
-from kohyo.diff import (
+from kohyo.model.project import Master
+from kohyo.overview.compare import (
     RENAME_SIMILARITY,
     ChangeOverview,
     ProjectChange,
@@ -28,11 +29,8 @@ from kohyo.diff import (
     compare_masters,
     content_signature,
 )
-from kohyo.master import check_master, read_master
-from kohyo.model import Master
-from kohyo.overview import compare_files
-from kohyo.sampledata import load_projects
-from kohyo.textdiff import (
+from kohyo.overview.render import compare_files
+from kohyo.overview.textdiff import (
     diff_text,
     first_paragraph,
     mark_text,
@@ -41,6 +39,8 @@ from kohyo.textdiff import (
     split_units,
     text_key,
 )
+from kohyo.read.master import check_master, read_master
+from kohyo.sample import load_projects
 
 ROOT = Path(__file__).resolve().parents[1]
 BEFORE = ROOT / "workbooks" / "master_before.xlsx"

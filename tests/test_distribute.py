@@ -18,23 +18,23 @@ from typing import Any
 import openpyxl
 import pytest
 
-import kohyo.distribute as distribute_module
+import kohyo.distribute.build as distribute_module
 from builders import project, write_master
 from kohyo.config import Config, load_config
-from kohyo.cover_sheet import CoverLook, load_cover_look
-from kohyo.distribute import (
+from kohyo.distribute.build import (
     MANIFEST_NAME,
     DistributionResult,
     distribute_master,
     select_towns,
 )
+from kohyo.distribute.leakcheck import check_file
 from kohyo.errors import ConfigError, KohyoError
-from kohyo.filenames import MAX_PATH_CHARS, fit_name, safe_name
-from kohyo.leakcheck import check_file
-from kohyo.master import check_master
-from kohyo.model import Master, TextField
-from kohyo.pdf import SOFFICE_ENV, PdfError, require_soffice
-from kohyo.sheet_look import LookError
+from kohyo.files.names import MAX_PATH_CHARS, fit_name, safe_name
+from kohyo.files.pdf import SOFFICE_ENV, PdfError, require_soffice
+from kohyo.layout.cover import CoverLook, load_cover_look
+from kohyo.layout.look import LookError
+from kohyo.model.project import Master, TextField
+from kohyo.read.master import check_master
 from libreoffice import convert, soffice
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -446,7 +446,7 @@ def test_manifest_shape(mixed: DistributionResult, mixed_master: Master) -> None
 
 
 def test_manifest_is_what_the_mail_step_reads(mixed: DistributionResult) -> None:
-    manifest = pytest.importorskip("kohyo.manifest")
+    manifest = pytest.importorskip("kohyo.distribute.manifest")
     loaded = manifest.load_manifest(mixed.folder)
     assert list(loaded.towns) == TOWNS
     assert loaded.towns["平内町"].projects == (1, 2)

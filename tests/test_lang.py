@@ -70,7 +70,12 @@ FAILURES = [
     ("validate", _not_xlsx, "Excel ファイル（.xlsx）ではありません", "not an Excel file (.xlsx)"),
     ("validate", lambda p: p, "フォルダーです", "This is a folder"),
     ("refresh", _locked, "Excel で開かれています", "is open in Excel"),
-    ("validate", "config-missing", "設定ファイルが見つかりません", "The settings file was not found"),
+    (
+        "validate",
+        "config-missing",
+        "設定ファイルが見つかりません",
+        "The settings file was not found",
+    ),
     ("validate", "config-syntax", "設定ファイルの書き方に誤りがあります", "syntax error"),
 ]
 

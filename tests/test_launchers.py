@@ -46,8 +46,12 @@ def test_each_launcher_takes_the_same_steps(name: str) -> None:
     assert 'set "KOHYO=%CD%\\.venv\\Scripts\\kohyo.exe"' in lines
     assert 'if not exist "%KOHYO%" call :setup' in lines
     assert "py -m venv .venv" in lines
-    assert any(line.startswith('".venv\\Scripts\\python.exe" -m pip install -e .') for line in lines)
-    assert lines.index("pause") > max(i for i, line in enumerate(lines) if line.startswith('"%KOHYO%"'))
+    assert any(
+        line.startswith('".venv\\Scripts\\python.exe" -m pip install -e .') for line in lines
+    )
+    assert lines.index("pause") > max(
+        i for i, line in enumerate(lines) if line.startswith('"%KOHYO%"')
+    )
     assert 'set "RC=%ERRORLEVEL%"' in lines
     for code in ('"%RC%"=="0"', '"%RC%"=="1"'):
         assert any(code in line and "echo" in line for line in lines), code

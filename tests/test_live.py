@@ -19,12 +19,12 @@ import pytest
 import kohyo.live as live
 from builders import project, write_master
 from fake_excel import Book, FakeXlwings, load_book
+from kohyo.edit.refresh import refresh_master
 from kohyo.errors import KohyoError
-from kohyo.master import check_master, dump_master, package_limits
-from kohyo.parse import parse_workbook
-from kohyo.refresh import refresh_master
-from kohyo.safe_write import file_digest, list_backups
-from kohyo.xlsx.reader import read_workbook
+from kohyo.files.atomic import file_digest, list_backups
+from kohyo.read.master import check_master, dump_master, package_limits
+from kohyo.read.parse import parse_workbook
+from kohyo.read.workbook import read_workbook
 
 
 def use_excel(monkeypatch: pytest.MonkeyPatch, *books: Book, active: Book | None = None) -> None:
@@ -84,7 +84,8 @@ def test_live_grids_on_drifted_master_with_text_numbers(tmp_path: Path, tmp_area
     grids = live.read_live_grids(load_book(path))
     assert_same_grids(grids, file_grids(path, tmp_area_config))
     assert dump_master(parse_workbook(grids, tmp_area_config, "x"), tmp_area_config) == dump_master(
-        check_master(path, tmp_area_config)[0], tmp_area_config)
+        check_master(path, tmp_area_config)[0], tmp_area_config
+    )
 
 
 def test_progress_is_reported_per_sheet(sample_master: Path) -> None:
@@ -115,8 +116,10 @@ def test_live_refresh_writes_the_same_totals_and_summary_as_the_file_path(
     use_excel(monkeypatch, book)
     result = live.refresh_live(sample_master, tmp_area_config)
     assert result.written and not result.saved and book.saved == 0
-    assert [(u.sheet, u.cell, u.new) for u in result.plan.updates] == [("2", "G5", 21833),
-                                                                       ("3", "G5", 8953)]
+    assert [(u.sheet, u.cell, u.new) for u in result.plan.updates] == [
+        ("2", "G5", 21833),
+        ("3", "G5", 8953),
+    ]
     assert result.summary_status == "created"
     for name, total in (("2", 21833), ("3", 8953)):
         cell = book.sheets[name].cells[(5, 7)]

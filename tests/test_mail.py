@@ -37,9 +37,9 @@ from cryptography.x509.oid import NameOID
 from builders import project, write_master
 from kohyo.cli import cli
 from kohyo.config import load_config
-from kohyo.mail import address_problems, configured_recipients
-from kohyo.mail_ledger import LEDGER_NAME
-from kohyo.mail_message import (
+from kohyo.distribute.manifest import ManifestError, latest_distribution, load_manifest
+from kohyo.mail.ledger import LEDGER_NAME
+from kohyo.mail.message import (
     MIME_TYPES,
     Attachment,
     Letter,
@@ -47,7 +47,7 @@ from kohyo.mail_message import (
     compose,
     template_folder,
 )
-from kohyo.manifest import ManifestError, latest_distribution, load_manifest
+from kohyo.mail.prepare import address_problems, configured_recipients
 
 DATE = "2026-11-29"
 SENDER = "kikaku@city.aomori.example.jp"

@@ -10,10 +10,10 @@ import pytest
 
 import kohyo.cli.new as new_cli
 from builders import project, write_master
-from kohyo.master import check_master, dump_master
-from kohyo.new_project import rewrite_merge_references, sheet_named_by_number
-from kohyo.refresh import refresh_master
-from kohyo.safe_write import file_digest, list_backups
+from kohyo.edit.new import rewrite_merge_references, sheet_named_by_number
+from kohyo.edit.refresh import refresh_master
+from kohyo.files.atomic import file_digest, list_backups
+from kohyo.read.master import check_master, dump_master
 from kohyo.xlsx.sheetops import referenced_sheets
 from libreoffice import convert
 from xlsx_parts import cells_xml, members, sheet_parts
@@ -48,7 +48,8 @@ def test_new_after_4_on_the_sample(sample_master: Path, tmp_area_config, cli_run
     assert [(s, n) for s, n, _ in got] == [("2", 2), ("3", 3), ("4", 4), ("5", 5), ("21", 21),
                                            ("22", 22), ("37", 37), ("40", 40)]  # fmt: skip
     assert {n: name for _, n, name in got if n != 5} == {
-        (n + 1 if n > 4 else n): name for n, name in old.items()}
+        (n + 1 if n > 4 else n): name for n, name in old.items()
+    }
     assert openpyxl.load_workbook(sample_master).sheetnames == ["表紙", "2", "3", "4", "5", "21",
                                                                 "22", "37", "40"]  # fmt: skip
     # NO.4 did not move: the references to it are as they were.
@@ -58,7 +59,10 @@ def test_new_after_4_on_the_sample(sample_master: Path, tmp_area_config, cli_run
     assert not report.has_errors
     new = master.projects[3]
     assert (new.name.text, new.municipalities_label.text, new.costs.total.value) == (
-        "圏域観光振興事業", "全市町村", "—")
+        "圏域観光振興事業",
+        "全市町村",
+        "—",
+    )
     assert [r.who for r in new.roles] == ["青森市", "連携町村"]
     # Nothing else changed: untouched parts are byte-identical.
     after, parts_after = members(sample_master), sheet_parts(sample_master)
@@ -73,8 +77,12 @@ def test_new_after_4_on_the_sample(sample_master: Path, tmp_area_config, cli_run
         a, b = cells_xml(before[part]), cells_xml(after[part])
         assert [r for r in a if a[r] != b[r]] == ["B1"] and a.keys() == b.keys()
         outside = outside_sheet_data(after[part])
-        assert outside_sheet_data(before[part]).replace(
-            f"事業番号 {old_name}<".encode(), f"事業番号 {new_name}<".encode()) == outside
+        assert (
+            outside_sheet_data(before[part]).replace(
+                f"事業番号 {old_name}<".encode(), f"事業番号 {new_name}<".encode()
+            )
+            == outside
+        )
     # The backup is the master as it was; validate passes (warnings allowed).
     backups = list_backups(tmp_area_config.paths.backup_dir, "master", ".xlsx")
     assert len(backups) == 1 and backups[0].read_bytes() == original
@@ -123,7 +131,11 @@ def test_libreoffice_opens_the_result(
     out = convert(sample_master, "xlsx:Calc MS Excel 2007 XML", tmp_path / "lo")
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["表紙", "2", "3", "4", "5", "21", "22", "37", "40"]
-    assert (wb["5"]["A1"].value, wb["5"]["B1"].value, wb["5"]["C1"].value) == ("事業名", 5, "新規事業")
+    assert (wb["5"]["A1"].value, wb["5"]["B1"].value, wb["5"]["C1"].value) == (
+        "事業名",
+        5,
+        "新規事業",
+    )
     assert wb["21"]["B1"].value == 21
     assert "C1:D1" in {str(m) for m in wb["5"].merged_cells.ranges}
 
@@ -245,7 +257,10 @@ def test_the_question_is_asked_in_a_terminal(
     [
         (["--name", "新規", "--after", "5"], "事業番号 5 の個表がありません"),
         (["--name", "在宅医療・介護連携推進事業"], "シート「20」の事業と同じです"),
-        (["--name", "新規", "--municipalities", "青森町"], "関係市町村「青森町」は設定にありません"),
+        (
+            ["--name", "新規", "--municipalities", "青森町"],
+            "関係市町村「青森町」は設定にありません",
+        ),
         (["--name", "  "], "事業名（--name）を指定してください"),
         (["--name", "新規", "--after", "-1"], "-1"),
     ],

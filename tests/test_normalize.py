@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kohyo.model import DASH, CellKind
-from kohyo.normalize import (
+from kohyo.model.project import DASH, CellKind
+from kohyo.read.normalize import (
     fold_ws,
     is_dash,
     label_key,
@@ -41,7 +41,9 @@ def test_number_text_reads_as_number(text: str, expected: int | float) -> None:
     assert parse_number_text(text) == expected
 
 
-@pytest.mark.parametrize("text", ["約200", "200千円", "1,2345", "12,34", "", "二百", "1.2.3", "TRUE"])
+@pytest.mark.parametrize(
+    "text", ["約200", "200千円", "1,2345", "12,34", "", "二百", "1.2.3", "TRUE"]
+)
 def test_number_text_rejects_what_is_not_a_number(text: str) -> None:
     assert parse_number_text(text) is None
 
@@ -120,7 +122,9 @@ def test_fiscal_year_headers(header: object, year: int) -> None:
     assert parse_fiscal_year(header) == year
 
 
-@pytest.mark.parametrize("header", ["年度", "計", "20年度", "令和年度", "FY", 2020.5, True, None, ""])
+@pytest.mark.parametrize(
+    "header", ["年度", "計", "20年度", "令和年度", "FY", 2020.5, True, None, ""]
+)
 def test_fiscal_year_header_not_a_year(header: object) -> None:
     assert parse_fiscal_year(header) is None
 

@@ -22,17 +22,17 @@ from openpyxl import load_workbook
 
 from builders import project, variant, write_master
 from kohyo.config import Config, load_config
-from kohyo.diff import ChangeOverview, compare_masters
 from kohyo.errors import KohyoError
-from kohyo.master import read_master
-from kohyo.overview import (
+from kohyo.overview.compare import ChangeOverview, compare_masters
+from kohyo.overview.render import (
     compare_files,
     default_out_dir,
     md_escape,
     render_change_overview,
     write_change_overview,
 )
-from kohyo.overview_layout import build_view
+from kohyo.overview.view import build_view
+from kohyo.read.master import read_master
 
 ROOT = Path(__file__).resolve().parents[1]
 BEFORE = ROOT / "workbooks" / "master_before.xlsx"

@@ -18,9 +18,9 @@ from lxml import etree
 
 from builders import Layout, project, write_master, write_sheet
 from kohyo.config import Config
-from kohyo.grid import parse_ref
-from kohyo.master import check_master, dump_master, read_master
-from kohyo.model import DASH, CellKind, Project
+from kohyo.model.project import DASH, CellKind, Project
+from kohyo.read.grid import parse_ref
+from kohyo.read.master import check_master, dump_master, read_master
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 SHEET1 = "xl/worksheets/sheet1.xml"
@@ -132,8 +132,18 @@ def set_cached_value(data: bytes, ref: str, value: str, t: str | None = None) ->
     pattern = re.compile(rb'<c r="' + ref.encode() + rb'"([^>]*)><f>(.*?)</f><v\s*(?:/>|></v>)')
     attrs = b' t="' + t.encode() + b'"' if t else b""
     new, n = pattern.subn(
-        lambda m: b'<c r="' + ref.encode() + b'"' + m.group(1) + attrs + b"><f>" + m.group(2)
-        + b"</f><v>" + value.encode() + b"</v>",
+        lambda m: (
+            b'<c r="'
+            + ref.encode()
+            + b'"'
+            + m.group(1)
+            + attrs
+            + b"><f>"
+            + m.group(2)
+            + b"</f><v>"
+            + value.encode()
+            + b"</v>"
+        ),
         data,
     )
     assert n == 1, data
@@ -161,15 +171,21 @@ def test_canonical_sheet_reads_every_value_and_its_cell(tmp_path: Path, config: 
         2024: (None, CellKind.BLANK, "F5"),
     }
     assert [(h.year, h.cell) for h in p.costs.headers] == [
-        (2020, "B4"), (2021, "C4"), (2022, "D4"), (2023, "E4"), (2024, "F4"),
+        (2020, "B4"),
+        (2021, "C4"),
+        (2022, "D4"),
+        (2023, "E4"),
+        (2024, "F4"),
     ]
     assert (p.costs.total.value, p.costs.total.cell, p.costs.total_header_cell) == (300, "G5", "G4")
     assert [(r.who, r.text, r.who_cell, r.cell) for r in p.roles] == [
         ("青森市", "事業企画", "B6", "C6"),
         ("連携町村", "費用負担等", "B7", "C7"),
     ]
-    assert [(i.name, i.current, i.target, i.name_cell, i.current_cell, i.target_cell)
-            for i in p.indicators] == [
+    assert [
+        (i.name, i.current, i.target, i.name_cell, i.current_cell, i.target_cell)
+        for i in p.indicators
+    ] == [
         ("創業件数", "21件 (2019年度見込)", "30件", "B9", "D9", "F9"),
     ]
     assert (p.indicator_target_year, p.indicator_header_cell) == (2024, "F8")
@@ -213,7 +229,9 @@ def test_drifted_grid_reads_the_same_values_at_the_right_cells(
     assert [r.cell for r in p.roles] == [cells["role:青森市"], cells["role:連携町村"]]
     ind = p.indicators[0]
     assert (ind.name_cell, ind.current_cell, ind.target_cell) == (
-        cells["kpi0"], cells["kpi0_current"], cells["kpi0_target"]
+        cells["kpi0"],
+        cells["kpi0_current"],
+        cells["kpi0_target"],
     )
     assert p.indicator_header_cell == cells["kpi_header_target"]
     assert [n.cell for n in p.notes] == [cells["note0"]]
@@ -229,7 +247,7 @@ def test_offset_addresses_spelled_out(tmp_path: Path, config: Config) -> None:
 
 
 def dump_master_one(p: Project, config: Config) -> dict[str, Any]:
-    from kohyo.master import dump_project
+    from kohyo.read.master import dump_project
 
     return dump_project(p, config)
 
@@ -244,7 +262,12 @@ def dump_master_one(p: Project, config: Config) -> dict[str, Any]:
         {"roles": "連携市町村の 役割分担"},
         {"kpis": "成果 指標"},
         {"kpis": "成果\n指標"},
-        {"name": " 事業名 ", "munis": "関係\n市町村", "content": "内　容", "effect": "連携\u3000効果"},
+        {
+            "name": " 事業名 ",
+            "munis": "関係\n市町村",
+            "content": "内　容",
+            "effect": "連携\u3000効果",
+        },
         {"name": "事業名称", "content": "事業内容"},
     ],
     ids=lambda d: "+".join(d),
@@ -310,7 +333,10 @@ def test_footnotes_after_kpis_kept_in_order(tmp_path: Path, config: Config) -> N
 
 
 def test_kpi_texts_fold_white_space_and_read_dashes(tmp_path: Path, config: Config) -> None:
-    kpis = [("相談窓口での\n年間相談件数", "21件\n(2019年度見込)", "ー"), ("創業件数", "－", " 30件 ")]
+    kpis = [
+        ("相談窓口での\n年間相談件数", "21件\n(2019年度見込)", "ー"),
+        ("創業件数", "－", " 30件 "),
+    ]
     path, _ = build(tmp_path, project(kpis=kpis))
     p = read_one(path, config)
     assert [(i.name, i.current, i.target) for i in p.indicators] == [
@@ -325,7 +351,9 @@ def test_role_row_naming_one_town(tmp_path: Path, config: Config) -> None:
     master, report = check_master(path, config)
     p = master.projects[0]
     assert [(r.who, r.who_cell) for r in p.roles] == [
-        ("青森市", "B6"), ("平内町", "B7"), ("連携町村", "B8"),
+        ("青森市", "B6"),
+        ("平内町", "B7"),
+        ("連携町村", "B8"),
     ]
     area = config.area
 
@@ -371,7 +399,8 @@ def test_values_that_read_exactly_like_labels(tmp_path: Path, config: Config) ->
     assert (p.content.cell, p.effect.cell, p.costs.label_cell) == ("B2", "B3", "A4")
     assert [(r.who, r.text) for r in p.roles] == [("青森市", "事業内容"), ("連携町村", "成果指標")]
     assert [(i.name, i.current, i.target) for i in p.indicators] == [
-        ("連携効果", "内容", "内容"), ("事業内容", "—", "成果指標"),
+        ("連携効果", "内容", "内容"),
+        ("事業内容", "—", "成果指標"),
     ]
     assert [f.key() for f in report.findings] == []
 
@@ -415,11 +444,20 @@ def test_project_number_forms(tmp_path: Path, config: Config, raw: object, numbe
 
 def test_formula_with_cached_value_counts_by_its_value(tmp_path: Path, config: Config) -> None:
     path, _ = build(tmp_path, project(costs=["=50+50", 200, "—", None, None], total="=SUM(B5:F5)"))
+
     # builders.py marks "=..." as text; make B5 and G5 real formulas Excel has calculated.
     def edit(data: bytes) -> bytes:
         data = re.sub(
             rb'<c r="(B5|G5)"([^>]*) t="inlineStr"><is><t>=(.*?)</t></is></c>',
-            lambda m: b'<c r="' + m.group(1) + b'"' + m.group(2) + b"><f>" + m.group(3) + b"</f><v></v></c>",
+            lambda m: (
+                b'<c r="'
+                + m.group(1)
+                + b'"'
+                + m.group(2)
+                + b"><f>"
+                + m.group(3)
+                + b"</f><v></v></c>"
+            ),
             data,
         )
         data = set_cached_value(data, "B5", "100")
@@ -494,7 +532,7 @@ def test_shared_strings_with_phonetic_runs(tmp_path: Path, config: Config) -> No
         },
     )
     data = part(path)
-    assert b'inlineStr' not in data and b"<rPh" in part(path, "xl/sharedStrings.xml")
+    assert b"inlineStr" not in data and b"<rPh" in part(path, "xl/sharedStrings.xml")
     master = read_master(path, config)
     assert dump_master(master, config) == inline
     p = master.projects[0]
@@ -551,4 +589,3 @@ def test_cover_and_summary_sheets_are_skipped(tmp_path: Path, config: Config) ->
         (("総括表", None, "sheet-skipped"), "info"),
     ]
     assert report.exit_code == 0
-

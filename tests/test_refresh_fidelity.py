@@ -19,7 +19,7 @@ from fidelity.build_corpus import (
     soffice_convert,
 )
 from kohyo.config import Config
-from kohyo.refresh import refresh_master
+from kohyo.edit.refresh import refresh_master
 from libreoffice import soffice
 from xlsx_parts import OWNED_PARTS
 

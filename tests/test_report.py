@@ -11,10 +11,10 @@ import pytest
 
 from builders import project, write_master
 from conftest import REAL_CONFIG
+from kohyo.check.report import cell_location, link_target
 from kohyo.config import load_config
-from kohyo.master import check_master
-from kohyo.report_xlsx import cell_location, link_target
-from kohyo.safe_write import file_digest
+from kohyo.files.atomic import file_digest
+from kohyo.read.master import check_master
 from libreoffice import convert
 
 RED, YELLOW = "FFFFC7CE", "FFFFEB9C"
@@ -65,7 +65,8 @@ def test_each_row_links_to_its_cell_in_the_master(tmp_path: Path, cli_run) -> No
         assert row[3].fill.fgColor.rgb == fill
         seen.add((sheet, cell, code))
     assert {f.key() for f in expected.findings} == {
-        (s if s != "—" else None, None if c == "（シート全体）" else c, k) for s, c, k in seen}
+        (s if s != "—" else None, None if c == "（シート全体）" else c, k) for s, c, k in seen
+    }
     assert ("4", "C5", "cost-not-number") in seen and ("6", "F1", "municipality-unknown") in seen
     # Errors first within a sheet, sheets in workbook order.
     assert [r[1] for r in rows(report)[1:]] == ["表紙", "4", "4", "6", "6"]
@@ -98,7 +99,9 @@ def test_links_from_another_folder_are_relative(tmp_path: Path, cli_run) -> None
 
 
 @pytest.mark.parametrize("same", ["master.xlsx", "./master.xlsx", "link.xlsx"])
-def test_the_report_never_overwrites_the_master(tmp_path: Path, cli_run, monkeypatch, same: str) -> None:
+def test_the_report_never_overwrites_the_master(
+    tmp_path: Path, cli_run, monkeypatch, same: str
+) -> None:
     master = bad_master(tmp_path / "master.xlsx")
     (tmp_path / "link.xlsx").symlink_to(master)
     monkeypatch.chdir(tmp_path)
@@ -145,7 +148,9 @@ def test_link_target_forms(tmp_path: Path) -> None:
     assert link_target(master, tmp_path / "a" / "r.xlsx") == "master.xlsx"
     assert link_target(master, tmp_path / "b" / "r.xlsx") == "../a/master.xlsx"
     if os.name == "nt":  # pragma: no cover - Windows only
-        assert link_target(Path("D:/m/master.xlsx"), Path("C:/r/r.xlsx")) == "file:///D:/m/master.xlsx"
+        assert (
+            link_target(Path("D:/m/master.xlsx"), Path("C:/r/r.xlsx")) == "file:///D:/m/master.xlsx"
+        )
 
 
 @pytest.mark.libreoffice

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 from builders import YEARS, project, write_master
 from kohyo.config import Config
-from kohyo.master import dump_project, read_master
-from kohyo.model import DASH
+from kohyo.model.project import DASH
+from kohyo.read.master import dump_project, read_master
 
 CHARS = st.one_of(
     st.characters(min_codepoint=0x3041, max_codepoint=0x3096),  # hiragana
@@ -75,7 +75,11 @@ def test_text_and_amounts_survive_a_round_trip(
     total = sum(numbers) if numbers else "—"
     write_master(
         path,
-        [project(4, name=name, content=content, effect=effect, costs=costs, total=total, kpis=kpis)],
+        [
+            project(
+                4, name=name, content=content, effect=effect, costs=costs, total=total, kpis=kpis
+            )
+        ],
     )
     master = read_master(path, config)
     (p,) = master.projects

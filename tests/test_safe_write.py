@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from kohyo import safe_write as sw
 from kohyo.errors import LockedError, WorkbookError, WriteError
+from kohyo.files import atomic as sw
 
 NAME = "令和6年度 個表.xlsx"
 OLD = random.Random(1).randbytes(2 * 2**20)
@@ -31,7 +31,7 @@ IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 CHILD = """
 import sys
 from pathlib import Path
-from kohyo import safe_write as sw
+from kohyo.files import atomic as sw
 
 target, backup_dir, new_file = map(Path, sys.argv[1:4])
 new = new_file.read_bytes()

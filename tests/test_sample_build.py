@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 from conftest import SampleBuild
 from kohyo.config import Plan, load_config
-from kohyo.kohyo_sheet import (
+from kohyo.edit.refresh import refresh_master
+from kohyo.layout.kohyo import (
     LookError,
     SheetLook,
     StrippedText,
@@ -25,10 +26,9 @@ from kohyo.kohyo_sheet import (
     load_look,
     write_kohyo_sheet,
 )
-from kohyo.model import DASH, CellKind, CostCell, Indicator, Note, Project, Role, TextField
-from kohyo.refresh import refresh_master
-from kohyo.sampledata import SampleDataError, load_projects
-from kohyo.xlsx_text import clean_text, text_units, wrapped_lines
+from kohyo.layout.text import clean_text, text_units, wrapped_lines
+from kohyo.model.project import DASH, CellKind, CostCell, Indicator, Note, Project, Role, TextField
+from kohyo.sample import SampleDataError, load_projects
 from libreoffice import soffice
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -230,7 +230,7 @@ def make_project(**text: str) -> Project:
     amounts = text.pop("amounts", None) or {}
     t = {k: text.get(k, f"<{k}>") for k in ("name", "label", "content", "effect", "who",
                                              "role", "kpi", "current", "target", "note")}  # fmt: skip
-    from kohyo.model import CostPlan
+    from kohyo.model.project import CostPlan
 
     return Project(
         sheet="x", number=7, number_raw=7, number_cell=None,

@@ -13,9 +13,9 @@ import pytest
 from openpyxl import Workbook
 
 from builders import project, write_master, write_sheet
+from kohyo.check.findings import CATALOGUE, Finding, Report
 from kohyo.config import Config, load_config
-from kohyo.findings import CATALOGUE, Finding, Report
-from kohyo.master import check_master
+from kohyo.read.master import check_master
 
 Key = tuple[str | None, str | None, str]
 
@@ -63,7 +63,11 @@ FAILING: list[tuple[str, list[dict[str, Any]], list[Key]]] = [
         [P(4), P(4, name="圏域観光推進事業", sheet="4b")],
         [("4b", "B1", "number-duplicate")],
     ),
-    ("number-order", [P(5, sheet="5"), P(4, name="圏域観光推進事業")], [("4", "B1", "number-order")]),
+    (
+        "number-order",
+        [P(5, sheet="5"), P(4, name="圏域観光推進事業")],
+        [("4", "B1", "number-order")],
+    ),
     ("number-gap", [P(4), P(6, name="圏域観光推進事業")], [("6", "B1", "number-gap")]),
     ("name-empty", [P(name="")], [("4", "C1", "name-empty")]),
     ("name-empty-spaces", [P(name="\u3000 ")], [("4", "C1", "name-empty")]),
@@ -181,7 +185,10 @@ PASSING: list[tuple[str, list[dict[str, Any]]]] = [
         "merge-reference-known",
         [P(4, kpis=[("創業件数", "—", "NO.5に統合")]), P(5, name="統合先の事業")],
     ),
-    ("role-one-town", [P(roles=[("青森市", "事業企画"), ("平内町", "会場提供"), ("連携町村", "負担")])]),
+    (
+        "role-one-town",
+        [P(roles=[("青森市", "事業企画"), ("平内町", "会場提供"), ("連携町村", "負担")])],
+    ),
     ("role-all", [P(roles=[("全市町村", "事業実施")])]),
 ]
 
@@ -249,7 +256,9 @@ def test_total_missing(tmp_path: Path, config: Config) -> None:
 
 
 def test_no_projects(tmp_path: Path, config: Config) -> None:
-    report = check(tmp_path, config, [], extra_sheets=[("表紙", [["青森圏域連携中枢都市圏ビジョン"]])])
+    report = check(
+        tmp_path, config, [], extra_sheets=[("表紙", [["青森圏域連携中枢都市圏ビジョン"]])]
+    )
     assert [(f.key(), f.severity) for f in report.findings] == [
         (("表紙", None, "sheet-skipped"), "info"),
         ((None, None, "no-projects"), "error"),
@@ -269,7 +278,9 @@ def test_year_headers_follow_config(tmp_path: Path, tmp_config: Callable[..., Pa
     headers = [f"{y}年度" for y in range(2019, 2024)]
     kpi = ["指標", "現状値（調査時点）", "目標値（2023年度）"]
     assert keys(check(tmp_path, config, [P(year_headers=headers, kpi_header=kpi)])) == []
-    assert keys(check(tmp_path, config, [P(kpi_header=kpi)])) == [("4", "B4", "year-header-mismatch")]
+    assert keys(check(tmp_path, config, [P(kpi_header=kpi)])) == [
+        ("4", "B4", "year-header-mismatch")
+    ]
 
 
 # --------------------------------------------------------------------------- messages

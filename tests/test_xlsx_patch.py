@@ -40,7 +40,10 @@ from libreoffice import soffice
 from xlsx_parts import OWNED_PARTS
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*extension is not supported:UserWarning")
-PROJECTS = [(1, "地域企業ビジネス支援拠点運営事業", AMOUNTS["1"]), (2, "圏域観光推進事業", AMOUNTS["2"])]
+PROJECTS = [
+    (1, "地域企業ビジネス支援拠点運営事業", AMOUNTS["1"]),
+    (2, "圏域観光推進事業", AMOUNTS["2"]),
+]
 
 
 @pytest.fixture(scope="module")
@@ -90,9 +93,12 @@ def test_untouched_members_are_raw_identical(patched: tuple[Path, Path, PackageP
         new_info, new_content, new_raw = after[name]
         assert new_content == content, name
         assert new_raw == raw, name  # local header + compressed bytes + descriptor
-        assert (new_info.CRC, new_info.compress_type, new_info.date_time,
-                new_info.external_attr) == (info.CRC, info.compress_type, info.date_time,
-                                            info.external_attr)
+        assert (
+            new_info.CRC,
+            new_info.compress_type,
+            new_info.date_time,
+            new_info.external_attr,
+        ) == (info.CRC, info.compress_type, info.date_time, info.external_attr)
     # same order; only the new sheet part is added (at the end), nothing else disappears
     kept = [n for n in after if n in before]
     assert kept == [n for n in before if n in after]
@@ -190,8 +196,9 @@ def test_app_xml_and_workbook_bookkeeping(corpus: dict, tmp_path: Path) -> None:
 
 
 @pytest.mark.libreoffice
-def test_libreoffice_opens_and_recalculates(patched: tuple[Path, Path, PackagePatch],
-                                            tmp_path: Path) -> None:
+def test_libreoffice_opens_and_recalculates(
+    patched: tuple[Path, Path, PackagePatch], tmp_path: Path
+) -> None:
     soffice()  # skips (or fails in CI) with the reason
     _master, out, _p = patched
     pdf = soffice_convert(out, tmp_path / "pdf", "pdf")[0]
@@ -228,11 +235,21 @@ def refusal_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_refusals(tmp_path_factory.mktemp("refusals"))
 
 
-@pytest.mark.parametrize(("ref", "why"), [
-    ("H5", "共有数式"), ("H6", "共有数式"), ("J1", "配列数式"), ("J2", "配列数式"),
-    ("K2", "配列数式"), ("A20", "テーブル「表1」の見出し行"), ("C20", "見出し行"),
-    ("A5", "結合セル A4:A5"), ("D1", "結合セル C1:D1"), ("G7", "結合セル C7:G7"),
-])
+@pytest.mark.parametrize(
+    ("ref", "why"),
+    [
+        ("H5", "共有数式"),
+        ("H6", "共有数式"),
+        ("J1", "配列数式"),
+        ("J2", "配列数式"),
+        ("K2", "配列数式"),
+        ("A20", "テーブル「表1」の見出し行"),
+        ("C20", "見出し行"),
+        ("A5", "結合セル A4:A5"),
+        ("D1", "結合セル C1:D1"),
+        ("G7", "結合セル C7:G7"),
+    ],
+)
 def test_unsafe_targets_are_refused(refusal_book: Path, ref: str, why: str) -> None:
     p = PackagePatch.open(refusal_book)
     with pytest.raises(PatchRefused) as info:
@@ -244,8 +261,9 @@ def test_unsafe_targets_are_refused(refusal_book: Path, ref: str, why: str) -> N
 
 def test_safe_neighbours_are_written(refusal_book: Path) -> None:
     p = PackagePatch.open(refusal_book)
-    p.set_cells("1", [CellWrite("C1", "新しい事業名"), CellWrite("A21", "data"),
-                      CellWrite("H7", 5)])
+    p.set_cells(
+        "1", [CellWrite("C1", "新しい事業名"), CellWrite("A21", "data"), CellWrite("H7", 5)]
+    )
     wb = openpyxl.load_workbook(io.BytesIO(p.to_bytes()))
     assert wb["1"]["C1"].value == "新しい事業名" and wb["1"]["A21"].value == "data"
 
@@ -255,8 +273,15 @@ def test_safe_neighbours_are_written(refusal_book: Path) -> None:
 
 def test_text_is_never_a_formula(corpus: dict) -> None:
     p = PackagePatch.open(corpus["xlsxwriter"])
-    texts = {"B10": "=1+2", "C10": "+81-17", "D10": "-3", "E10": "@SUM(A1)",
-             "F10": "改行\r\nと\tタブ", "G10": "制御\x00\x07文字\x1f", "H10": "_x0041_"}
+    texts = {
+        "B10": "=1+2",
+        "C10": "+81-17",
+        "D10": "-3",
+        "E10": "@SUM(A1)",
+        "F10": "改行\r\nと\tタブ",
+        "G10": "制御\x00\x07文字\x1f",
+        "H10": "_x0041_",
+    }
     p.set_cells("2", [CellWrite(k, v) for k, v in texts.items()])
     data = p.to_bytes()
     sheet = zipfile.ZipFile(io.BytesIO(data)).read(p.sheet_part("2"))
@@ -287,22 +312,40 @@ def test_shared_strings_are_never_edited(corpus: dict) -> None:
 
 
 def _sheet(rows: str, extra: str = "") -> bytes:
-    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="'
-            f'{M[1:-1]}"><dimension ref="B2:C4"/>{rows}{extra}</worksheet>').encode()
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="'
+        f'{M[1:-1]}"><dimension ref="B2:C4"/>{rows}{extra}</worksheet>'
+    ).encode()
 
 
 def test_cells_and_rows_are_inserted_in_order() -> None:
-    data = _sheet('<sheetData><row r="2" spans="2:3"><c r="B2" s="1"><v>1</v></c>'
-                  '<c r="D2"><v>4</v></c></row><row r="3"/><row r="5"><c r="C5"/></row>'
-                  "</sheetData>", '<cols><col min="5" max="5" width="9" style="7"/></cols>')
-    writes = [CellWrite("A2", "a"), CellWrite("C2", 3), CellWrite("E2", 5), CellWrite("B3", 2.5),
-              CellWrite("C4", "new row"), CellWrite("A9", 9), CellWrite("A1", 0)]
+    data = _sheet(
+        '<sheetData><row r="2" spans="2:3"><c r="B2" s="1"><v>1</v></c>'
+        '<c r="D2"><v>4</v></c></row><row r="3"/><row r="5"><c r="C5"/></row>'
+        "</sheetData>",
+        '<cols><col min="5" max="5" width="9" style="7"/></cols>',
+    )
+    writes = [
+        CellWrite("A2", "a"),
+        CellWrite("C2", 3),
+        CellWrite("E2", 5),
+        CellWrite("B3", 2.5),
+        CellWrite("C4", "new row"),
+        CellWrite("A9", 9),
+        CellWrite("A1", 0),
+    ]
     new, formulas = patch_cells(data, "s", writes)
     assert not formulas
     root = etree.fromstring(new)
     order = [(int(r.get("r")), [c.get("r") for c in r]) for r in root.iter(M + "row")]
-    assert order == [(1, ["A1"]), (2, ["A2", "B2", "C2", "D2", "E2"]), (3, ["B3"]),
-                     (4, ["C4"]), (5, ["C5"]), (9, ["A9"])]
+    assert order == [
+        (1, ["A1"]),
+        (2, ["A2", "B2", "C2", "D2", "E2"]),
+        (3, ["B3"]),
+        (4, ["C4"]),
+        (5, ["C5"]),
+        (9, ["A9"]),
+    ]
     assert root.find(f".//{M}row[@r='2']").get("spans") == "1:5"
     assert root.find(f".//{M}c[@r='E2']").get("s") == "7"  # column style inherited
     assert root.find(M + "dimension").get("ref") == "A1:E9"
@@ -327,23 +370,32 @@ def test_empty_write_keeps_the_style_and_same_value_is_a_no_op() -> None:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(existing=st.sets(st.tuples(st.integers(1, 6), st.integers(1, 6)), max_size=12),
-       targets=st.dictionaries(st.tuples(st.integers(1, 7), st.integers(1, 7)),
-                               st.one_of(st.integers(-10**6, 10**6), st.text(max_size=5)),
-                               min_size=1, max_size=8))
+@given(
+    existing=st.sets(st.tuples(st.integers(1, 6), st.integers(1, 6)), max_size=12),
+    targets=st.dictionaries(
+        st.tuples(st.integers(1, 7), st.integers(1, 7)),
+        st.one_of(st.integers(-(10**6), 10**6), st.text(max_size=5)),
+        min_size=1,
+        max_size=8,
+    ),
+)
 def test_splicing_property(existing: set, targets: dict) -> None:
     rows: dict[int, list[int]] = {}
     for r, c in sorted(existing):
         rows.setdefault(r, []).append(c)
-    xml = "".join(f'<row r="{r}">' + "".join(
-        f'<c r="{chr(64 + c)}{r}" s="2"><v>{r * 10 + c}</v></c>' for c in cols) + "</row>"
-        for r, cols in rows.items())
+    xml = "".join(
+        f'<row r="{r}">'
+        + "".join(f'<c r="{chr(64 + c)}{r}" s="2"><v>{r * 10 + c}</v></c>' for c in cols)
+        + "</row>"
+        for r, cols in rows.items()
+    )
     data = _sheet(f"<sheetData>{xml}</sheetData>")
     writes = [CellWrite(f"{chr(64 + c)}{r}", v) for (r, c), v in targets.items()]
     new, _ = patch_cells(data, "s", writes)
     root = etree.fromstring(new)
-    seen = [(int(row.get("r")), ord(c.get("r")[0]) - 64) for row in root.iter(M + "row")
-            for c in row]
+    seen = [
+        (int(row.get("r")), ord(c.get("r")[0]) - 64) for row in root.iter(M + "row") for c in row
+    ]
     assert seen == sorted(seen) and len(seen) == len(set(seen))
     for r, c in existing:
         el = root.find(f".//{M}c[@r='{chr(64 + c)}{r}']")
@@ -389,7 +441,8 @@ def test_calc_pr_is_created_in_schema_position(corpus: dict, tmp_path: Path) -> 
     master = corpus["xlsxwriter"]
     wb = zipfile.ZipFile(master).read("xl/workbook.xml")
     wb = re.sub(rb"<calcPr[^>]*/>", b"", wb).replace(
-        b"</workbook>", b'<fileRecoveryPr repairLoad="1"/></workbook>')
+        b"</workbook>", b'<fileRecoveryPr repairLoad="1"/></workbook>'
+    )
     src = rewrite_members(master, tmp_path / "nocalc.xlsx", {"xl/workbook.xml": wb})
     p = PackagePatch.open(src)
     p.set_cells("1", [CellWrite("G5", 1, formula="SUM(B5:F5)")])
@@ -429,8 +482,10 @@ def test_replacing_a_sheet_keeps_its_place_and_drops_its_rels(corpus: dict) -> N
 
 def test_insert_in_the_middle_renumbers_local_names(corpus: dict) -> None:
     p = PackagePatch.open(corpus["xlsxwriter"])
-    p.put_sheet(SheetSpec("中間", rows=[[CellSpec("x", "b")]], styles={"b": StyleSpec(bold=True)}),
-                position=2)
+    p.put_sheet(
+        SheetSpec("中間", rows=[[CellSpec("x", "b")]], styles={"b": StyleSpec(bold=True)}),
+        position=2,
+    )
     wb = etree.fromstring(zipfile.ZipFile(io.BytesIO(p.to_bytes())).read("xl/workbook.xml"))
     locals_ = {d.get("name"): d.get("localSheetId") for d in wb.iter(M + "definedName")}
     assert locals_["_xlnm.Print_Area"] == "1"  # sheet '2' stays at index 1
@@ -454,13 +509,15 @@ def test_missing_app_xml_and_book_views(corpus: dict, tmp_path: Path) -> None:
     master = corpus["xlsxwriter"]
     wb = zipfile.ZipFile(master).read("xl/workbook.xml")
     wb = re.sub(rb"<bookViews>.*?</bookViews>", b"", wb)
-    src = rewrite_members(master, tmp_path / "bare.xlsx",
-                          {"docProps/app.xml": None, "xl/workbook.xml": wb})
+    src = rewrite_members(
+        master, tmp_path / "bare.xlsx", {"docProps/app.xml": None, "xl/workbook.xml": wb}
+    )
     p = PackagePatch.open(src)
     p.put_sheet(summary_spec(PROJECTS), position="first")
     data = p.to_bytes()
-    assert b'<bookViews><workbookView activeTab="1"/></bookViews><sheets>' in \
-        zipfile.ZipFile(io.BytesIO(data)).read("xl/workbook.xml")
+    assert b'<bookViews><workbookView activeTab="1"/></bookViews><sheets>' in zipfile.ZipFile(
+        io.BytesIO(data)
+    ).read("xl/workbook.xml")
     assert openpyxl.load_workbook(io.BytesIO(data)).active.title == "1"
 
 
@@ -490,17 +547,21 @@ def test_zip_copy_handles_descriptors_and_zip64_extras(tmp_path: Path) -> None:
         assert copied.raw_member(name).raw == src.raw_member(name).raw
     same = ZipSource(write_zip(src, {}))
     assert [same.raw_member(n).raw for n in same.names()] == [
-        src.raw_member(n).raw for n in src.names()]
+        src.raw_member(n).raw for n in src.names()
+    ]
 
 
 # --------------------------------------------------------------------------- edge cases
 
 
 def test_prefixed_namespace_sheet() -> None:
-    data = (f'<x:worksheet xmlns:x="{M[1:-1]}"><x:sheetData><x:row r="1"><x:c r="A1" s="3">'
-            "<x:v>1</x:v></x:c></x:row></x:sheetData></x:worksheet>").encode()
-    new, formulas = patch_cells(data, "s", [CellWrite("A1", 2, formula="1+1"),
-                                            CellWrite("B1", "t")])
+    data = (
+        f'<x:worksheet xmlns:x="{M[1:-1]}"><x:sheetData><x:row r="1"><x:c r="A1" s="3">'
+        "<x:v>1</x:v></x:c></x:row></x:sheetData></x:worksheet>"
+    ).encode()
+    new, formulas = patch_cells(
+        data, "s", [CellWrite("A1", 2, formula="1+1"), CellWrite("B1", "t")]
+    )
     assert formulas
     assert new.count(b'<x:c r="A1" s="3"><x:f>1+1</x:f><x:v>2</x:v></x:c>') == 1
     assert b'<x:c r="B1" t="inlineStr"><x:is><x:t>t</x:t></x:is></x:c></x:row>' in new
@@ -509,9 +570,11 @@ def test_prefixed_namespace_sheet() -> None:
 def test_local_name_text_is_compared_not_its_escaping() -> None:
     from kohyo.xlsx import opc
 
-    wb = (f'<workbook xmlns="{M[1:-1]}"><sheets><sheet name="a" sheetId="1"/></sheets>'
-          '<definedNames><definedName localSheetId="0" name="_xlnm.Print_Titles">'
-          "&apos;a&apos;!$1:$2</definedName></definedNames></workbook>").encode()
+    wb = (
+        f'<workbook xmlns="{M[1:-1]}"><sheets><sheet name="a" sheetId="1"/></sheets>'
+        '<definedNames><definedName localSheetId="0" name="_xlnm.Print_Titles">'
+        "&apos;a&apos;!$1:$2</definedName></definedNames></workbook>"
+    ).encode()
     wanted = {"_xlnm.Print_Titles": "'a'!$1:$2"}
     assert opc.set_local_names(wb, 0, wanted, ("_xlnm.Print_Titles",)) is wb
     changed = opc.set_local_names(wb, 0, {}, ("_xlnm.Print_Titles",))
@@ -549,14 +612,26 @@ def test_unknown_sheet_and_non_worksheet_targets(tmp_path: Path) -> None:
 
 def test_strict_or_broken_workbooks_are_refused(corpus: dict, tmp_path: Path) -> None:
     master = corpus["xlsxwriter"]
-    wb = zipfile.ZipFile(master).read("xl/workbook.xml").replace(
-        b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-        b"http://purl.oclc.org/ooxml/spreadsheetml/main")
+    wb = (
+        zipfile.ZipFile(master)
+        .read("xl/workbook.xml")
+        .replace(
+            b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+            b"http://purl.oclc.org/ooxml/spreadsheetml/main",
+        )
+    )
     strict = rewrite_members(master, tmp_path / "strict.xlsx", {"xl/workbook.xml": wb})
     with pytest.raises(PatchRefused, match="Strict"):
         PackagePatch.open(strict)
-    evil = rewrite_members(master, tmp_path / "evil.xlsx", {"xl/worksheets/sheet1.xml": (
-        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><worksheet/>')})
+    evil = rewrite_members(
+        master,
+        tmp_path / "evil.xlsx",
+        {
+            "xl/worksheets/sheet1.xml": (
+                b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><worksheet/>'
+            )
+        },
+    )
     with pytest.raises(Exception, match="DOCTYPE"):
         PackagePatch.open(evil).set_cells("1", [CellWrite("A1", 1)])
 
@@ -572,7 +647,9 @@ def test_sheet_spec_validation() -> None:
         patch_cells(_sheet("<sheetData/>"), "s", [CellWrite("A1", float("nan"))])
 
 
-def test_a_failed_edit_leaves_nothing_pending(corpus: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_edit_leaves_nothing_pending(
+    corpus: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from kohyo.xlsx import opc
 
     p = PackagePatch.open(corpus["xlsxwriter"])

@@ -1,5 +1,5 @@
 """`python -m kohyo` runs the command line."""
 
-from .cli import main
+from kohyo.cli import main
 
 main()

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
-from .messages import t
+from kohyo.errors import ConfigError
+from kohyo.messages import t
 
 WINDOWS_FORBIDDEN = set('<>:"/\\|?*')
 
@@ -136,7 +136,9 @@ def load_config(path: str | Path) -> Config:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(t("config.syntax", path=p, detail=exc), path=str(p)) from None
     except OSError as exc:
-        raise ConfigError(t("config.unreadable", path=p, reason=exc.strerror), path=str(p)) from None
+        raise ConfigError(
+            t("config.unreadable", path=p, reason=exc.strerror), path=str(p)
+        ) from None
     return _build(p.resolve(), raw)
 
 
@@ -162,9 +164,13 @@ class _Reader:
         value = self.table[key]
         kinds = kind if isinstance(kind, tuple) else (kind,)
         if isinstance(value, bool) and bool not in kinds:  # bool is an int to isinstance
-            raise self.fail(key, f"型が違います（{_kind_ja(kind)}を指定してください。値: {value!r}）")
+            raise self.fail(
+                key, f"型が違います（{_kind_ja(kind)}を指定してください。値: {value!r}）"
+            )
         if not isinstance(value, kind):
-            raise self.fail(key, f"型が違います（{_kind_ja(kind)}を指定してください。値: {value!r}）")
+            raise self.fail(
+                key, f"型が違います（{_kind_ja(kind)}を指定してください。値: {value!r}）"
+            )
         return value
 
     def text(self, key: str, default: Any = ...) -> str:
@@ -185,7 +191,14 @@ class _Reader:
 
 
 def _kind_ja(kind: type | tuple[type, ...]) -> str:
-    names = {str: "文字列", int: "整数", float: "数値", bool: "true/false", list: "配列", dict: "表"}
+    names = {
+        str: "文字列",
+        int: "整数",
+        float: "数値",
+        bool: "true/false",
+        list: "配列",
+        dict: "表",
+    }
     kinds = kind if isinstance(kind, tuple) else (kind,)
     return "または".join(names.get(k, k.__name__) for k in kinds)
 
@@ -239,7 +252,9 @@ def _area(t: _Reader) -> Area:
         name = _nfkc(m)
         bad = sorted(set(name) & WINDOWS_FORBIDDEN)
         if bad:
-            raise t.fail("municipalities", f"「{name}」にファイル名に使えない文字 {''.join(bad)} があります")
+            raise t.fail(
+                "municipalities", f"「{name}」にファイル名に使えない文字 {''.join(bad)} があります"
+            )
         if name in munis:
             raise t.fail("municipalities", f"「{name}」が重複しています")
         munis.append(name)
@@ -280,10 +295,14 @@ def _summary(t: _Reader, area: Area) -> SummarySettings:
     name = t.text("sheet_name", "総括表").strip()
     bad = sorted(set(name) & set("[]:*?/\\"))
     if bad or not name or len(name) > 31:
-        raise t.fail("sheet_name", f"シート名に使えません（31文字以内、[]:*?/\\ を除く）: 「{name}」")
+        raise t.fail(
+            "sheet_name", f"シート名に使えません（31文字以内、[]:*?/\\ を除く）: 「{name}」"
+        )
     position = t.get("position", (str, int), "first")
     if isinstance(position, str) and position not in ("first", "last"):
-        raise t.fail("position", f'"first"、"last" または 1 以上の整数を指定してください（{position!r}）')
+        raise t.fail(
+            "position", f'"first"、"last" または 1 以上の整数を指定してください（{position!r}）'
+        )
     if isinstance(position, int) and position < 1:
         raise t.fail("position", f"1 以上を指定してください（{position}）")
     return SummarySettings(sheet_name=name, position=position)
@@ -322,7 +341,9 @@ def _mail(t: _Reader, area: Area, base: Path) -> MailSettings:
             for a in addrs:
                 if not isinstance(a, str) or "@" not in a or any(c.isspace() for c in a.strip()):
                     raise sub.fail(k, f"メールアドレスの形ではありません（{a!r}）")
-        recipients[key] = Recipients(to=tuple(a.strip() for a in to), cc=tuple(a.strip() for a in cc))
+        recipients[key] = Recipients(
+            to=tuple(a.strip() for a in to), cc=tuple(a.strip() for a in cc)
+        )
     outbox = t.text("outbox_dir", "out/outbox")
     ca_file = t.text("ca_file", "")
     return MailSettings(

@@ -1,9 +1,9 @@
 """Live Excel through xlwings: read the open master into grids, write a refresh back.
 
 The adapter is thin on purpose. :func:`read_live_grids` turns the open
-workbook into the same :class:`~kohyo.grid.SheetGrid` objects the file reader
+workbook into the same :class:`~kohyo.read.grid.SheetGrid` objects the file reader
 makes, so the pure parser, validator and planner run unchanged;
-:func:`apply_live` writes what :func:`kohyo.refresh.plan_refresh` decided (each
+:func:`apply_live` writes what :func:`kohyo.edit.refresh.plan_refresh` decided (each
 計, and the 総括表 from the same :class:`SheetSpec` the file path writes).
 
 Only xlwings' open-source part is used (``xw.apps``, books, sheets, ranges and
@@ -26,18 +26,18 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from .config import Config
-from .errors import KohyoError
-from .findings import Report
-from .grid import RawCell, SheetGrid, a1
-from .messages import t
-from .model import Master
-from .parse import parse_workbook
-from .refresh import RefreshPlan, RefreshResult, plan_refresh
-from .summary_sheet import load_summary_look, summary_sheet_spec
-from .validate import validate_master
-from .xlsx.sheetspec import SheetSpec
-from .xlsx.styles import StyleSpec
+from kohyo.check.findings import Report
+from kohyo.check.rules import validate_master
+from kohyo.config import Config
+from kohyo.edit.refresh import RefreshPlan, RefreshResult, plan_refresh
+from kohyo.errors import KohyoError
+from kohyo.layout.summary import load_summary_look, summary_sheet_spec
+from kohyo.messages import t
+from kohyo.model.project import Master
+from kohyo.read.grid import RawCell, SheetGrid, a1
+from kohyo.read.parse import parse_workbook
+from kohyo.xlsx.sheetspec import SheetSpec
+from kohyo.xlsx.styles import StyleSpec
 
 Progress = Callable[[int, int, str], None]  # (done, total, sheet name)
 
@@ -173,7 +173,9 @@ def _serial(value: datetime | date | time) -> int | float:
     return int(days) if float(days).is_integer() else days
 
 
-def _merges(sheet: Any, r0: int, c0: int, n_rows: int, n_cols: int) -> list[tuple[int, int, int, int]]:
+def _merges(
+    sheet: Any, r0: int, c0: int, n_rows: int, n_cols: int
+) -> list[tuple[int, int, int, int]]:
     """Merged ranges within the used range: a row is asked first, then only its cells."""
     out: list[tuple[int, int, int, int]] = []
     covered: set[tuple[int, int]] = set()
@@ -197,8 +199,9 @@ def _merges(sheet: Any, r0: int, c0: int, n_rows: int, n_cols: int) -> list[tupl
             m = (area.row, area.column, last.row, last.column)
             if m[2] > m[0] or m[3] > m[1]:
                 out.append(m)
-                covered.update((rr, cc) for rr in range(m[0], m[2] + 1)
-                               for cc in range(m[1], m[3] + 1))
+                covered.update(
+                    (rr, cc) for rr in range(m[0], m[2] + 1) for cc in range(m[1], m[3] + 1)
+                )
     return sorted(out)
 
 
@@ -325,8 +328,11 @@ def _format(rng: Any, style: StyleSpec, notes: list[str]) -> None:
     with contextlib.suppress(Exception):
         font = rng.font
     if font is not None:
-        for attr, value in (("bold", style.bold or None), ("size", style.font_size),
-                            ("name", style.font_name)):
+        for attr, value in (
+            ("bold", style.bold or None),
+            ("size", style.font_size),
+            ("name", style.font_name),
+        ):
             if value is not None:
                 _set(notes, "font", font, attr, value)
         if style.font_color:
@@ -422,8 +428,9 @@ class LiveRefreshResult(RefreshResult):
     saved: bool = False
 
 
-def check_live(master: Path | None, config: Config,
-               progress: Progress | None = None) -> tuple[LiveBook, Master, Report]:
+def check_live(
+    master: Path | None, config: Config, progress: Progress | None = None
+) -> tuple[LiveBook, Master, Report]:
     """Read the open master and validate it (nothing is written)."""
     live = open_live(master, progress)
     parsed = parse_live(live, config)
@@ -433,7 +440,7 @@ def check_live(master: Path | None, config: Config,
 def refresh_live(
     master: Path | None, config: Config, *, save: bool = False, progress: Progress | None = None
 ) -> LiveRefreshResult:
-    """The refresh of :func:`kohyo.refresh.refresh_master`, made inside the open workbook.
+    """The refresh of :func:`kohyo.edit.refresh.refresh_master`, made inside the open workbook.
 
     Validate (errors: write nothing), plan, write each 計 and the 総括表 through Excel;
     with *save*, copy the file as it is on disk to the backup folder, then save in Excel.
@@ -474,7 +481,7 @@ def refresh_live(
 def _backup(path: Path, config: Config) -> Path:
     """Copy the saved file (what Excel will overwrite) to the backup folder, as refresh does."""
     # The naming and pruning are safe_write's, so both paths share one set of backups.
-    from .safe_write import _make_backup, _prune_backups, file_digest
+    from kohyo.files.atomic import _make_backup, _prune_backups, file_digest
 
     backup = _make_backup(path, config.paths.backup_dir, datetime.now(), file_digest(path))
     _prune_backups(path, config.paths.backup_dir, config.refresh.backups_keep)

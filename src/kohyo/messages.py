@@ -1,6 +1,6 @@
 """The CLI's own messages in Japanese (default) and English: ``t(key, **fields)``.
 
-Findings carry their own templates (:mod:`kohyo.findings`); this catalogue holds
+Findings carry their own templates (:mod:`kohyo.check.findings`); this catalogue holds
 everything else a person reads: command reports, and the common reasons a
 command cannot run at all (file missing, not an xlsx, locked, bad config).
 The language is chosen when the message is made, from ``KOHYO_LANG`` (which
@@ -10,7 +10,7 @@ are the seed's (個表, 事業費見込額, 総括表 …), glossed in English.
 
 from __future__ import annotations
 
-from .findings import current_lang
+from kohyo.check.findings import current_lang
 
 __all__ = ["CATALOGUE", "current_lang", "t"]
 
@@ -185,7 +185,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The file cannot be read ({reason}).",
     ),
     "file.empty": ("空のファイル（0 バイト）です。", "The file is empty (0 bytes)."),
-    "file.not_xlsx": ("Excel ファイル（.xlsx）ではありません。", "This is not an Excel file (.xlsx)."),
+    "file.not_xlsx": (
+        "Excel ファイル（.xlsx）ではありません。",
+        "This is not an Excel file (.xlsx).",
+    ),
     "file.too_large": (
         "ファイルが大きすぎます（{size:.1f} MB、上限 {limit:.0f} MB: config.toml の limits.max_file_mb）。",
         "The file is too large ({size:.1f} MB; the limit is {limit:.0f} MB: "

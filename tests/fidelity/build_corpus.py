@@ -29,20 +29,30 @@ KOHYO_SHEETS = ("1", "2")
 AMOUNTS = {"1": [21833, 18000, 15000, 12000, 9000], "2": [21833, None, None, None, None]}
 YEARS = ["2020年度", "2021年度", "2022年度", "2023年度", "2024年度"]
 TOWNS = ["青森市", "平内町", "今別町", "蓬田村", "外ヶ浜町"]
-SOFFICE_MISSING = "LibreOffice (soffice) is not installed: the LibreOffice-written variant is skipped"
+SOFFICE_MISSING = (
+    "LibreOffice (soffice) is not installed: the LibreOffice-written variant is skipped"
+)
 
 
 def tiny_png(width: int = 4, height: int = 4, rgb: tuple[int, int, int] = (200, 30, 30)) -> bytes:
     """A valid PNG of one colour, made without Pillow."""
 
     def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(
-            ">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+        return (
+            struct.pack(">I", len(body))
+            + kind
+            + body
+            + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+        )
 
     raw = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw))
-            + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
 def write_kohyo(wb: xlsxwriter.Workbook, ws, number: int, name: str, amounts: list) -> None:
@@ -59,8 +69,14 @@ def write_kohyo(wb: xlsxwriter.Workbook, ws, number: int, name: str, amounts: li
     ws.merge_range("F1:G1", "全市町村", cell)
     ws.write("A2", "内容", label)
     ws.merge_range("B2:G2", "", cell)
-    ws.write_rich_string("B2", "○", wb.add_format({"bold": True, "color": "red"}),
-                         "圏域の起業・創業の促進", "（重点）", cell)
+    ws.write_rich_string(
+        "B2",
+        "○",
+        wb.add_format({"bold": True, "color": "red"}),
+        "圏域の起業・創業の促進",
+        "（重点）",
+        cell,
+    )
     ws.write("A3", "連携効果", label)
     ws.merge_range("B3:G3", "圏域全体の雇用の創出", cell)
     ws.merge_range("A4:A5", "事業費見込額(単位：千円)", label)
@@ -81,8 +97,14 @@ def build_xlsxwriter(folder: Path, name: str = "kohyo_xlsxwriter.xlsx") -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
     wb = xlsxwriter.Workbook(str(path))
-    wb.set_properties({"title": "青森圏域 個表", "author": "企画課", "company": "青森市",
-                       "comments": "fidelity corpus"})
+    wb.set_properties(
+        {
+            "title": "青森圏域 個表",
+            "author": "企画課",
+            "company": "青森市",
+            "comments": "fidelity corpus",
+        }
+    )
     wb.set_custom_property("担当", "企画課")
     ws1 = wb.add_worksheet("1")
     ws2 = wb.add_worksheet("2")
@@ -95,13 +117,19 @@ def build_xlsxwriter(folder: Path, name: str = "kohyo_xlsxwriter.xlsx") -> Path:
     # sheet 1: note, cross-sheet drop-down, conditional formats, image, chart, frozen panes
     ws1.write_comment("A1", "事業番号は総括表と一致させること", {"visible": True})
     ws1.data_validation("B9", {"validate": "list", "source": "=リスト!$A$1:$A$5"})
-    ws1.conditional_format("B5:F5", {"type": "cell", "criteria": ">", "value": 20000,
-                                     "format": wb.add_format({"bg_color": "#FFC7CE"})})
+    ws1.conditional_format(
+        "B5:F5",
+        {
+            "type": "cell",
+            "criteria": ">",
+            "value": 20000,
+            "format": wb.add_format({"bg_color": "#FFC7CE"}),
+        },
+    )
     ws1.conditional_format("B5:F5", {"type": "data_bar", "data_bar_2010": True})
     ws1.insert_image("I1", "dot.png", {"image_data": io.BytesIO(tiny_png())})
     chart = wb.add_chart({"type": "column"})
-    chart.add_series({"name": "事業費", "categories": "='1'!$B$4:$F$4",
-                      "values": "='1'!$B$5:$F$5"})
+    chart.add_series({"name": "事業費", "categories": "='1'!$B$4:$F$4", "values": "='1'!$B$5:$F$5"})
     ws1.insert_chart("I8", chart)
     ws1.freeze_panes(1, 0)
     # sheet 2: text box, sparkline, landscape print setup with area and title rows
@@ -115,9 +143,18 @@ def build_xlsxwriter(folder: Path, name: str = "kohyo_xlsxwriter.xlsx") -> Path:
     ws2.set_header("&C個表")
     wb.define_name("事業費_1", "='1'!$B$5:$F$5")
     # a table on its own sheet
-    tables.add_table("A1:C4", {"name": "市町村表", "columns": [
-        {"header": "市町村"}, {"header": "人口"}, {"header": "区分"}],
-        "data": [["青森市", 275000, "中枢"], ["平内町", 10000, "連携"], ["今別町", 2400, "連携"]]})
+    tables.add_table(
+        "A1:C4",
+        {
+            "name": "市町村表",
+            "columns": [{"header": "市町村"}, {"header": "人口"}, {"header": "区分"}],
+            "data": [
+                ["青森市", 275000, "中枢"],
+                ["平内町", 10000, "連携"],
+                ["今別町", 2400, "連携"],
+            ],
+        },
+    )
     wb.close()
     return path
 
@@ -141,9 +178,20 @@ def soffice_convert(src: Path, outdir: Path, target: str, *, recalc: bool = Fals
             'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
             '<item oor:path="/org.openoffice.Office.Calc/Formula/Load">'
             f'<prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>{mode}</value></prop></item>'
-            "</oor:items>\n", encoding="utf-8")
-        cmd = [exe, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
-               "--convert-to", target, "--outdir", str(outdir), str(src)]
+            "</oor:items>\n",
+            encoding="utf-8",
+        )
+        cmd = [
+            exe,
+            f"-env:UserInstallation={Path(profile).as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            target,
+            "--outdir",
+            str(outdir),
+            str(src),
+        ]
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=180, check=False)
     ext = target.split(":")[0]
     produced = sorted(outdir.glob(f"{src.stem}*.{ext}"))
@@ -165,8 +213,9 @@ def build_libreoffice(folder: Path, name: str = "kohyo_libreoffice.xlsx") -> Pat
     return dest
 
 
-def rewrite_members(path: Path, dest: Path, replace: dict[str, bytes | None],
-                    add: dict[str, bytes] | None = None) -> Path:
+def rewrite_members(
+    path: Path, dest: Path, replace: dict[str, bytes | None], add: dict[str, bytes] | None = None
+) -> Path:
     """A copy of ``path`` with members replaced / removed (None) / added, via zipfile."""
     with zipfile.ZipFile(path) as src, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as out:
         for info in src.infolist():
@@ -206,8 +255,9 @@ def build_refusals(folder: Path) -> Path:
     ws.write_formula("H6", "=B6*2", None, 0)
     ws.write_array_formula("J1:J2", "{=B5:B6*2}", None, 43666)
     ws.write_dynamic_array_formula("K1:K2", "=B5:B6*3", None, 65499)
-    ws.add_table("A20:C22", {"name": "表1", "columns": [{"header": "a"}, {"header": "b"},
-                                                      {"header": "c"}]})
+    ws.add_table(
+        "A20:C22", {"name": "表1", "columns": [{"header": "a"}, {"header": "b"}, {"header": "c"}]}
+    )
     wb.close()
     with zipfile.ZipFile(base) as z:
         sheet = z.read("xl/worksheets/sheet1.xml")
@@ -221,17 +271,28 @@ def add_calc_chain(path: Path, dest: Path) -> Path:
     with zipfile.ZipFile(path) as z:
         rels = z.read("xl/_rels/workbook.xml.rels")
         types = z.read("[Content_Types].xml")
-    rels = rels.replace(b"</Relationships>", b'<Relationship Id="rId99" Type="http://schemas.'
-                        b'openxmlformats.org/officeDocument/2006/relationships/calcChain" '
-                        b'Target="calcChain.xml"/></Relationships>')
-    types = types.replace(b"</Types>", b'<Override PartName="/xl/calcChain.xml" ContentType='
-                          b'"application/vnd.openxmlformats-officedocument.spreadsheetml.'
-                          b'calcChain+xml"/></Types>')
-    chain = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<calcChain xmlns="http://'
-             b'schemas.openxmlformats.org/spreadsheetml/2006/main"><c r="H5" i="1"/></calcChain>')
-    return rewrite_members(path, dest, {"xl/_rels/workbook.xml.rels": rels,
-                                        "[Content_Types].xml": types},
-                           {"xl/calcChain.xml": chain})
+    rels = rels.replace(
+        b"</Relationships>",
+        b'<Relationship Id="rId99" Type="http://schemas.'
+        b'openxmlformats.org/officeDocument/2006/relationships/calcChain" '
+        b'Target="calcChain.xml"/></Relationships>',
+    )
+    types = types.replace(
+        b"</Types>",
+        b'<Override PartName="/xl/calcChain.xml" ContentType='
+        b'"application/vnd.openxmlformats-officedocument.spreadsheetml.'
+        b'calcChain+xml"/></Types>',
+    )
+    chain = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<calcChain xmlns="http://'
+        b'schemas.openxmlformats.org/spreadsheetml/2006/main"><c r="H5" i="1"/></calcChain>'
+    )
+    return rewrite_members(
+        path,
+        dest,
+        {"xl/_rels/workbook.xml.rels": rels, "[Content_Types].xml": types},
+        {"xl/calcChain.xml": chain},
+    )
 
 
 def build_many_sheets(folder: Path, count: int, name: str | None = None) -> Path:

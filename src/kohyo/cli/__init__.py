@@ -10,8 +10,8 @@ import importlib
 
 import click
 
-from .. import __version__
-from .common import configure_streams
+from kohyo import __version__
+from kohyo.cli.common import configure_streams
 
 # In the order staff use them; name -> "module:attribute".
 COMMANDS = {

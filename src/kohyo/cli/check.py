@@ -7,13 +7,20 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from ..live import check_live
-from ..master import check_master, dump_master, read_master
-from ..messages import t
-from ..report_xlsx import default_report_path, open_with_default_app, write_findings_report
-from .common import common_options, emit_json, guarded, json_option, master_argument, resolve
-from .refresh import live_progress
-from .render import print_findings, summary_line
+from kohyo.check.report import default_report_path, open_with_default_app, write_findings_report
+from kohyo.cli.common import (
+    common_options,
+    emit_json,
+    guarded,
+    json_option,
+    master_argument,
+    resolve,
+)
+from kohyo.cli.refresh import live_progress
+from kohyo.cli.render import print_findings, summary_line
+from kohyo.live import check_live
+from kohyo.messages import t
+from kohyo.read.master import check_master, dump_master, read_master
 
 
 @click.command("validate")
@@ -78,8 +85,10 @@ def validate_cmd(
         console = Console(highlight=False)
         print_findings(console, report, parsed.sheet_order, show_info=not quiet)
         where = book.name if live else str(path)
-        console.print(summary_line(report, where) + t("validate.count", count=len(parsed.projects)),
-                      soft_wrap=True)
+        console.print(
+            summary_line(report, where) + t("validate.count", count=len(parsed.projects)),
+            soft_wrap=True,
+        )
         if live:
             console.print(t("validate.live.book", name=book.name))
         if written is not None:

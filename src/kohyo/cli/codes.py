@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from ..findings import CATALOGUE
-from .common import common_options, guarded
+from kohyo.check.findings import CATALOGUE
+from kohyo.cli.common import common_options, guarded
 
 SEVERITY_JA = {"error": "エラー", "warning": "警告", "info": "情報"}
 

@@ -15,9 +15,9 @@ from typing import Any, TypeVar
 
 import click
 
-from ..config import Config, load_config
-from ..errors import KohyoError
-from ..messages import t
+from kohyo.config import Config, load_config
+from kohyo.errors import KohyoError
+from kohyo.messages import t
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -65,9 +65,9 @@ def folder_option(*decls: str, help: str) -> Callable[[F], F]:
 
 
 def master_argument(func: F) -> F:
-    return click.argument(
-        "master", required=False, type=click.Path(path_type=Path, dir_okay=True)
-    )(func)
+    return click.argument("master", required=False, type=click.Path(path_type=Path, dir_okay=True))(
+        func
+    )
 
 
 def resolve(config_path: Path, master: Path | None) -> tuple[Config, Path]:

@@ -7,11 +7,11 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from ..config import load_config
-from ..findings import Finding, Report
-from ..overview import compare_files, default_out_dir, write_change_overview
-from .common import common_options, emit_json, folder_option, guarded, json_option
-from .render import print_findings
+from kohyo.check.findings import Finding, Report
+from kohyo.cli.common import common_options, emit_json, folder_option, guarded, json_option
+from kohyo.cli.render import print_findings
+from kohyo.config import load_config
+from kohyo.overview.render import compare_files, default_out_dir, write_change_overview
 
 _PATH = click.Path(path_type=Path, dir_okay=True)
 

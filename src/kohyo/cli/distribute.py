@@ -12,12 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ..distribute import DistributionResult, distribute_master, select_towns
-from ..distribute import Progress as ProgressFn
-from ..errors import WorkbookError
-from ..master import check_master
-from ..safe_write import file_digest
-from .common import (
+from kohyo.cli.common import (
     common_options,
     emit_json,
     folder_option,
@@ -27,7 +22,12 @@ from .common import (
     resolve,
     towns_option,
 )
-from .render import print_findings, summary_line
+from kohyo.cli.render import print_findings, summary_line
+from kohyo.distribute.build import DistributionResult, distribute_master, select_towns
+from kohyo.distribute.build import Progress as ProgressFn
+from kohyo.errors import WorkbookError
+from kohyo.files.atomic import file_digest
+from kohyo.read.master import check_master
 
 PROGRESS_MIN_TOWNS = 4  # a progress bar for more than a few towns …
 PROGRESS_MIN_PROJECTS = 50  # … or projects

@@ -6,9 +6,16 @@ from pathlib import Path
 
 import click
 
-from ..config import load_config
-from ..sendmail import MailReport, MailRequest, TownResult, run_mail
-from .common import common_options, emit_json, folder_option, guarded, json_option, towns_option
+from kohyo.cli.common import (
+    common_options,
+    emit_json,
+    folder_option,
+    guarded,
+    json_option,
+    towns_option,
+)
+from kohyo.config import load_config
+from kohyo.mail.send import MailReport, MailRequest, TownResult, run_mail
 
 
 @click.command("mail")

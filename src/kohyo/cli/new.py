@@ -9,16 +9,16 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from ..messages import t
-from ..new_project import (
+from kohyo.cli.common import common_options, fail, guarded, master_argument, resolve
+from kohyo.cli.render import print_findings, summary_line
+from kohyo.edit.new import (
     NewProjectPlan,
     NewProjectResult,
     apply_new_project,
     prepare_new_project,
     read_for_new,
 )
-from .common import common_options, fail, guarded, master_argument, resolve
-from .render import print_findings, summary_line
+from kohyo.messages import t
 
 
 def interactive() -> bool:

@@ -11,11 +11,18 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
 from rich.progress import Progress as ProgressBar
 
-from ..live import LiveRefreshResult, Progress, refresh_live  # xlwings is imported on use
-from ..messages import current_lang, t
-from ..refresh import RefreshResult, refresh_master
-from .common import common_options, emit_json, guarded, json_option, master_argument, resolve
-from .render import print_findings, summary_line
+from kohyo.cli.common import (
+    common_options,
+    emit_json,
+    guarded,
+    json_option,
+    master_argument,
+    resolve,
+)
+from kohyo.cli.render import print_findings, summary_line
+from kohyo.edit.refresh import RefreshResult, refresh_master
+from kohyo.live import LiveRefreshResult, Progress, refresh_live  # xlwings is imported on use
+from kohyo.messages import current_lang, t
 
 PROGRESS_MIN_SHEETS = 20  # reading an open workbook sheet by sheet: a bar from this many
 
@@ -89,7 +96,9 @@ def live_progress(enabled: bool) -> Iterator[Progress | None]:
 @master_argument
 @json_option("結果を JSON で出力します。")
 @click.option(
-    "--no-distribute", is_flag=True, help="市町村別ファイルを作りません（config の refresh.distribute より優先）。"
+    "--no-distribute",
+    is_flag=True,
+    help="市町村別ファイルを作りません（config の refresh.distribute より優先）。",
 )
 @click.option(
     "--live",
@@ -136,6 +145,6 @@ def refresh_cmd(
         raise click.exceptions.Exit(1)
     print_refresh(console, result)
     if result.distribution is not None:
-        from .distribute import print_distribution
+        from kohyo.cli.distribute import print_distribution
 
         print_distribution(console, result.distribution, warnings=0)

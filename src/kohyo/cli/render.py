@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from ..findings import Finding, Report, current_lang
+from kohyo.check.findings import Finding, Report, current_lang
 
 SEVERITY_JA = {"error": "エラー", "warning": "警告", "info": "情報"}
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}

@@ -28,8 +28,16 @@ from kohyo.xlsx.xmlbytes import (
 
 VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 _WORKBOOK_AFTER_DEFINED_NAMES = (
-    "calcPr", "oleSize", "customWorkbookViews", "pivotCaches", "smartTagPr", "smartTagTypes",
-    "webPublishing", "fileRecoveryPr", "webPublishObjects", "extLst",
+    "calcPr",
+    "oleSize",
+    "customWorkbookViews",
+    "pivotCaches",
+    "smartTagPr",
+    "smartTagTypes",
+    "webPublishing",
+    "fileRecoveryPr",
+    "webPublishObjects",
+    "extLst",
 )
 
 
@@ -125,25 +133,31 @@ def _prefix(data: bytes) -> str:
 
 def add_relationship(data: bytes, rid: str, rel_type: str, target: str) -> bytes:
     p = _prefix(data)
-    return append_child(data, f'<{p}Relationship Id="{esc_attr(rid)}" Type="{esc_attr(rel_type)}" '
-                              f'Target="{esc_attr(target)}"/>')
+    return append_child(
+        data,
+        f'<{p}Relationship Id="{esc_attr(rid)}" Type="{esc_attr(rel_type)}" '
+        f'Target="{esc_attr(target)}"/>',
+    )
 
 
 def remove_relationship(data: bytes, rid: str) -> bytes:
     return remove_elements(
-        data, lambda t: t.local == b"Relationship" and t.attrs().get(b"Id") == rid.encode())
+        data, lambda t: t.local == b"Relationship" and t.attrs().get(b"Id") == rid.encode()
+    )
 
 
 def add_override(data: bytes, part: str, content_type: str) -> bytes:
     p = _prefix(data)
-    return append_child(data, f'<{p}Override PartName="/{esc_attr(part)}" '
-                              f'ContentType="{esc_attr(content_type)}"/>')
+    return append_child(
+        data, f'<{p}Override PartName="/{esc_attr(part)}" ContentType="{esc_attr(content_type)}"/>'
+    )
 
 
 def remove_override(data: bytes, part: str) -> bytes:
     name = ("/" + part).lower().encode()
     return remove_elements(
-        data, lambda t: t.local == b"Override" and t.attrs().get(b"PartName", b"").lower() == name)
+        data, lambda t: t.local == b"Override" and t.attrs().get(b"PartName", b"").lower() == name
+    )
 
 
 def fresh_rid(rels: dict[str, tuple[str, str, bool]]) -> str:
@@ -169,8 +183,9 @@ def insert_sheet(data: bytes, index: int, name: str, sheet_id: int, rid: str) ->
     rid_attr = f'{rp}:id="{esc_attr(rid)}"' if rp else f'xmlns:r="{REL_NS}" r:id="{esc_attr(rid)}"'
     entry = f'<{p}sheet name="{esc_attr(name)}" sheetId="{sheet_id}" {rid_attr}/>'.encode()
     block = element_spans(data, lambda t: t.local == b"sheets")[0]
-    sheets = [s for s in element_spans(data, lambda t: t.local == b"sheet")
-              if block[1] < s[1] < block[2]]
+    sheets = [
+        s for s in element_spans(data, lambda t: t.local == b"sheet") if block[1] < s[1] < block[2]
+    ]
     edits = []
     if index < len(sheets):
         edits.append((sheets[index][1], sheets[index][1], entry))
@@ -205,8 +220,9 @@ def active_tab(data: bytes) -> int:
     return int(views[0][0].attrs().get(b"activeTab", b"0")) if views else 0
 
 
-def set_local_names(data: bytes, index: int, wanted: dict[str, str],
-                    owned: tuple[str, ...]) -> bytes:
+def set_local_names(
+    data: bytes, index: int, wanted: dict[str, str], owned: tuple[str, ...]
+) -> bytes:
     """Make the ``owned`` sheet-local names of sheet ``index`` exactly ``wanted``."""
     p, _rp = _main_prefix(data)
     spans = element_spans(data, lambda t: t.local == b"definedName")
@@ -228,16 +244,23 @@ def set_local_names(data: bytes, index: int, wanted: dict[str, str],
         inner_end = data.rfind(b"</", start, end)
         if _text_of(data[tag.end : inner_end]) != value:
             edits.append((tag.end, inner_end, text))
-    new = "".join(f'<{p}definedName name="{esc_attr(n)}" localSheetId="{index}">{esc(v)}'
-                  f"</{p}definedName>" for n, v in todo.items())
+    new = "".join(
+        f'<{p}definedName name="{esc_attr(n)}" localSheetId="{index}">{esc(v)}</{p}definedName>'
+        for n, v in todo.items()
+    )
     if new:
         block = element_spans(data, lambda t: t.local == b"definedNames")
         if block and not block[0][0].empty:
             close = data.rfind(b"</", block[0][1], block[0][2])
             edits.append((close, close, new.encode()))
         elif block:
-            edits.append((block[0][1], block[0][2],
-                          tag_open(data, block[0][0]) + new.encode() + f"</{p}definedNames>".encode()))
+            edits.append(
+                (
+                    block[0][1],
+                    block[0][2],
+                    tag_open(data, block[0][0]) + new.encode() + f"</{p}definedNames>".encode(),
+                )
+            )
         else:
             xml = f"<{p}definedNames>{new}</{p}definedNames>".encode()
             pos = _top_level_position(data, _WORKBOOK_AFTER_DEFINED_NAMES)
@@ -274,8 +297,10 @@ def set_full_calc_on_load(data: bytes) -> bytes:
         tag = calc[0][0]
         if tag.attrs().get(b"fullCalcOnLoad") in (b"1", b"true"):
             return data
-        return splice(data, [(tag.start, tag.end,
-                              set_attrs(data[tag.start : tag.end], {"fullCalcOnLoad": "1"}))])
+        return splice(
+            data,
+            [(tag.start, tag.end, set_attrs(data[tag.start : tag.end], {"fullCalcOnLoad": "1"}))],
+        )
     p, _rp = _main_prefix(data)
     pos = _top_level_position(data, _WORKBOOK_AFTER_DEFINED_NAMES[1:])
     return splice(data, [(pos, pos, f'<{p}calcPr fullCalcOnLoad="1"/>'.encode())])

@@ -33,8 +33,15 @@ from kohyo.xlsx.styles import StyleBook, StyleSpec
 from kohyo.xlsx.xmlbytes import MAIN_NS, REL_NS, parse_range, parse_xml
 from kohyo.xlsx.zipcopy import ZipSource, write_zip
 
-__all__ = ["CellSpec", "CellWrite", "PackagePatch", "PatchRefused", "PrintSetup", "SheetSpec",
-           "StyleSpec"]
+__all__ = [
+    "CellSpec",
+    "CellWrite",
+    "PackagePatch",
+    "PatchRefused",
+    "PrintSetup",
+    "SheetSpec",
+    "StyleSpec",
+]
 
 _OD = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 WORKSHEET_REL = _OD + "worksheet"
@@ -74,13 +81,25 @@ class PackagePatch:
         self._calc_invalidated = False
         self._rels_cache: tuple[bytes | None, dict[str, tuple[str, str, bool]]] | None = None
         root_rels = opc.read_rels(self._read("_rels/.rels"), "")
-        wb = next((part for t, part, ext in root_rels.values()
-                   if t.endswith("/officeDocument") and not ext), None)
+        wb = next(
+            (
+                part
+                for t, part, ext in root_rels.values()
+                if t.endswith("/officeDocument") and not ext
+            ),
+            None,
+        )
         if wb is None or self._member(wb) is None:
             raise PatchRefused("ブック本体（workbook.xml）が見つからないため、書き込めません。")
         self.workbook_part = self._member(wb) or wb
-        self.app_part = next((part for t, part, ext in root_rels.values()
-                              if t.endswith("/extended-properties") and not ext), None)
+        self.app_part = next(
+            (
+                part
+                for t, part, ext in root_rels.values()
+                if t.endswith("/extended-properties") and not ext
+            ),
+            None,
+        )
         self.workbook_rels_part = opc.rels_part(self.workbook_part)
         self._load_sheets()
 
@@ -125,15 +144,24 @@ class PackagePatch:
         rels = self._wb_rels()
         root = parse_xml(self._read(self.workbook_part) or b"")
         if root.tag != _M + "workbook" or root.find(_M + "sheets") is None:
-            raise PatchRefused("このブックの形式（Strict Open XML など）には対応していないため、"
-                               "書き込めません。Excel で通常の .xlsx として保存し直してください。")
+            raise PatchRefused(
+                "このブックの形式（Strict Open XML など）には対応していないため、"
+                "書き込めません。Excel で通常の .xlsx として保存し直してください。"
+            )
         self._sheets: list[_Sheet] = []
         self._index: dict[str, _Sheet] = {}
         for el in root.iterfind(f"{_M}sheets/{_M}sheet"):
             rid = el.get(f"{{{REL_NS}}}id", "")
             rel_type, part, _ext = rels.get(rid, ("", "", False))
-            self._sheets.append(_Sheet(el.get("name", ""), int(el.get("sheetId", "0")), rid,
-                                       self._member(part) or part, rel_type))
+            self._sheets.append(
+                _Sheet(
+                    el.get("name", ""),
+                    int(el.get("sheetId", "0")),
+                    rid,
+                    self._member(part) or part,
+                    rel_type,
+                )
+            )
 
     def sheet_names(self) -> list[str]:
         return [s.name for s in self._sheets]
@@ -154,15 +182,20 @@ class PackagePatch:
 
     def _shared_string(self, index: int) -> str | None:
         if self._shared is None:
-            part = next((p for t, p, _e in self._wb_rels().values()
-                         if t.endswith("/sharedStrings")), None)
+            part = next(
+                (p for t, p, _e in self._wb_rels().values() if t.endswith("/sharedStrings")), None
+            )
             data = self._read(part) if part else None
             self._shared = []
             if data is not None:
                 for si in parse_xml(data).iterfind(_M + "si"):
-                    self._shared.append("".join(
-                        t.text or "" for t in si.iter(_M + "t")
-                        if t.getparent().tag != _M + "rPh"))
+                    self._shared.append(
+                        "".join(
+                            t.text or ""
+                            for t in si.iter(_M + "t")
+                            if t.getparent().tag != _M + "rPh"
+                        )
+                    )
         return self._shared[index] if 0 <= index < len(self._shared) else None
 
     def _table_headers(self, sheet: _Sheet) -> list[TableHeader]:
@@ -175,8 +208,9 @@ class PackagePatch:
             table = parse_xml(data)
             if table.get("headerRowCount", "1") != "0" and table.get("ref"):
                 r1, c1, _r2, c2 = parse_range(table.get("ref", ""))
-                out.append(TableHeader(table.get("displayName") or table.get("name", ""),
-                                       r1, c1, c2))
+                out.append(
+                    TableHeader(table.get("displayName") or table.get("name", ""), r1, c1, c2)
+                )
         return out
 
     # ------------------------------------------------------------------ edits
@@ -201,15 +235,21 @@ class PackagePatch:
     def _set_cells(self, sheet_name: str, writes: Iterable[CellWrite]) -> None:
         sheet = self._sheet(sheet_name)
         if not sheet.rel_type.endswith("/worksheet"):
-            raise PatchRefused(f"シート「{sheet.name}」はワークシートではないため書き込めません。",
-                               sheet.name)
+            raise PatchRefused(
+                f"シート「{sheet.name}」はワークシートではないため書き込めません。", sheet.name
+            )
         data = self._read(sheet.part)
         if data is None:
-            raise PatchRefused(f"シート「{sheet.name}」の内容（{sheet.part}）がありません。",
-                               sheet.name)
+            raise PatchRefused(
+                f"シート「{sheet.name}」の内容（{sheet.part}）がありません。", sheet.name
+            )
         new, formulas_changed = patch_cells(
-            data, sheet.name, list(writes), tables=self._table_headers(sheet),
-            shared_string=self._shared_string)
+            data,
+            sheet.name,
+            list(writes),
+            tables=self._table_headers(sheet),
+            shared_string=self._shared_string,
+        )
         if new is not data:
             self._write(sheet.part, new)
         if formulas_changed:
@@ -222,21 +262,30 @@ class PackagePatch:
             self._put_sheet(spec, position)
 
     def _put_sheet(self, spec: SheetSpec, position: Literal["first", "last"] | int) -> None:
-        styles_part = next((p for t, p, _e in self._wb_rels().values() if t.endswith("/styles")),
-                           None)
+        styles_part = next(
+            (p for t, p, _e in self._wb_rels().values() if t.endswith("/styles")), None
+        )
         styles_data = self._read(styles_part) if styles_part else None
         if styles_part is None or styles_data is None:
-            raise PatchRefused("ブックにスタイル定義（styles.xml）がないため、シートを作成できません。")
+            raise PatchRefused(
+                "ブックにスタイル定義（styles.xml）がないため、シートを作成できません。"
+            )
         book = StyleBook(styles_data)
         existing = self._find(spec.name)
         wb = self._read(self.workbook_part) or b""
         if existing is not None:
             if not existing.rel_type.endswith("/worksheet"):
-                raise PatchRefused(f"「{spec.name}」という名前のワークシート以外のシートがあるため、"
-                                   "置き換えられません。", spec.name)
+                raise PatchRefused(
+                    f"「{spec.name}」という名前のワークシート以外のシートがあるため、"
+                    "置き換えられません。",
+                    spec.name,
+                )
             index = self._sheets.index(existing)
-            xml = build_sheet_xml(spec, lambda n: book.xf_index(spec.styles[n]),
-                                  tab_selected=index == opc.active_tab(wb))
+            xml = build_sheet_xml(
+                spec,
+                lambda n: book.xf_index(spec.styles[n]),
+                tab_selected=index == opc.active_tab(wb),
+            )
             old = self._read(existing.part)
             if old != xml:
                 self._write(existing.part, xml)
@@ -247,8 +296,7 @@ class PackagePatch:
                     self._invalidate_calc_chain()
         else:
             index = _position(position, len(self._sheets))
-            xml = build_sheet_xml(spec, lambda n: book.xf_index(spec.styles[n]),
-                                  tab_selected=False)
+            xml = build_sheet_xml(spec, lambda n: book.xf_index(spec.styles[n]), tab_selected=False)
             self._create_sheet(spec.name, index, xml)
             if b"<f>" in xml:
                 self._invalidate_calc_chain()
@@ -272,8 +320,12 @@ class PackagePatch:
         titles_index = sum(1 for s in self._sheets[:index] if s.rel_type.endswith("/worksheet"))
         self._write(part, xml)
         rels_data = self._read(self.workbook_rels_part) or b""
-        self._write(self.workbook_rels_part, opc.add_relationship(
-            rels_data, rid, WORKSHEET_REL, opc.relative_target(self.workbook_part, part)))
+        self._write(
+            self.workbook_rels_part,
+            opc.add_relationship(
+                rels_data, rid, WORKSHEET_REL, opc.relative_target(self.workbook_part, part)
+            ),
+        )
         ct = self._read("[Content_Types].xml") or b""
         self._write("[Content_Types].xml", opc.add_override(ct, part, WORKSHEET_CT))
         wb = self._read(self.workbook_part) or b""
@@ -290,7 +342,9 @@ class PackagePatch:
         root = parse_xml(data)
         names = [el.get("name") for el in root.iterfind(f"{_M}sheets/{_M}sheet")]
         if names != self.sheet_names():
-            raise PatchRefused("workbook.xml の書き換え結果を検証できないため、書き込みを中止しました。")
+            raise PatchRefused(
+                "workbook.xml の書き換え結果を検証できないため、書き込みを中止しました。"
+            )
         if data != self._read(self.workbook_part):
             self._write(self.workbook_part, data)
 
@@ -316,10 +370,14 @@ class PackagePatch:
     # ------------------------------------------------------------------ output
 
     def _final(self) -> tuple[dict[str, bytes | None], list[tuple[str, bytes]]]:
-        changed = {name: data for name, data in self._parts.items()
-                   if name not in self._added and (data is None or data != self._original(name))}
-        added = [(name, data) for name in self._added
-                 if (data := self._parts.get(name)) is not None]
+        changed = {
+            name: data
+            for name, data in self._parts.items()
+            if name not in self._added and (data is None or data != self._original(name))
+        }
+        added = [
+            (name, data) for name in self._added if (data := self._parts.get(name)) is not None
+        ]
         return changed, added
 
     def changed_parts(self) -> list[str]:
@@ -335,7 +393,8 @@ class PackagePatch:
         with zipfile.ZipFile(io.BytesIO(out)) as check:  # reading back verifies CRCs
             expected = [n for n in self._zip.names() if changed.get(n, b"") is not None]
             if check.namelist() != expected + [n for n, _d in added] or any(
-                    check.read(n) != d for n, d in [*changed.items(), *added] if d is not None):
+                check.read(n) != d for n, d in [*changed.items(), *added] if d is not None
+            ):
                 raise PatchRefused("書き出した xlsx の検証に失敗したため、保存を中止しました。")
         return out
 

@@ -199,8 +199,9 @@ def _rename_in_workbook(data: bytes, renames: dict[str, str], order: list[str]) 
             continue
         name = html.unescape(tag.attrs().get(b"name", b"").decode("utf-8"))
         if name in renames:
-            edits.append((tag.start, tag.end,
-                          set_attrs(data[tag.start : tag.end], {"name": renames[name]})))
+            edits.append(
+                (tag.start, tag.end, set_attrs(data[tag.start : tag.end], {"name": renames[name]}))
+            )
     for tag, start, end in opc.element_spans(data, lambda t: t.local == b"definedName"):
         attrs = tag.attrs()
         local = attrs.get(b"localSheetId")
@@ -213,7 +214,9 @@ def _rename_in_workbook(data: bytes, renames: dict[str, str], order: list[str]) 
         inner_end = data.rfind(b"</", start, end)
         body = html.unescape(data[tag.end : inner_end].decode("utf-8"))
         new_body = body.replace(_quote(owner) + "!", _quote(renames[owner]) + "!")
-        new_body = re.sub(rf"(?<![\w'.]){re.escape(owner)}!", _quote(renames[owner]) + "!", new_body)
+        new_body = re.sub(
+            rf"(?<![\w'.]){re.escape(owner)}!", _quote(renames[owner]) + "!", new_body
+        )
         if new_body != body:
             edits.append((tag.end, inner_end, esc(new_body).encode("utf-8")))
     return splice(data, edits) if edits else data

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from kohyo.grid import col_letter
+from kohyo.read.grid import col_letter
 from kohyo.xlsx.styles import StyleSpec
 from kohyo.xlsx.xmlbytes import (
     MAIN_NS,
@@ -65,8 +65,13 @@ class SheetSpec:
 
     def __post_init__(self) -> None:
         name = self.name
-        if not name or len(name) > 31 or INVALID_SHEET_CHARS & set(name) or name[0] == "'" \
-                or name[-1] == "'":
+        if (
+            not name
+            or len(name) > 31
+            or INVALID_SHEET_CHARS & set(name)
+            or name[0] == "'"
+            or name[-1] == "'"
+        ):
             raise ValueError(f"invalid sheet name: {name!r}")
         for rng in self.merges:
             parse_range(rng)
@@ -104,16 +109,21 @@ def _sheet_view(freeze: str | None, tab_selected: bool) -> str:
     ref = f"{col_letter(c)}{r}"
     split = (f' xSplit="{c - 1}"' if c > 1 else "") + (f' ySplit="{r - 1}"' if r > 1 else "")
     pane = {(True, True): "bottomRight", (True, False): "topRight", (False, True): "bottomLeft"}[
-        (c > 1, r > 1)]
+        (c > 1, r > 1)
+    ]
     selections = []
     if c > 1 and r > 1:
-        selections += [f'<selection pane="topRight" activeCell="{col_letter(c)}1" '
-                       f'sqref="{col_letter(c)}1"/>',
-                       f'<selection pane="bottomLeft" activeCell="A{r}" sqref="A{r}"/>']
+        selections += [
+            f'<selection pane="topRight" activeCell="{col_letter(c)}1" sqref="{col_letter(c)}1"/>',
+            f'<selection pane="bottomLeft" activeCell="A{r}" sqref="A{r}"/>',
+        ]
     selections.append(f'<selection pane="{pane}" activeCell="{ref}" sqref="{ref}"/>')
-    return (f'<sheetViews><sheetView{selected} workbookViewId="0">'
-            f'<pane{split} topLeftCell="{ref}" activePane="{pane}" state="frozen"/>'
-            + "".join(selections) + "</sheetView></sheetViews>")
+    return (
+        f'<sheetViews><sheetView{selected} workbookViewId="0">'
+        f'<pane{split} topLeftCell="{ref}" activePane="{pane}" state="frozen"/>'
+        + "".join(selections)
+        + "</sheetView></sheetViews>"
+    )
 
 
 def build_sheet_xml(spec: SheetSpec, xf_of: Callable[[str], int], *, tab_selected: bool) -> bytes:
@@ -149,21 +159,32 @@ def build_sheet_xml(spec: SheetSpec, xf_of: Callable[[str], int], *, tab_selecte
     fit = ps.fit_to_width is not None  # fit-to-page on; fit_to_height only matters then
     if fit:
         parts.append('<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>')
-    parts += [f'<dimension ref="{dim}"/>', _sheet_view(spec.freeze, tab_selected),
-              '<sheetFormatPr defaultRowHeight="15"/>']
+    parts += [
+        f'<dimension ref="{dim}"/>',
+        _sheet_view(spec.freeze, tab_selected),
+        '<sheetFormatPr defaultRowHeight="15"/>',
+    ]
     widths = [(j, w) for j, w in enumerate(spec.col_widths, start=1) if w is not None]
     if widths:
-        parts.append("<cols>" + "".join(
-            f'<col min="{j}" max="{j}" width="{_fmt(w)}" customWidth="1"/>' for j, w in widths
-        ) + "</cols>")
+        parts.append(
+            "<cols>"
+            + "".join(
+                f'<col min="{j}" max="{j}" width="{_fmt(w)}" customWidth="1"/>' for j, w in widths
+            )
+            + "</cols>"
+        )
     parts.append("<sheetData>" + "".join(rows_xml) + "</sheetData>" if rows_xml else "<sheetData/>")
     if spec.merges:
-        parts.append(f'<mergeCells count="{len(spec.merges)}">' + "".join(
-            f'<mergeCell ref="{esc(m.upper())}"/>' for m in spec.merges) + "</mergeCells>")
+        parts.append(
+            f'<mergeCells count="{len(spec.merges)}">'
+            + "".join(f'<mergeCell ref="{esc(m.upper())}"/>' for m in spec.merges)
+            + "</mergeCells>"
+        )
     if ps.center_horizontally:
         parts.append('<printOptions horizontalCentered="1"/>')
-    parts.append('<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" '
-                 'footer="0.3"/>')
+    parts.append(
+        '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+    )
     setup = f'<pageSetup paperSize="{ps.paper_size}" orientation="{ps.orientation}"'
     if fit:
         setup += f' fitToWidth="{ps.fit_to_width}"'

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from kohyo.errors import KohyoError
-from kohyo.grid import col_letter
+from kohyo.read.grid import col_letter
 from kohyo.xlsx.xmlbytes import (
     MAIN_NS,
     Tag,
@@ -158,8 +158,9 @@ def _row_element(sheet_data: etree._Element, num: int) -> etree._Element | None:
 
 
 def _refuse(sheet: str, ref: str, why: str) -> PatchRefused:
-    return PatchRefused(f"シート「{sheet}」のセル {ref} は{why}ため、書き込みを中止しました。",
-                        sheet, ref)
+    return PatchRefused(
+        f"シート「{sheet}」のセル {ref} は{why}ため、書き込みを中止しました。", sheet, ref
+    )
 
 
 def _blocked_ranges(root: etree._Element) -> list[tuple[str, str, tuple[int, int, int, int]]]:
@@ -174,8 +175,15 @@ def _blocked_ranges(root: etree._Element) -> list[tuple[str, str, tuple[int, int
     return out
 
 
-def _check_target(sheet: str, ref: str, row: int, col: int, el: etree._Element | None,
-                  blocked: list, tables: Sequence[TableHeader]) -> None:
+def _check_target(
+    sheet: str,
+    ref: str,
+    row: int,
+    col: int,
+    el: etree._Element | None,
+    blocked: list,
+    tables: Sequence[TableHeader],
+) -> None:
     f = el.find(_M + "f") if el is not None else None
     if f is not None and f.get("t") == "shared":
         raise _refuse(sheet, ref, "共有数式（他のセルと共有している数式）の一部である")
@@ -214,8 +222,9 @@ def _widen_spans(tag_bytes: bytes, spans: bytes | None, cols: list[int]) -> byte
 _NS = {"m": MAIN_NS}
 _CELL_BY_REF = etree.XPath("m:sheetData/m:row/m:c[@r=$ref]", namespaces=_NS)
 _COUNT_CELLS = etree.XPath("count(m:sheetData/m:row/m:c)", namespaces=_NS)
-_IMPLIED_REFS = etree.XPath("boolean(m:sheetData/m:row[not(@r)] | m:sheetData/m:row/m:c[not(@r)])",
-                            namespaces=_NS)
+_IMPLIED_REFS = etree.XPath(
+    "boolean(m:sheetData/m:row[not(@r)] | m:sheetData/m:row/m:c[not(@r)])", namespaces=_NS
+)
 
 
 def patch_cells(
@@ -235,7 +244,9 @@ def patch_cells(
     root = parse_xml(data)
     sheet_data = root.find(_M + "sheetData")
     if root.tag != _M + "worksheet" or sheet_data is None:
-        raise PatchRefused(f"シート「{sheet}」は通常のワークシートではないため書き込めません。", sheet)
+        raise PatchRefused(
+            f"シート「{sheet}」は通常のワークシートではないため書き込めません。", sheet
+        )
     targets: dict[tuple[int, int], CellWrite] = {}
     for w in writes:
         key = split_ref(w.ref)
@@ -285,23 +296,27 @@ def patch_cells(
         if [(row.num, col) for row in layout.rows for col, _s, _e in row.cells] != [
             (r, c) for r, c, _row, _el in cells
         ]:
-            raise PatchRefused(f"シート「{sheet}」の XML を安全に解析できないため、書き込みを中止しました。",
-                               sheet)
+            raise PatchRefused(
+                f"シート「{sheet}」の XML を安全に解析できないため、書き込みを中止しました。", sheet
+            )
         edits = _edits(data, pfx, layout, new_xml)
     new_data = splice(data, edits)
     _verify(new_data, sheet, n_cells, expected, shared_string, thorough=not fast)
     return new_data, formulas_changed
 
 
-def _fast_edits(data: bytes, pfx: str,
-                new_xml: dict[tuple[int, int], bytes]) -> list[tuple[int, int, bytes]] | None:
+def _fast_edits(
+    data: bytes, pfx: str, new_xml: dict[tuple[int, int], bytes]
+) -> list[tuple[int, int, bytes]] | None:
     """Edits replacing each target's ``<c>`` found by its r attribute; None unless every
     target is found exactly once (then the full scan decides)."""
     edits = []
     close = re.compile(rb"</" + re.escape(pfx.encode()) + rb"c\s*>")
     for (r, c), xml in new_xml.items():
         ref = (col_letter(c) + str(r)).encode()
-        pat = rb"<" + re.escape(pfx.encode()) + rb"c(?=[\s/>])[^>]*?\sr\s*=\s*[\"']" + ref + rb"[\"']"
+        pat = (
+            rb"<" + re.escape(pfx.encode()) + rb"c(?=[\s/>])[^>]*?\sr\s*=\s*[\"']" + ref + rb"[\"']"
+        )
         hits = [m.start() for m, _ in zip(re.finditer(pat, data), range(2), strict=False)]
         if len(hits) != 1:
             return None
@@ -315,8 +330,9 @@ def _fast_edits(data: bytes, pfx: str,
     return edits
 
 
-def _edits(data: bytes, pfx: str, layout: _Layout,
-           new_xml: dict[tuple[int, int], bytes]) -> list[tuple[int, int, bytes]]:
+def _edits(
+    data: bytes, pfx: str, layout: _Layout, new_xml: dict[tuple[int, int], bytes]
+) -> list[tuple[int, int, bytes]]:
     edits: list[tuple[int, int, bytes]] = []
     rows = {row.num: row for row in layout.rows}
     inserts: dict[int, list[tuple[int, bytes]]] = {}
@@ -337,8 +353,9 @@ def _edits(data: bytes, pfx: str, layout: _Layout,
             body = b"".join(x for _c, x in items)
             new_rows.setdefault(pos, []).append(f'<{pfx}row r="{r}">'.encode() + body + close_row)
             continue
-        tag_bytes = _widen_spans(data[row.tag.start : row.tag.end], row.tag.attrs().get(b"spans"),
-                                 [c for c, _x in items])
+        tag_bytes = _widen_spans(
+            data[row.tag.start : row.tag.end], row.tag.attrs().get(b"spans"), [c for c, _x in items]
+        )
         if row.tag.empty:
             open_tag = tag_bytes[:-2].rstrip() + b">"
             body = b"".join(x for _c, x in items)
@@ -377,9 +394,15 @@ def _dimension_edit(data: bytes, tag: Tag, keys: list[tuple[int, int]]) -> list:
     return [(tag.start, tag.end, set_attrs(data[tag.start : tag.end], {"ref": new_ref}))]
 
 
-def _verify(new_data: bytes, sheet: str, n_cells: int,
-            expected: dict[tuple[int, int], tuple[Value, str | None]],
-            shared_string: Callable[[int], str | None], *, thorough: bool) -> None:
+def _verify(
+    new_data: bytes,
+    sheet: str,
+    n_cells: int,
+    expected: dict[tuple[int, int], tuple[Value, str | None]],
+    shared_string: Callable[[int], str | None],
+    *,
+    thorough: bool,
+) -> None:
     """Re-parse the spliced part: cell count as planned, each target once and as intended;
     ``thorough`` also checks every cell position (implied refs resolved) is unique."""
     root = parse_xml(new_data)
@@ -389,9 +412,12 @@ def _verify(new_data: bytes, sheet: str, n_cells: int,
         ok = ok and len(hit) == 1 and same_content(hit[0], value, formula, shared_string)
     if ok and thorough:
         sheet_data = root.find(_M + "sheetData")
-        positions = [(r, c) for r, c, _row, _el in _cells(sheet_data)] if sheet_data is not None \
-            else []
+        positions = (
+            [(r, c) for r, c, _row, _el in _cells(sheet_data)] if sheet_data is not None else []
+        )
         ok = len(positions) == len(set(positions))
     if not ok:
-        raise PatchRefused(f"シート「{sheet}」の書き換え結果を検証できなかったため、書き込みを中止しました。",
-                           sheet)
+        raise PatchRefused(
+            f"シート「{sheet}」の書き換え結果を検証できなかったため、書き込みを中止しました。",
+            sheet,
+        )

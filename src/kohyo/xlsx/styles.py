@@ -16,12 +16,39 @@ from lxml import etree
 from kohyo.xlsx.xmlbytes import MAIN_NS, parse_xml, serialize_like
 
 _M = f"{{{MAIN_NS}}}"
-_ORDER = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles",
-          "dxfs", "tableStyles", "colors", "extLst")
-_BUILTIN_FORMATS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "0%": 9,
-                    "0.00%": 10, "@": 49}
-_HORIZONTAL = {"general", "left", "center", "right", "fill", "justify", "centerContinuous",
-               "distributed"}
+_ORDER = (
+    "numFmts",
+    "fonts",
+    "fills",
+    "borders",
+    "cellStyleXfs",
+    "cellXfs",
+    "cellStyles",
+    "dxfs",
+    "tableStyles",
+    "colors",
+    "extLst",
+)
+_BUILTIN_FORMATS = {
+    "General": 0,
+    "0": 1,
+    "0.00": 2,
+    "#,##0": 3,
+    "#,##0.00": 4,
+    "0%": 9,
+    "0.00%": 10,
+    "@": 49,
+}
+_HORIZONTAL = {
+    "general",
+    "left",
+    "center",
+    "right",
+    "fill",
+    "justify",
+    "centerContinuous",
+    "distributed",
+}
 _VERTICAL = {"top", "center", "bottom", "justify", "distributed"}
 _FIRST_CUSTOM_FORMAT = 164
 
@@ -105,8 +132,10 @@ class StyleBook:
         self.changed = True
         defaults = {
             "fonts": ['<font><sz val="11"/><name val="Calibri"/></font>'],
-            "fills": ['<fill><patternFill patternType="none"/></fill>',
-                      '<fill><patternFill patternType="gray125"/></fill>'],
+            "fills": [
+                '<fill><patternFill patternType="none"/></fill>',
+                '<fill><patternFill patternType="gray125"/></fill>',
+            ],
             "borders": ["<border><left/><right/><top/><bottom/><diagonal/></border>"],
             "cellXfs": ['<xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'],
         }
@@ -138,7 +167,12 @@ class StyleBook:
         return etree.SubElement(parent, _M + tag, attrs)
 
     def _font_id(self, spec: StyleSpec) -> int:
-        if (spec.font_name, spec.font_size, spec.bold, spec.font_color) == (None, None, False, None):
+        if (spec.font_name, spec.font_size, spec.bold, spec.font_color) == (
+            None,
+            None,
+            False,
+            None,
+        ):
             return 0
         base = self._collection("fonts")[0] if len(self._collection("fonts")) else None
         base_attr = {ch.tag: ch.get("val") for ch in base} if base is not None else {}
@@ -186,25 +220,38 @@ class StyleBook:
         for nf in entries:
             if nf.get("formatCode") == code:
                 return int(nf.get("numFmtId", "0"))
-        new_id = max([_FIRST_CUSTOM_FORMAT - 1, *(int(nf.get("numFmtId", 0)) for nf in entries)]) + 1
+        new_id = (
+            max([_FIRST_CUSTOM_FORMAT - 1, *(int(nf.get("numFmtId", 0)) for nf in entries)]) + 1
+        )
         nf = etree.Element(_M + "numFmt", numFmtId=str(new_id), formatCode=code)
         self._append(self._collection("numFmts"), nf)
         return new_id
 
     def _xf_index(self, spec: StyleSpec) -> int:
-        ids = {"numFmtId": self._num_fmt_id(spec), "fontId": self._font_id(spec),
-               "fillId": self._fill_id(spec), "borderId": self._border_id(spec)}
+        ids = {
+            "numFmtId": self._num_fmt_id(spec),
+            "fontId": self._font_id(spec),
+            "fillId": self._fill_id(spec),
+            "borderId": self._border_id(spec),
+        }
         xf = etree.Element(_M + "xf", {k: str(v) for k, v in ids.items()})
         style_xfs = self.root.find(_M + "cellStyleXfs")
         if style_xfs is not None and len(style_xfs):
             xf.set("xfId", "0")
-        flags = {"applyNumberFormat": ids["numFmtId"], "applyFont": ids["fontId"],
-                 "applyFill": ids["fillId"], "applyBorder": ids["borderId"]}
+        flags = {
+            "applyNumberFormat": ids["numFmtId"],
+            "applyFont": ids["fontId"],
+            "applyFill": ids["fillId"],
+            "applyBorder": ids["borderId"],
+        }
         for attr, value in flags.items():
             if value:
                 xf.set(attr, "1")
-        align = {"horizontal": spec.horizontal, "vertical": spec.vertical,
-                 "wrapText": "1" if spec.wrap else None}
+        align = {
+            "horizontal": spec.horizontal,
+            "vertical": spec.vertical,
+            "wrapText": "1" if spec.wrap else None,
+        }
         if any(align.values()):
             xf.set("applyAlignment", "1")
             self._sub(xf, "alignment", **{k: v for k, v in align.items() if v})

@@ -96,8 +96,9 @@ def iter_tags(data: bytes, pos: int = 0, endpos: int | None = None) -> Iterator[
     """Tags of ``data`` in document order, skipping comments, CDATA and PIs."""
     for m in _TAG.finditer(data, pos, len(data) if endpos is None else endpos):
         if m.group(2) is not None:
-            yield Tag(m.group(2), m.start(), m.end(), m.group(1) == b"/",
-                      m.group(4) == b"/", m.group(3))
+            yield Tag(
+                m.group(2), m.start(), m.end(), m.group(1) == b"/", m.group(4) == b"/", m.group(3)
+            )
 
 
 def set_attrs(tag_bytes: bytes, values: dict[str, str | None]) -> bytes:
@@ -186,8 +187,14 @@ def clean_formula(formula: str) -> str:
     return formula[1:] if formula.startswith("=") else formula
 
 
-def cell_xml(prefix: str, ref: str, style: str | None, value: Value, formula: str | None,
-             phonetic: str | None = None) -> str:
+def cell_xml(
+    prefix: str,
+    ref: str,
+    style: str | None,
+    value: Value,
+    formula: str | None,
+    phonetic: str | None = None,
+) -> str:
     """One ``<c>`` element. Strings never become formulas: without ``formula`` they
     are inline strings whatever their first character."""
     p = prefix
@@ -214,8 +221,12 @@ def _inline_text(el: etree._Element) -> str:
     return "".join(t.text or "" for t in is_.iter(_M + "t") if t.getparent().tag != _M + "rPh")
 
 
-def same_content(el: etree._Element, value: Value, formula: str | None,
-                 shared_string: Callable[[int], str | None]) -> bool:
+def same_content(
+    el: etree._Element,
+    value: Value,
+    formula: str | None,
+    shared_string: Callable[[int], str | None],
+) -> bool:
     """Whether the existing ``<c>`` already holds exactly ``value`` / ``formula``."""
     if set(el.attrib) - {"r", "s", "t", "ph"}:
         return False

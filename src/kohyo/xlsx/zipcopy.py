@@ -168,15 +168,41 @@ def _deflated_member(
     flags = 0x800 if not name.isascii() else 0
     dtime, ddate = _dos_time(like.date_time if like is not None else _NEW_MEMBER_DATE)
     local = _LOCAL.pack(
-        _LOCAL_SIG, 20, flags, zipfile.ZIP_DEFLATED, dtime, ddate,
-        crc, len(packed), len(content), len(name_bytes), 0,
+        _LOCAL_SIG,
+        20,
+        flags,
+        zipfile.ZIP_DEFLATED,
+        dtime,
+        ddate,
+        crc,
+        len(packed),
+        len(content),
+        len(name_bytes),
+        0,
     )
     create_system = like.create_system if like is not None else 0
     external = like.external_attr if like is not None else 0
     internal = like.internal_attr if like is not None else 0
     central = _CENTRAL.pack(
-        _CENTRAL_SIG, 20, create_system, 20, 0, flags, zipfile.ZIP_DEFLATED, dtime, ddate,
-        crc, len(packed), len(content), len(name_bytes), 0, 0, 0, internal, external, offset,
+        _CENTRAL_SIG,
+        20,
+        create_system,
+        20,
+        0,
+        flags,
+        zipfile.ZIP_DEFLATED,
+        dtime,
+        ddate,
+        crc,
+        len(packed),
+        len(content),
+        len(name_bytes),
+        0,
+        0,
+        0,
+        internal,
+        external,
+        offset,
     )
     return local + name_bytes + packed, central + name_bytes
 

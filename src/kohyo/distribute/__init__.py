@@ -1,0 +1,1 @@
+"""Distribution: one workbook per municipality, its manifest, the leak check."""

@@ -1,0 +1,266 @@
+"""A distribution folder: its manifest.json (written by `kohyo distribute`), verified.
+
+The manifest is the contract between distributing and mailing: which town gets
+which files, the sha256 of every file as it was written, and which master (and
+which state of it) the files were made from. Mailing trusts nothing in the
+folder that the manifest does not name and vouch for, and re-checks what it
+vouches for: the master is unchanged, each file is byte-for-byte the one
+distributed, and no xlsx holds a project its town is not part of.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from kohyo.config import Config
+from kohyo.distribute.leakcheck import check_file
+from kohyo.errors import KohyoError
+from kohyo.model.project import Master
+from kohyo.read.master import read_master
+
+MANIFEST_NAME = "manifest.json"
+KINDS = ("xlsx", "pdf")
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_BAD_NAME_CHARS = set('<>:"/\\|?*')
+
+
+class ManifestError(KohyoError):
+    """No distribution folder, or its manifest.json is missing or malformed (exit code 2)."""
+
+
+@dataclass(frozen=True)
+class DistributedFile:
+    name: str  # a bare file name inside the distribution folder
+    kind: str  # "xlsx" or "pdf"
+    sha256: str
+    size: int  # the manifest's "bytes"
+
+
+@dataclass(frozen=True)
+class TownFiles:
+    projects: tuple[int, ...]
+    files: tuple[DistributedFile, ...]
+
+
+@dataclass(frozen=True)
+class Manifest:
+    folder: Path
+    kohyo_version: str
+    area: str
+    date: str
+    master: Path
+    master_sha256: str
+    towns: dict[str, TownFiles]
+
+    def path_of(self, file: DistributedFile) -> Path:
+        return self.folder / file.name
+
+
+def load_manifest(folder: str | Path) -> Manifest:
+    """Read and check ``folder/manifest.json``; raise ManifestError saying what is wrong."""
+    folder = Path(folder)
+    path = folder / MANIFEST_NAME
+    if not folder.is_dir():
+        raise ManifestError(f"配布フォルダーが見つかりません: {folder}", path=str(folder))
+    if not path.is_file():
+        raise ManifestError(
+            f"配布フォルダーに {MANIFEST_NAME} がありません: {folder}"
+            "（kohyo distribute で作ったフォルダーを指定してください）",
+            path=str(path),
+        )
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise _bad(path, f"JSON として読めません（{exc}）") from None
+    except OSError as exc:
+        raise ManifestError(f"{path} を開けません: {exc.strerror}", path=str(path)) from None
+    if not isinstance(raw, dict):
+        raise _bad(path, "全体が JSON のオブジェクトではありません")
+    master = Path(_text(raw, "master", path))
+    if not master.is_absolute():
+        master = folder / master
+    master_sha = _text(raw, "master_sha256", path).lower()
+    if not _SHA256.fullmatch(master_sha):
+        raise _bad(path, f"master_sha256 が sha256 の形ではありません（{master_sha!r}）")
+    towns_raw = raw.get("towns")
+    if not isinstance(towns_raw, dict):
+        raise _bad(path, "towns がありません（市町村ごとのファイル一覧）")
+    towns: dict[str, TownFiles] = {}
+    seen_names: dict[str, str] = {}
+    for town_raw, entry in towns_raw.items():
+        town = unicodedata.normalize("NFKC", town_raw).strip()
+        towns[town] = _town(entry, town, path)
+        for f in towns[town].files:
+            if f.name in seen_names:
+                raise _bad(
+                    path,
+                    f"ファイル {f.name} が {seen_names[f.name]} と {town} の両方に載っています",
+                )
+            seen_names[f.name] = town
+    day = _text(raw, "date", path)
+    try:
+        date.fromisoformat(day)
+    except ValueError:
+        raise _bad(path, f"date は 2026-11-29 の形の日付です（{day!r}）") from None
+    return Manifest(
+        folder=folder.resolve(),
+        kohyo_version=str(raw.get("kohyo_version", "")),
+        area=_text(raw, "area", path),
+        date=day,
+        master=master,
+        master_sha256=master_sha,
+        towns=towns,
+    )
+
+
+def latest_distribution(config: Config) -> Path:
+    """The newest folder under output_dir holding a manifest.json.
+
+    "Newest" is by the manifest's modification time: distribute writes the
+    manifest last, so its time is when that distribution was completed.
+    """
+    out = config.paths.output_dir
+    candidates = [p for p in out.glob(f"*/{MANIFEST_NAME}") if p.is_file()] if out.is_dir() else []
+    if not candidates:
+        raise ManifestError(
+            f"配布フォルダーが見つかりません（{out} に {MANIFEST_NAME} のあるフォルダーがありません）。"
+            "先に kohyo distribute を実行するか、--dir で配布フォルダーを指定してください。",
+            path=str(out),
+        )
+    newest = max(candidates, key=lambda p: (p.stat().st_mtime_ns, p.parent.name))
+    return newest.parent
+
+
+def read_distributed_master(config: Config, manifest: Manifest) -> Master:
+    """The master the files were made from; ManifestError if it changed since the distribution."""
+    path = manifest.master
+    if not path.is_file():
+        raise ManifestError(
+            f"配布のもとになったマスター {path} が見つかりません。{_AGAIN}", path=str(path)
+        )
+    if file_sha256(path) != manifest.master_sha256:
+        raise ManifestError(
+            f"マスター {path} が配布（{manifest.date}）のあとで変更されています。"
+            f"配布したファイルが今のマスターと合わない可能性があるため使えません。{_AGAIN}",
+            path=str(path),
+        )
+    master = read_master(path, config)
+    if file_sha256(path) != manifest.master_sha256:  # changed while being read
+        raise ManifestError(f"確認中にマスター {path} が変更されました。{_AGAIN}", path=str(path))
+    return master
+
+
+def verified_file(
+    manifest: Manifest, f: DistributedFile, master: Master, town: str
+) -> tuple[bytes | None, str | None]:
+    """(the file's bytes, None), or (None, the problem): missing, altered, not its kind, or a leak."""
+    path = manifest.path_of(f)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None, f"{f.name} が配布フォルダーにありません。{_AGAIN}"
+    except OSError as exc:
+        return None, f"{f.name} を読めません（{exc.strerror}）"
+    if len(data) != f.size or hashlib.sha256(data).hexdigest() != f.sha256:
+        return (
+            None,
+            f"{f.name} が配布したときの内容と違います（sha256 が manifest と一致しません）。{_AGAIN}",
+        )
+    if f.kind == "pdf":
+        # Made from the checked xlsx by distribute; only its hash and its kind are checked here.
+        return (
+            (data, None) if data.startswith(b"%PDF-") else (None, f"{f.name} は PDF ではありません")
+        )
+    try:
+        leaks = check_file(path, master, town)
+    except (zipfile.BadZipFile, OSError) as exc:
+        return None, f"{f.name} を xlsx として開けません（{exc}）"
+    if file_sha256(path) != f.sha256:  # replaced while being checked
+        return None, f"{f.name} が確認中に変更されました。{_AGAIN}"
+    if leaks:
+        numbers = sorted({lk.project_number for lk in leaks}, key=lambda n: n or 0)
+        return (
+            None,
+            f"{f.name} に {town} が関係しない事業{project_list(numbers)}の内容が含まれています",
+        )
+    return data, None
+
+
+def project_list(numbers: list[int | None]) -> str:
+    shown = [f"No.{n}" for n in numbers if n is not None]
+    return f"（{'、'.join(shown)}）" if shown else ""
+
+
+def file_sha256(path: Path) -> str:
+    with path.open("rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+_AGAIN = "kohyo distribute をもう一度実行してください。"
+
+
+def _town(entry: Any, town: str, path: Path) -> TownFiles:
+    if not isinstance(entry, dict):
+        raise _bad(path, f"towns.{town} がオブジェクトではありません")
+    projects = entry.get("projects", [])
+    if not isinstance(projects, list) or not all(
+        isinstance(n, int) and not isinstance(n, bool) for n in projects
+    ):
+        raise _bad(path, f"towns.{town}.projects は事業番号（整数）の配列です（{projects!r}）")
+    files_raw = entry.get("files")
+    if not isinstance(files_raw, list):
+        raise _bad(path, f"towns.{town}.files がありません")
+    return TownFiles(tuple(projects), tuple(_file(f, town, path) for f in files_raw))
+
+
+def _file(raw: Any, town: str, path: Path) -> DistributedFile:
+    where = f"towns.{town}.files"
+    if not isinstance(raw, dict):
+        raise _bad(path, f"{where} の要素がオブジェクトではありません")
+    name = raw.get("name")
+    kind = raw.get("kind")
+    sha = raw.get("sha256")
+    size = raw.get("bytes")
+    if not isinstance(name, str) or not _plain_file_name(name):
+        raise _bad(path, f"{where} のファイル名が正しくありません（{name!r}）")
+    if kind not in KINDS or not name.lower().endswith(f".{kind}"):
+        raise _bad(path, f"{name} の kind は拡張子に合う xlsx か pdf です（{kind!r}）")
+    if not isinstance(sha, str) or not _SHA256.fullmatch(sha.lower()):
+        raise _bad(path, f"{name} の sha256 が正しくありません（{sha!r}）")
+    if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+        raise _bad(path, f"{name} の bytes が正しくありません（{size!r}）")
+    return DistributedFile(name=name, kind=kind, sha256=sha.lower(), size=size)
+
+
+def _plain_file_name(name: str) -> bool:
+    """A bare name in the folder: no path parts, no characters Windows forbids, no controls."""
+    return (
+        bool(name.strip())
+        and name not in (".", "..")
+        and not set(name) & _BAD_NAME_CHARS
+        and all(ch.isprintable() for ch in name)
+    )
+
+
+def _text(raw: dict[str, Any], key: str, path: Path) -> str:
+    value = raw.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise _bad(path, f"{key} がないか空です")
+    return value
+
+
+def _bad(path: Path, problem: str) -> ManifestError:
+    return ManifestError(
+        f"配布フォルダーの {MANIFEST_NAME} が正しくありません: {path}: {problem}"
+        "（kohyo distribute をもう一度実行してください）",
+        path=str(path),
+    )

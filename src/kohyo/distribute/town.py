@@ -1,0 +1,124 @@
+"""One municipality's workbook: the cover (一覧), then one canonical 個表 per project.
+
+Built fresh with XlsxWriter from parsed projects — never by copying the master —
+so nothing of a sheet, name, comment or property the town is not meant to see
+can come along. Text from data always goes through ``write_string``; the
+workbook options keep XlsxWriter from turning strings into formulas, numbers
+or links. Document properties are fixed (created = the distribution date at
+00:00, author ``kohyo``), so the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import xlsxwriter
+import xlsxwriter.exceptions
+
+from kohyo import __version__
+from kohyo.config import Config
+from kohyo.errors import WriteError
+from kohyo.layout.cover import (
+    CoverLook,
+    cover_for,
+    date_fields,
+    load_cover_look,
+    set_page_texts,
+    write_cover,
+)
+from kohyo.layout.kohyo import SheetLook, StrippedText, load_look, write_kohyo_sheet
+from kohyo.model.derive import derive_total
+from kohyo.model.project import DASH, CellKind, CostCell, Project
+
+WORKBOOK_OPTIONS = {
+    # data is never turned into formulas, numbers or links behind our back
+    "strings_to_formulas": False,
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+    # parts are assembled in memory: no temp file per sheet (slow under Windows antivirus), and
+    # fixed zip entry attributes that do not depend on the umask or the time zone
+    "in_memory": True,
+}
+
+
+@dataclass(frozen=True)
+class Looks:
+    """The two look files a distributed workbook follows."""
+
+    sheet: SheetLook  # templates/kohyo_sheet.toml
+    cover: CoverLook  # templates/cover_sheet.toml
+
+
+def template_path(config: Config, name: str) -> Path:
+    """``templates/<name>`` beside config.toml if the area keeps its own, else the repository's."""
+    own = config.base_dir / "templates" / name
+    return own if own.is_file() else Path(__file__).resolve().parents[3] / "templates" / name
+
+
+def load_looks(config: Config) -> Looks:
+    return Looks(
+        load_look(template_path(config, "kohyo_sheet.toml")),
+        load_cover_look(template_path(config, "cover_sheet.toml")),
+    )
+
+
+def write_town_workbook(
+    path: Path,
+    town: str,
+    projects: list[Project],
+    config: Config,
+    looks: Looks,
+    issued: date,
+    stripped: list[StrippedText] | None = None,
+) -> tuple[str, ...]:
+    """Write *town*'s workbook with *projects* to *path*; return its sheet names in order."""
+    wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
+    wb.set_properties({
+        "title": f"{config.area.name} 個表（{town}）",
+        "subject": "具体的取組の個表（配布用）",
+        "author": "kohyo",
+        "comments": f"kohyo {__version__} distribute で作成",
+        "created": datetime(issued.year, issued.month, issued.day),
+    })  # fmt: skip
+    cover_name = _cover_name(looks.cover.sheet_name, {p.sheet.casefold() for p in projects})
+    try:
+        cover = cover_for(town, projects, config, issued)
+        write_cover(wb, cover, looks.cover, sheet_name=cover_name, stripped=stripped)
+        for p in projects:
+            write_kohyo_sheet(wb, p.sheet, with_derived_total(p), config, looks.sheet,
+                              stripped=stripped)  # fmt: skip
+            ws = wb.get_worksheet_by_name(p.sheet)
+            ws.print_area(0, 0, ws.dim_rowmax, ws.dim_colmax)
+            set_page_texts(
+                ws, looks.cover.sheet_header, looks.cover.sheet_footer,
+                (looks.sheet.margin_header, looks.sheet.margin_footer),
+                area=config.area.name, town=town, sheet=p.sheet, name=p.name.text,
+                number="" if p.number is None else str(p.number), **date_fields(issued),
+            )  # fmt: skip
+        wb.close()
+    except (xlsxwriter.exceptions.XlsxWriterException, OSError) as exc:
+        raise WriteError(
+            f"{town} のブックを作れませんでした（{type(exc).__name__}: {exc}）", path=str(path)
+        ) from exc
+    return (cover_name, *(p.sheet for p in projects))
+
+
+def with_derived_total(p: Project) -> Project:
+    """*p* with 計 as kohyo derives it, so each sheet agrees with the cover (contract §4)."""
+    total = derive_total(p.costs)
+    kind = CellKind.DASH if total == DASH else CellKind.NUMBER
+    cell = p.costs.total.cell if p.costs.total else None
+    costs = dataclasses.replace(p.costs, total=CostCell(total, kind, cell))
+    return dataclasses.replace(p, costs=costs)
+
+
+def _cover_name(wanted: str, taken: set[str]) -> str:
+    """*wanted*, or ``wanted(2)`` … when a project sheet already has that name."""
+    name, n = wanted, 2
+    while name.casefold() in taken:
+        name = f"{wanted[: 31 - len(str(n)) - 2]}({n})"
+        n += 1
+    return name

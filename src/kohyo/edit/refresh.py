@@ -1,0 +1,218 @@
+"""Refresh: write each 個表's 計 and the 総括表 into the master, losing nothing else.
+
+read -> validate (errors: stop, write nothing) -> plan (pure) -> patch the
+package surgically -> write beside the master, re-read and validate the copy,
+back up the original, replace atomically. A refresh that would change nothing
+writes nothing, so a second refresh leaves the file byte-identical.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kohyo.check.findings import Report
+from kohyo.config import Config
+from kohyo.errors import WriteError
+from kohyo.files.atomic import check_not_locked, file_digest, replace_atomically
+from kohyo.layout.summary import load_summary_look, summary_sheet_spec
+from kohyo.model.derive import SummaryTable, derive_total, summary_table
+from kohyo.model.project import DASH, CellKind, Master, Project
+from kohyo.read.grid import parse_ref
+from kohyo.read.master import check_master
+from kohyo.xlsx.patch import CellWrite, PackagePatch
+
+
+@dataclass(frozen=True)
+class TotalUpdate:
+    """One 計 cell to rewrite: where, what it showed, what it becomes."""
+
+    sheet: str
+    number: int | None
+    cell: str
+    old: Any
+    new: int | str
+    formula: str | None  # "SUM(B5:F5)" when Excel can keep it live; None for a constant
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"sheet": self.sheet, "number": self.number, "cell": self.cell,
+                "old": self.old, "new": self.new}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class RefreshPlan:
+    updates: list[TotalUpdate]
+    summary: SummaryTable
+
+
+@dataclass
+class RefreshResult:
+    path: Path
+    report: Report
+    master: Master
+    plan: RefreshPlan | None = None
+    summary_sheet: str = ""
+    summary_status: str = "unchanged"  # "created", "updated" or "unchanged"
+    written: bool = False
+    backup: Path | None = None
+    distribution: Any = None
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "master": str(self.path),
+            "written": self.written,
+            "changes": [u.to_dict() for u in self.plan.updates] if self.plan else [],
+            "summary": {
+                "sheet": None if self.plan is None else self.summary_sheet,
+                "status": self.summary_status,
+                "count": None if self.plan is None else self.plan.summary.count,
+            },
+            "backup": str(self.backup) if self.backup else None,
+            "distribution": self.distribution.to_dict() if self.distribution else None,
+            "findings": self.report.to_dict()["findings"],
+        }
+
+
+def plan_refresh(master: Master, config: Config) -> RefreshPlan:
+    """What a refresh changes (pure): the 計 that disagree, and the summary table."""
+    updates = []
+    for p in master.projects:
+        update = _total_update(p)
+        if update is not None:
+            updates.append(update)
+    return RefreshPlan(updates, summary_table(master.projects, config))
+
+
+def _total_update(p: Project) -> TotalUpdate | None:
+    total = p.costs.total
+    if total is None or total.cell is None:
+        return None
+    expected = derive_total(p.costs)
+    if total.value == expected and total.kind in (CellKind.NUMBER, CellKind.DASH):
+        return None
+    old = total.value if total.value is not None else total.raw
+    return TotalUpdate(p.sheet, p.number, total.cell, old, expected, _sum_formula(p, expected))
+
+
+def _sum_formula(p: Project, expected: int | str) -> str | None:
+    """SUM over the year cells, when Excel's own SUM gives the same number.
+
+    Excel's SUM skips numbers stored as text, which kohyo counts (contract §3):
+    then a formula would disagree with the value we cache, so we write a constant.
+    """
+    if expected == DASH:
+        return None
+    amounts = [c for c in p.costs.amounts.values() if c.cell is not None]
+    if any(c.kind is CellKind.NUMBER_AS_TEXT for c in amounts):
+        return None
+    cells = sorted((parse_ref(c.cell), c.cell) for c in amounts if c.cell)
+    if not cells:
+        return None
+    rows = {rc[0] for rc, _ in cells}
+    cols = [rc[1] for rc, _ in cells]
+    if len(rows) == 1 and cols == list(range(cols[0], cols[0] + len(cols))):
+        return f"SUM({cells[0][1]}:{cells[-1][1]})"
+    return "SUM(" + ",".join(ref for _, ref in cells) + ")"
+
+
+def refresh_master(
+    path: Path, config: Config, *, distribute: bool = False, progress: Any = None
+) -> RefreshResult:
+    """Validate, then write the derived values into *path*; with *distribute*, also rebuild
+    every municipality's workbook from the refreshed master. Raises KohyoError (exit 2)."""
+    result = _refresh(path, config)
+    if distribute and not result.report.has_errors:
+        from kohyo.distribute.build import distribute_master  # the heavier writer, only when asked
+
+        result.distribution = distribute_master(
+            result.master,
+            config,
+            pdf=config.distribution.pdf,
+            master_sha256=file_digest(path),
+            progress=progress,
+        )
+    return result
+
+
+def _refresh(path: Path, config: Config) -> RefreshResult:
+    check_not_locked(path)
+    digest = file_digest(path)
+    master, report = check_master(path, config)
+    result = RefreshResult(path=path, report=report, master=master,
+                           summary_sheet=config.summary.sheet_name)  # fmt: skip
+    if report.has_errors:
+        return result
+    plan = plan_refresh(master, config)
+    result.plan = plan
+    patch = PackagePatch.open(path)
+    existed = config.summary.sheet_name in patch.sheet_names()
+    for u in plan.updates:
+        patch.set_cells(u.sheet, [CellWrite(u.cell, u.new, u.formula)])
+    look = load_summary_look(config.base_dir / "templates" / "summary.toml")
+    spec = summary_sheet_spec(plan.summary, config, look)
+    patch.put_sheet(spec, position=config.summary.index)  # type: ignore[arg-type]
+    changed = patch.changed_parts()
+    summary_part = patch.sheet_part(config.summary.sheet_name)
+    if not existed:
+        result.summary_status = "created"
+    elif summary_part in changed:
+        result.summary_status = "updated"
+    if not changed:
+        return result
+    expected = _expected_after(master)
+    result.backup = replace_atomically(
+        path,
+        write=patch.save,
+        verify=lambda tmp: _verify(tmp, config, expected),
+        expected_digest=digest,
+        backup_dir=config.paths.backup_dir,
+        keep=config.refresh.backups_keep,
+    )
+    result.written = True
+    return result
+
+
+def _expected_after(master: Master) -> dict[str, Any]:
+    """What the refreshed master must read as: the same projects (every 計 derived)."""
+    return {
+        "sheets": [p.sheet for p in master.projects],
+        "projects": [_content(p) for p in master.projects],
+    }
+
+
+def _content(p: Project) -> dict[str, Any]:
+    return {
+        "sheet": p.sheet,
+        "number": p.number,
+        "name": p.name.text,
+        "municipalities": p.municipalities,
+        "content": p.content.text,
+        "effect": p.effect.text,
+        "costs": {y: c.value for y, c in p.costs.amounts.items()},
+        "roles": [(r.who, r.text) for r in p.roles],
+        "indicators": [(i.name, i.current, i.target) for i in p.indicators],
+        "notes": [n.text for n in p.notes],
+    }
+
+
+def _verify(tmp: Path, config: Config, expected: dict[str, Any]) -> None:
+    """Re-read the written copy: no errors, same projects, every 計 equal to its sum."""
+    master, report = check_master(tmp, config)
+    problems = [f.message for f in report.findings if f.severity == "error"]
+    problems += [
+        f"シート「{f.sheet}」{f.cell}: {f.message}"
+        for f in report.findings
+        if f.code == "total-mismatch"
+    ]
+    got = [_content(p) for p in master.projects]
+    if got != expected["projects"]:
+        problems.append("書き込んだファイルの個表の内容が元と一致しません")
+    if config.summary.sheet_name not in master.sheet_order:
+        problems.append(f"書き込んだファイルに「{config.summary.sheet_name}」がありません")
+    if problems:
+        raise WriteError(
+            "書き込んだ結果の確認で問題が見つかったため、マスターは置き換えていません: "
+            + "／".join(problems[:5])
+        )

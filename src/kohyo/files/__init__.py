@@ -1,0 +1,1 @@
+"""Files kohyo writes: the one atomic writer, digests, Windows-safe names, PDF through LibreOffice."""

@@ -1,0 +1,121 @@
+"""File and folder names that work on Windows, made from configurable patterns.
+
+The distribution's files travel to other municipalities' Windows PCs, mail
+gateways and file servers, so every name is made safe for the strictest of them:
+no characters Windows forbids (``<>:"/\\|?*``) or control characters, no reserved
+device names (``CON``, ``NUL``, ``COM1`` …, with or without an extension), no
+trailing dots or spaces, and a whole path no longer than :data:`MAX_PATH_CHARS`
+(Windows' classic limit is 260; the margin leaves room for Excel's ``~$`` owner
+file and for a copy into a slightly deeper folder).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import secrets
+import socket
+import unicodedata
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+
+from kohyo.config import Config
+from kohyo.errors import ConfigError, KohyoError
+from kohyo.files.atomic import TEMP_PREFIX, TEMP_SUFFIX
+
+MAX_PATH_CHARS = 240
+TEMP_NAME_CHARS = 48  # temp_path_beside() makes names of about 45 characters
+REPLACEMENT = "_"
+
+_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f-\x9f]')
+_RESERVED = re.compile(r"(CON|PRN|AUX|NUL|CONIN\$|CONOUT\$|(COM|LPT)[0-9¹²³])", re.IGNORECASE)
+
+
+def safe_name(name: str) -> str:
+    """*name* as one path component Windows accepts (never empty)."""
+    name = unicodedata.normalize("NFC", name)
+    name = _FORBIDDEN.sub(REPLACEMENT, name)
+    name = name.strip(" ").rstrip(". ")
+    if not name:
+        return REPLACEMENT
+    stem, dot, rest = name.partition(".")
+    if _RESERVED.fullmatch(stem.rstrip(" ")):
+        name = stem + REPLACEMENT + dot + rest
+    return name
+
+
+def fit_name(folder: Path, name: str, limit: int = MAX_PATH_CHARS) -> str:
+    """*name*, its stem shortened so that ``folder / name`` has at most *limit* characters.
+
+    The folder must leave room for at least :data:`TEMP_NAME_CHARS` characters, so the
+    temporary file written before the rename fits as well.
+    """
+    room = limit - len(str(folder)) - 1
+    if room < TEMP_NAME_CHARS:
+        raise KohyoError(
+            f"出力先のフォルダーのパスが長すぎます（{len(str(folder))} 文字）: {folder}。"
+            "--out で短い場所を指定してください。",
+            path=str(folder),
+        )
+    if len(name) <= room:
+        return name
+    suffix = Path(name).suffix
+    return safe_name(name[: len(name) - len(suffix)][: room - len(suffix)] + suffix)
+
+
+def distribution_folder(config: Config, day: date, out_dir: Path | None) -> Path:
+    """*out_dir*, or ``paths.output_dir / distribution.folder_pattern`` for *day*."""
+    if out_dir is not None:
+        return Path(out_dir)
+    pattern = config.distribution.folder_pattern
+    try:
+        name = pattern.format(date=day.isoformat(), area=config.area.short_name)
+    except (KeyError, IndexError, ValueError):
+        raise ConfigError(
+            f"設定ファイル {config.path} の distribution.folder_pattern には "
+            f"{{date}} と {{area}} だけが使えます（{pattern!r}）",
+            path=str(config.path),
+        ) from None
+    parts = [safe_name(p) for p in re.split(r"[/\\]", name) if p.strip()]
+    return config.paths.output_dir.joinpath(*parts) if parts else config.paths.output_dir
+
+
+def distribution_file_names(
+    config: Config, towns: Iterable[str], day: date, folder: Path
+) -> dict[str, str]:
+    """town -> xlsx file name from ``distribution.filename_pattern``; names are unique."""
+    pattern = config.distribution.filename_pattern
+    names: dict[str, str] = {}
+    seen: dict[str, str] = {}
+    for town in towns:
+        raw = pattern.format(
+            area=config.area.short_name, town=town, date=day.isoformat(), number=""
+        )
+        if not raw.lower().endswith(".xlsx"):
+            raw += ".xlsx"
+        name = fit_name(folder.resolve(), safe_name(raw))
+        key = name.casefold()  # Windows folders ignore case
+        if key in seen:
+            raise ConfigError(
+                f"設定ファイル {config.path} の distribution.filename_pattern（{pattern!r}）では "
+                f"{seen[key]} と {town} のファイル名が同じ「{name}」になります。"
+                "{town} を入れてください。",
+                path=str(config.path),
+            )
+        seen[key] = town
+        names[town] = name
+    return names
+
+
+def temp_path_beside(final: Path) -> Path:
+    """A temporary name in *final*'s folder to write to before ``os.replace(tmp, final)``.
+
+    Short (about 45 characters, whatever *final*'s name), so it fits wherever *final*
+    fits, and in :mod:`kohyo.files.atomic`'s pattern, so
+    :func:`kohyo.files.atomic.cleanup_stale_temps` removes it after a crash.
+    """
+    host = hashlib.sha256(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:8]
+    tag = f"{host}-{os.getpid()}-{secrets.token_hex(4)}"
+    return final.with_name(f"{TEMP_PREFIX}out{final.suffix}.{tag}{TEMP_SUFFIX}")

@@ -1,0 +1,1 @@
+"""Mail: prepare each town's message, the MIME letter, SMTP delivery, the sent ledger."""

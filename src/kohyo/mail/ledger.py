@@ -1,0 +1,125 @@
+"""The sent ledger: one JSON line per message the SMTP server accepted.
+
+Append-only and fsynced line by line, so that after a crash or a dropped
+connection it names exactly what went out. :func:`kohyo.mail.send.run_mail` reads
+it to skip what was already sent and appends each message the server accepts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from kohyo import __version__
+from kohyo.distribute.manifest import Manifest
+from kohyo.mail.prepare import MailError, Outgoing
+
+LEDGER_NAME = "mail_ledger.jsonl"
+
+
+class Ledger:
+    """JSON Lines, one line per message the server accepted; append-only, fsynced per line."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def records(self) -> list[dict[str, Any]]:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return []
+        except OSError as exc:
+            raise MailError(f"送信記録 {self.path} を読めません（{exc.strerror}）") from None
+        lines = raw.split(b"\n")
+        tail = lines.pop()  # b"" when the file ends with a newline
+        out: list[dict[str, Any]] = []
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except (UnicodeDecodeError, json.JSONDecodeError):
+                record = None
+            if not isinstance(record, dict):
+                raise MailError(
+                    f"送信記録 {self.path} の {number} 行目を読めません。"
+                    "手で編集した場合は元に戻してください。",
+                    path=str(self.path),
+                )
+            out.append(record)
+        # A last line without its newline was cut short by a crash while being written:
+        # its message may or may not have gone out; keep it only if it is complete.
+        with contextlib.suppress(UnicodeDecodeError, json.JSONDecodeError):
+            record = json.loads(tail) if tail.strip() else None
+            if isinstance(record, dict):
+                out.append(record)
+        return out
+
+    def sent_keys(self) -> set[tuple[str, frozenset[str]]]:
+        keys: set[tuple[str, frozenset[str]]] = set()
+        for r in self.records():
+            files = r.get("files") or []
+            keys.add((str(r.get("town")), frozenset(str(f.get("sha256")) for f in files)))
+        return keys
+
+    def ensure_writable(self) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self.path.open("ab"):
+                pass
+        except OSError as exc:
+            raise MailError(
+                f"送信記録 {self.path} に書き込めないため送信しません（{exc.strerror}）",
+                path=str(self.path),
+            ) from None
+
+    def append(self, record: dict[str, Any]) -> None:
+        line = json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n"
+        created = not self.path.exists()
+        with self.path.open("ab") as f:
+            if f.tell() and not _ends_with_newline(self.path):
+                line = b"\n" + line  # never glue a record onto a crash-truncated line
+            f.write(line)
+            f.flush()
+            os.fsync(f.fileno())
+        if created:
+            _fsync_dir(self.path.parent)
+
+
+def ledger_record(item: Outgoing, manifest: Manifest, response: str, server: str) -> dict[str, Any]:
+    letter = item.letter
+    return {
+        "town": letter.town,
+        "recipients": {"to": list(letter.to), "cc": list(letter.cc)},
+        "files": [
+            {"name": a.name, "kind": a.kind, "sha256": a.sha256, "bytes": len(a.data)}
+            for a in letter.attachments
+        ],
+        "time": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "smtp_response": response,
+        "message_id": str(item.message["Message-ID"]),
+        "server": server,
+        "distribution": str(manifest.folder),
+        "date": manifest.date,
+        "kohyo_version": __version__,
+    }
+
+
+def _ends_with_newline(path: Path) -> bool:
+    with path.open("rb") as f:
+        f.seek(-1, os.SEEK_END)
+        return f.read(1) == b"\n"
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name != "posix":
+        return  # Windows cannot open a directory; NTFS journals the entry itself
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

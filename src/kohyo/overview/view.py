@@ -1,0 +1,356 @@
+"""The change overview's page layout: what each section says and how each 個表 is tabled.
+
+A :class:`~kohyo.overview.compare.ChangeOverview` becomes an :class:`OverviewView`, a small view
+model built here once, so that the wording rules live in one place and the templates
+(``templates/overview/*.j2``) and the xlsx writer (:mod:`kohyo.overview.xlsx`) only
+place it on the page. Pure: no file is read or written here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from kohyo.config import Config
+from kohyo.model.derive import derive_total
+from kohyo.model.project import Amount, Project, amount_text
+from kohyo.overview.compare import (
+    ChangeOverview,
+    FieldChange,
+    amount_value,
+    kpi_key,
+    members,
+    project_years,
+    roles_of,
+)
+from kohyo.overview.textdiff import (
+    Segment,
+    first_paragraph,
+    mark_items,
+    mark_text,
+    mark_value,
+    quote,
+)
+
+# The seed's closing note: the same caveat goes with every amendment.
+NOTE = (
+    "(注) 上記以外の事業についても、今後の各市町村の予算編成作業や市町村間の協議結果により、"
+    "新規追加又は変更となる場合がある。"
+)
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳㉑㉒㉓㉔㉕㉖㉗㉘㉙㉚㉛㉜㉝㉞㉟㊱㊲㊳㊴㊵㊶㊷㊸㊹㊺㊻㊼㊽㊾㊿"
+
+
+@dataclass
+class Cell:
+    segments: list[Segment]
+    colspan: int = 1
+    rowspan: int = 1
+    head: bool = False
+    align: str = ""  # "", "num" (right) or "center"
+
+
+@dataclass
+class SheetView:
+    """One 個表 as a table: rows of cells with spans, then the ※ notes."""
+
+    number: int | None
+    name: str
+    columns: int
+    rows: list[list[Cell]]
+    notes: list[Segment]
+
+    def grid(self) -> list[list[Cell | None]]:
+        """The rows with spans expanded: a cell at its top-left position, None elsewhere."""
+        taken: set[tuple[int, int]] = set()
+        out: list[list[Cell | None]] = []
+        for r, row in enumerate(self.rows):
+            line: list[Cell | None] = [None] * self.columns
+            c = 0
+            for cell in row:
+                while (r, c) in taken:
+                    c += 1
+                if c < self.columns:
+                    line[c] = cell
+                for dr in range(cell.rowspan):
+                    for dc in range(cell.colspan):
+                        taken.add((r + dr, c + dc))
+                c += cell.colspan
+            out.append(line)
+        return out
+
+
+@dataclass
+class ChangeItem:
+    """One ①② entry of section 変更: a heading, what is done, and the details."""
+
+    heading: str
+    lines: list[str]
+    details: list[tuple[str | None, list[str]]] = field(default_factory=list)
+
+
+@dataclass
+class OverviewView:
+    title: str
+    lead: str
+    count_line: str
+    has_changes: bool
+    sections: dict[str, int]  # "added" / "changed" / "removed" -> section number
+    added: list[dict[str, Any]]
+    changes: list[ChangeItem]
+    changed_count: int
+    removed: list[dict[str, Any]]
+    renumbered: list[dict[str, Any]]
+    new_sheets: list[SheetView]
+    changed_sheets: list[SheetView]
+    note: str = ""
+
+
+def build_view(ov: ChangeOverview, config: Config) -> OverviewView:
+    kinds = [
+        k for k, on in (("新規追加", ov.added), ("変更", ov.changed), ("削除", ov.removed)) if on
+    ]
+    what = "、".join(kinds[:-1]) + ("及び" if len(kinds) > 1 else "") + (kinds[-1] if kinds else "")
+    lead = (
+        f"○以下について、ビジョンの変更(具体的取組の{what})を行う。"
+        if kinds
+        else "○ビジョンの具体的取組に変更はない。"
+    )
+    present = [
+        k for k, on in (("added", ov.added), ("changed", ov.changed), ("removed", ov.removed)) if on
+    ]
+    return OverviewView(
+        title=f"{config.area.name}ビジョン（変更案）の概要",
+        lead=lead,
+        count_line=f"(具体的取組の総数 : [現在] {ov.old_count}事業 ⇒ [変更案] {ov.new_count}事業)",
+        has_changes=ov.has_changes,
+        sections={k: i for i, k in enumerate(present, 1)},
+        added=[
+            {
+                "number": _num(p.number),
+                "name": p.name.text,
+                "summary": first_paragraph(p.content.text),
+            }
+            for p in ov.added
+        ],
+        changes=change_items(ov, config),
+        changed_count=len(ov.changed),
+        removed=[{"number": _num(p.number), "name": p.name.text} for p in ov.removed],
+        renumbered=[
+            {"name": m.new.name.text, "old": _num(m.old.number), "new": _num(m.new.number)}
+            for m in ov.renumbered
+        ],
+        new_sheets=[sheet_view(None, p, config) for p in ov.added],
+        changed_sheets=[sheet_view(m.old, m.new, config) for m in ov.changed],
+        note=NOTE,
+    )
+
+
+def _num(n: int | None) -> str:
+    return "" if n is None else str(n)
+
+
+def change_items(ov: ChangeOverview, config: Config) -> list[ChangeItem]:
+    """Merges first, grouped by the project they merge into (the seed's ①), then the rest."""
+    items: list[ChangeItem] = []
+    added = {id(p) for p in ov.added}
+    new_by_number = {p.number: p for p in ov.added}
+    for target, group in ov.merge_groups():
+        names = [f"「{m.new.name.text}」" for m in group]
+        heading = names[0] if len(names) == 1 else "、".join(names[:-1]) + "及び" + names[-1]
+        into = (
+            f"「{target.name}」（事業番号{target.number}）"
+            if target.name
+            else f"事業番号{target.number}"
+        )
+        is_new = id(new_by_number.get(target.number)) in added
+        if len(group) > 1 and is_new:
+            line = f"{len(group)}事業を統合した{into}を実施するため、所要の変更を行う。"
+        elif len(group) > 1:
+            line = f"{len(group)}事業を{into}に統合するため、所要の変更を行う。"
+        else:
+            line = f"{into}に統合するため、所要の変更を行う。"
+        details = [
+            (f"「{m.new.name.text}」" if len(group) > 1 else None, describe(m.fields, config))
+            for m in group
+        ]
+        items.append(ChangeItem(heading, [line], details))
+    for m in ov.changed:
+        if m.merged_into is not None:
+            continue
+        heading = f"「{m.new.name.text}」"
+        if m.renamed:
+            heading = f"「{m.old.name.text}」（「{m.new.name.text}」に名称変更）"
+        items.append(ChangeItem(heading, describe(m.fields, config)))
+    for i, item in enumerate(items):
+        item.heading = (CIRCLED[i] if i < len(CIRCLED) else f"({i + 1})") + item.heading
+    return items
+
+
+def describe(fields: list[FieldChange], config: Config) -> list[str]:
+    """Each change as one sentence of the overview; all cost changes share one."""
+    lines: list[str] = []
+    costs = [f for f in fields if f.field in ("cost", "total")]
+    for f in fields:
+        if f.field in ("cost", "total"):
+            if f is costs[0]:
+                parts = [
+                    f"{c.item + '年度' if c.field == 'cost' else '計'} {show(c.old)} ⇒ {show(c.new)}"
+                    for c in costs
+                ]
+                lines.append(
+                    f"事業費見込額（単位：{config.plan.unit}）を変更（{'、'.join(parts)}）。"
+                )
+            continue
+        lines.append(_sentence(f))
+    return lines
+
+
+def show(value: Amount) -> str:
+    if value is None or value == "":
+        return "空欄"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+# What one change says, by field and kind of change ({where}: "" or "<label>の").
+SENTENCES: dict[str, dict[str, str]] = {
+    "text": {
+        "removed": "{where}「{quoted_old}」との記述を削除。",
+        "added": "{where}「{quoted_new}」との記述を追加。",
+        "changed": "{where}「{quoted_old}」との記述を「{quoted_new}」に変更。",
+    },
+    "role": {
+        "added": "役割分担に「{item}」（{new}）を追加。",
+        "removed": "役割分担の「{item}」（{old}）を削除。",
+        "changed": "役割分担（{item}）を「{old}」から「{new}」に変更。",
+    },
+    "indicator": {
+        "added": "成果指標「{item}」を追加（{new}）。",
+        "removed": "成果指標「{item}」を削除（{old}）。",
+        "changed": "成果指標の名称を「{old}」から「{new}」に変更。",
+    },
+    "note": {
+        "added": "注記「{new}」を追加。",
+        "removed": "注記「{old}」を削除。",
+        "changed": "注記「{old}」を「{new}」に変更。",
+    },
+}
+
+
+def _sentence(f: FieldChange) -> str:
+    old, new, item = show(f.old), show(f.new), f.item
+    if f.field in ("content", "effect"):
+        return SENTENCES["text"][f.change].format(
+            where="" if f.field == "content" else f"{f.label}の",
+            quoted_old=quote(str(f.old or "")),
+            quoted_new=quote(str(f.new or "")),
+        )
+    if f.field == "name":
+        return f"事業名を「{old}」から「{new}」に変更（名称変更）。"
+    if f.field in ("role", "indicator", "note"):
+        return SENTENCES[f.field][f.change].format(item=item, old=old, new=new)
+    if f.field in ("indicator_current", "indicator_target"):
+        what = "現状値" if f.field == "indicator_current" else "目標値"
+        return f"成果指標「{item}」の{what}を「{old}」から「{new}」に変更。"
+    return f"{f.label}を「{old}」から「{new}」に変更。"
+
+
+def sheet_view(old: Project | None, new: Project, config: Config) -> SheetView:
+    """A 個表 as the vision prints it; with *old*, the changes marked (見え消し)."""
+    o = old or new
+    years = project_years(o, new) or list(config.plan.fiscal_years)
+    cols = max(7, len(years) + 2)
+
+    def head(text: str, **kw: Any) -> Cell:
+        return Cell([Segment(text)], head=True, **kw)
+
+    munis = (
+        [Segment(new.municipalities_label.text)]
+        if members(o) == members(new)
+        else mark_value(o.municipalities_label.text, new.municipalities_label.text)
+    )
+    rows: list[list[Cell]] = [
+        [
+            head("事業名"),
+            Cell([Segment(_num(new.number))], align="center"),
+            Cell(mark_value(o.name.text, new.name.text), colspan=cols - 5),
+            head("関係市町村"),
+            Cell(munis, colspan=2, align="center"),
+        ],
+        [head("内容"), Cell(mark_text(o.content.text, new.content.text), colspan=cols - 1)],
+        [head("連携効果"), Cell(mark_text(o.effect.text, new.effect.text), colspan=cols - 1)],
+        [
+            head(f"事業費見込額\n(単位：{config.plan.unit})", rowspan=2),
+            *(head(f"{y}年度") for y in years),
+            head("計", colspan=cols - 1 - len(years)),
+        ],
+        [
+            *(
+                Cell(
+                    mark_value(
+                        amount_text(amount_value(o.costs.amounts.get(y))),
+                        amount_text(amount_value(new.costs.amounts.get(y))),
+                    ),
+                    align="num",
+                )
+                for y in years
+            ),
+            Cell(
+                mark_value(
+                    amount_text(derive_total(o.costs)), amount_text(derive_total(new.costs))
+                ),
+                colspan=cols - 1 - len(years),
+                align="num",
+            ),
+        ],
+    ]
+    rows += _role_rows(o, new, cols)
+    rows += _kpi_rows(o, new, cols, new.indicator_target_year or config.plan.kpi_target_year)
+    notes = mark_items([n.text for n in o.notes], [n.text for n in new.notes])
+    return SheetView(new.number, new.name.text, cols, rows, notes)
+
+
+def _role_rows(o: Project, n: Project, cols: int) -> list[list[Cell]]:
+    a, b = roles_of(o), roles_of(n)
+    whos = [*b, *(w for w in a if w not in b)] or [""]
+    rows = []
+    for i, who in enumerate(whos):
+        kind = "same" if (who in a) == (who in b) else ("ins" if who in b else "del")
+        row = [Cell([Segment(who, kind)] if who else [], align="center"),
+               Cell(mark_value(a.get(who), b.get(who)), colspan=cols - 2)]  # fmt: skip
+        if i == 0:
+            row.insert(0, Cell([Segment("連携市町村の\n役割分担")], rowspan=len(whos), head=True))
+        rows.append(row)
+    return rows
+
+
+def _kpi_rows(o: Project, n: Project, cols: int, target_year: int) -> list[list[Cell]]:
+    w1 = (cols - 1) // 3
+    w3 = cols - 1 - 2 * w1
+    olds = {kpi_key(i.name): i for i in o.indicators}
+    news = {kpi_key(i.name) for i in n.indicators}
+    lines: list[tuple[list[Segment], list[Segment], list[Segment]]] = []
+    for i in n.indicators:
+        p = olds.get(kpi_key(i.name))
+        if p is None:
+            lines.append(
+                ([Segment(i.name, "ins")], mark_value(None, i.current), mark_value(None, i.target))
+            )
+        else:
+            lines.append(tuple(mark_value(x, y) for x, y in
+                               ((p.name, i.name), (p.current, i.current), (p.target, i.target))))  # type: ignore[arg-type]  # fmt: skip
+    for key, p in olds.items():
+        if key not in news:
+            lines.append(
+                ([Segment(p.name, "del")], mark_value(p.current, None), mark_value(p.target, None))
+            )
+    lines = lines or [([], [], [])]
+    rows = [[
+        Cell([Segment("成果指標")], rowspan=len(lines) + 1, head=True),
+        Cell([Segment("指標")], colspan=w1, head=True),
+        Cell([Segment("現状値（調査時点）")], colspan=w1, head=True),
+        Cell([Segment(f"目標値（{target_year}年度）")], colspan=w3, head=True),
+    ]]  # fmt: skip
+    for name, current, target in lines:
+        rows.append([Cell(name, colspan=w1), Cell(current, colspan=w1, align="center"),
+                     Cell(target, colspan=w3, align="center")])  # fmt: skip
+    return rows

@@ -1,0 +1,298 @@
+"""Read an xlsx package into plain cell grids (zip + lxml, streaming).
+
+Why not openpyxl: it trusts a sheet's ``<dimension>``, does not tell a cached
+formula value from a missing one in one pass, and is an order of magnitude
+slower on masters with thousands of sheets. This reader keeps, for every
+cell, the value Excel shows, whether it was typed as text, and its formula.
+Phonetic guides (``<rPh>`` furigana) are never part of a cell's text.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import zipfile
+from collections.abc import Collection
+from pathlib import Path
+
+from lxml import etree
+
+from kohyo.errors import WorkbookError
+from kohyo.read.grid import RawCell, SheetGrid, WorkbookGrid, parse_ref
+from kohyo.read.package import PackageLimits, open_package, read_part, read_xml, reject_doctype
+
+NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+OFFICE_DOC = NS_REL + "/officeDocument"
+STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+
+_C = f"{{{NS_MAIN}}}c"
+_ROW = f"{{{NS_MAIN}}}row"
+_MERGE = f"{{{NS_MAIN}}}mergeCell"
+_V = f"{{{NS_MAIN}}}v"
+_F = f"{{{NS_MAIN}}}f"
+_IS = f"{{{NS_MAIN}}}is"
+_T = f"{{{NS_MAIN}}}t"
+_R = f"{{{NS_MAIN}}}r"
+_SI = f"{{{NS_MAIN}}}si"
+
+
+def read_workbook(
+    path: str | Path, limits: PackageLimits, *, without_cells: Collection[str] = ()
+) -> WorkbookGrid:
+    """Read every worksheet of *path* into a grid. Raises WorkbookError (exit 2).
+
+    Sheets named in *without_cells* are checked like the others (present, well-formed
+    XML) but their grids stay empty: the 総括表 kohyo writes itself has a row per 個表,
+    and walking its cells was a third of re-reading a refreshed master.
+    """
+    p = Path(path)
+    with open_package(p, limits) as zf:
+        return _read(zf, p, set(without_cells))
+
+
+def _read(zf: zipfile.ZipFile, p: Path, without_cells: set[str]) -> WorkbookGrid:
+    wb_part = _workbook_part(zf, p)
+    wb = read_xml(zf, wb_part, p)
+    if wb.tag.startswith(f"{{{STRICT_MAIN}}}"):
+        raise WorkbookError(
+            f"{p}: 「Strict Open XML」形式には対応していません。Excel ブック（.xlsx）で保存し直してください。",
+            path=str(p),
+        )
+    rels = _rels(zf, _rels_name(wb_part), p)
+    strings = _shared_strings(zf, wb_part, rels, p)
+    cache = _CellCache(strings)
+    sheets: list[SheetGrid] = []
+    for el in wb.iter(f"{{{NS_MAIN}}}sheet"):
+        name = el.get("name", "")
+        rid = el.get(f"{{{NS_REL}}}id", "")
+        state = el.get("state", "visible")
+        target, rtype = rels.get(rid, (None, ""))
+        if target is None or not rtype.endswith("/worksheet") or target not in zf.NameToInfo:
+            sheets.append(SheetGrid(name=name, part=None, state=state))
+            continue
+        grid = SheetGrid(name=name, part=target, state=state)
+        _read_sheet(zf, target, cache, grid, p, cells=name not in without_cells)
+        sheets.append(grid)
+    if not sheets:
+        raise WorkbookError(f"{p}: シートが1枚もありません。ファイルが壊れています。", path=str(p))
+    return WorkbookGrid(path=p, sheets=sheets)
+
+
+def _workbook_part(zf: zipfile.ZipFile, p: Path) -> str:
+    rels = _rels(zf, "_rels/.rels", p)
+    for target, rtype in rels.values():
+        if rtype == OFFICE_DOC or rtype.endswith("/officeDocument"):
+            return target
+    raise WorkbookError(
+        f"{p}: ブック本体（workbook.xml）が見つかりません。ファイルが壊れています。"
+    )
+
+
+def _rels_name(part: str) -> str:
+    folder, base = posixpath.split(part)
+    return posixpath.join(folder, "_rels", base + ".rels")
+
+
+def _rels(zf: zipfile.ZipFile, name: str, p: Path) -> dict[str, tuple[str, str]]:
+    """rId -> (absolute part name, relationship type); external targets are skipped."""
+    if name not in zf.NameToInfo:
+        return {}
+    root = read_xml(zf, name, p)
+    base = posixpath.dirname(posixpath.dirname(name))  # folder of the source part
+    out: dict[str, tuple[str, str]] = {}
+    for rel in root.iter(f"{{{NS_PKG_REL}}}Relationship"):
+        if rel.get("TargetMode") == "External":
+            continue
+        target = rel.get("Target", "")
+        if target.startswith("/"):
+            full = target.lstrip("/")
+        else:
+            full = posixpath.normpath(posixpath.join(base, target))
+        out[rel.get("Id", "")] = (full, rel.get("Type", ""))
+    return out
+
+
+def _shared_strings(
+    zf: zipfile.ZipFile, wb_part: str, rels: dict[str, tuple[str, str]], p: Path
+) -> list[str]:
+    name = next((t for t, ty in rels.values() if ty.endswith("/sharedStrings")), None)
+    if name is None or name not in zf.NameToInfo:
+        return []
+    data = read_part(zf, name, p)
+    reject_doctype(data, name, p)
+    out: list[str] = []
+    try:
+        for _, si in etree.iterparse(
+            io.BytesIO(data), events=("end",), tag=_SI, resolve_entities=False, no_network=True
+        ):
+            out.append(_string_item(si))
+            si.clear()
+    except etree.XMLSyntaxError as exc:
+        raise WorkbookError(
+            f"{p}: 部品 {name} の XML が壊れています（{exc}）。", path=str(p)
+        ) from None
+    return out
+
+
+def _string_item(si: etree._Element) -> str:
+    """Text of an <si> or <is>: plain <t>, or the runs' <t>; phonetic <rPh> excluded."""
+    parts: list[str] = []
+    for child in si:
+        if child.tag == _T:
+            parts.append(child.text or "")
+        elif child.tag == _R:
+            t = child.find(_T)
+            if t is not None:
+                parts.append(t.text or "")
+    return "".join(parts)
+
+
+# Sheets are parsed whole (they are small: one 個表 is a few KB) and walked in C with
+# ``iter``; comments and processing instructions are dropped so that an element's
+# children are only ever the SpreadsheetML ones. Per cell, the Python work is done once
+# per distinct shared string / number text / reference and then shared: thousands of
+# 個表 repeat the same labels, headers and addresses (profiled in benchmarks/RESULTS.md).
+_SHEET_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+    remove_comments=True, remove_pis=True,
+)  # fmt: skip
+
+
+def _read_sheet(
+    zf: zipfile.ZipFile, part: str, cache: _CellCache, grid: SheetGrid, p: Path, *, cells: bool
+) -> None:
+    data = read_part(zf, part, p)
+    reject_doctype(data, part, p)
+    row_no = 0
+    col_no = 0
+    found = grid.cells
+    try:
+        root = etree.fromstring(data, _SHEET_PARSER)
+        for el in root.iter(_ROW, _C, _MERGE) if cells else ():
+            tag = el.tag
+            if tag == _C:
+                ref = el.get("r")
+                if ref:
+                    row_no, col_no = _ref(ref)
+                else:
+                    col_no += 1
+                if len(el):
+                    cell = cache.cell(el)
+                elif el.get("t") == "inlineStr":
+                    cell = _EMPTY_INLINE
+                else:
+                    continue  # a styled empty cell
+                if cell is not None:
+                    found[(row_no, col_no)] = cell
+            elif tag == _ROW:
+                r = el.get("r")
+                row_no = int(r) if r else row_no + 1
+                col_no = 0
+            else:
+                ref = el.get("ref", "")
+                if ":" in ref:
+                    a, b = ref.split(":", 1)
+                    (r1, c1), (r2, c2) = _ref(a), _ref(b)
+                    grid.merges.append((min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
+    except etree.XMLSyntaxError as exc:
+        raise WorkbookError(
+            f"{p}: シート「{grid.name}」の XML が壊れています（{exc}）。", path=str(p)
+        ) from None
+    except ValueError as exc:
+        raise WorkbookError(
+            f"{p}: シート「{grid.name}」のセル番地が読めません（{exc}）。", path=str(p)
+        ) from None
+
+
+_REFS: dict[str, tuple[int, int]] = {}
+
+
+def _ref(ref: str) -> tuple[int, int]:
+    """:func:`parse_ref`, remembered: the same few hundred addresses recur on every sheet."""
+    try:
+        return _REFS[ref]
+    except KeyError:
+        rc = parse_ref(ref)  # raises ValueError for a bad address: never remembered
+        if len(_REFS) < 100_000:
+            _REFS[ref] = rc
+        return rc
+
+
+_EMPTY_INLINE = RawCell("", is_text=True)
+
+
+class _CellCache:
+    """RawCells are immutable: one per shared string or number text of a workbook is enough."""
+
+    __slots__ = ("numbers", "shared", "strings")
+
+    def __init__(self, strings: list[str]) -> None:
+        self.strings = strings
+        self.shared: dict[str, RawCell] = {}
+        self.numbers: dict[str, RawCell] = {}
+
+    def cell(self, el: etree._Element) -> RawCell | None:
+        t = el.get("t", "n")
+        if t in ("s", "n") and len(el) == 1:  # the common case: one <v>, no formula
+            v_el = el[0]
+            if v_el.tag == _V and v_el.text is not None:
+                v = v_el.text
+                memo = self.shared if t == "s" else self.numbers
+                cell = memo.get(v)
+                if cell is None:
+                    cell = _cell(el, self.strings)
+                    if cell is not None:
+                        memo[v] = cell
+                return cell
+        return _cell(el, self.strings)
+
+
+def _cell(el: etree._Element, strings: list[str]) -> RawCell | None:
+    t = el.get("t", "n")
+    f_el = v_el = is_el = None
+    for child in el:  # the first <f>, <v> and <is>, as find() would give, in one pass
+        tag = child.tag
+        if tag == _V:
+            v_el = v_el if v_el is not None else child
+        elif tag == _F:
+            f_el = f_el if f_el is not None else child
+        elif tag == _IS:
+            is_el = is_el if is_el is not None else child
+    formula = None if f_el is None else (f_el.text or "")
+    v = None if v_el is None else v_el.text
+    if t == "inlineStr":
+        text = _string_item(is_el) if is_el is not None else ""
+        return RawCell(text, is_text=True, formula=formula)
+    if v is None:
+        if formula is not None:
+            if t == "str" and v_el is not None:  # cached result: the empty string
+                return RawCell("", is_text=True, formula=formula)
+            return RawCell(None, formula=formula, has_value=False)
+        return None  # a styled empty cell
+    if t == "s":
+        try:
+            return RawCell(strings[int(v)], is_text=True, formula=formula)
+        except (ValueError, IndexError):
+            return RawCell(None, is_error=True, formula=formula)
+    if t == "str":
+        return RawCell(v, is_text=True, formula=formula)
+    if t == "b":
+        return RawCell(v.strip() == "1", formula=formula)
+    if t == "e":
+        return RawCell(v, is_error=True, formula=formula)
+    if t == "d":
+        return RawCell(v, formula=formula)
+    return RawCell(_number(v), formula=formula)
+
+
+def _number(text: str) -> int | float | None:
+    s = text.strip()
+    try:
+        if s.lstrip("-").isdigit():
+            return int(s)
+        f = float(s)
+    except ValueError:
+        return None
+    return int(f) if f.is_integer() and abs(f) < 2**53 else f
