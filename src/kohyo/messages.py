@@ -297,6 +297,23 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The workbook '{name}' is not saved as a file on this computer (a new book, or one on "
         "OneDrive/SharePoint), so no backup can be made. Run without --save and save in Excel.",
     ),
+    # ---- mail --send: one run at a time (mail/ledger.py)
+    "mail.lock.held": (
+        "別の kohyo mail --send が送信中のため、送信しません（{holder}）。"
+        "その送信が終わってから、もう一度実行してください（送信済みの分は送りません）。"
+        "ロックファイル: {path}",
+        "Another 'kohyo mail --send' is sending ({holder}); nothing was sent. Run again when it "
+        "has finished (what it sent is not sent again). Lock file: {path}",
+    ),
+    "mail.lock.holder": (
+        "PID {pid}、コンピューター {host}、開始 {started}",
+        "PID {pid} on {host}, started {started}",
+    ),
+    "mail.lock.holder_unknown": ("実行中の送信は不明", "holder unknown"),
+    "mail.lock.cannot_open": (
+        "送信記録のロックファイル {path} を作れないため送信しません（{reason}）",
+        "Cannot create the send ledger's lock file {path} ({reason}); nothing was sent",
+    ),
 }
 
 
