@@ -253,6 +253,30 @@ def test_markdown_never_holds_live_links_from_the_master(tmp_path: Path, config:
     assert doc.xpath("//img") == []
 
 
+def test_control_characters_never_reach_the_overview(tmp_path: Path, config: Config) -> None:
+    hidden = "\u202e\u2066\u2069\u200f\x85"
+    old = project(1, "観光振興事業", content="○周遊ルートを作る。")
+    new = variant(old, name="観光\u202e振興事業", content="○周遊\u2066ルート\u2069を\x85作る。")
+    write_master(tmp_path / "old.xlsx", [old])
+    write_master(tmp_path / "new.xlsx", [new, project(2, "新\u200f事業")])
+    ov = compare_masters(
+        read_master(tmp_path / "old.xlsx", config),
+        read_master(tmp_path / "new.xlsx", config),
+        config,
+    )
+
+    write_change_overview(ov, tmp_path / "out", config)
+
+    for name in ("overview.md", "overview.html"):
+        text = (tmp_path / "out" / name).read_text(encoding="utf-8")
+        assert "観光振興事業" in text and "新事業" in text
+        assert not set(text) & set(hidden), name
+    wb = load_workbook(tmp_path / "out" / "overview.xlsx", rich_text=True)
+    texts = "".join(str(c.value) for ws in wb for row in ws.iter_rows() for c in row if c.value)
+    assert "新事業" in texts
+    assert not set(texts) & set(hidden)
+
+
 # --- xlsx -----------------------------------------------------------------------------
 
 

@@ -21,6 +21,7 @@ from markupsafe import Markup, escape
 from kohyo.check.findings import Finding, Report
 from kohyo.config import Config
 from kohyo.errors import KohyoError, WriteError
+from kohyo.model.chars import strip_unsafe_text
 from kohyo.model.project import Master
 from kohyo.overview.compare import ChangeOverview, blocking_findings, compare_masters
 from kohyo.overview.markdown import md_escape
@@ -80,10 +81,18 @@ def _environment(folder: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_without_controls,
     )
     env.filters["br"] = lambda s: Markup("<br>").join(escape(x) for x in str(s).split("\n"))
     env.filters["md"] = md_escape
     return env
+
+
+def _without_controls(value: object) -> object:
+    """Every value a template prints, without control or bidi characters (model/chars.py)."""
+    if isinstance(value, str):
+        return type(value)(strip_unsafe_text(value))  # Markup stays Markup
+    return value
 
 
 def render_change_overview(ov: ChangeOverview, config: Config) -> dict[str, str]:
