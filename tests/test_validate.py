@@ -5,6 +5,7 @@ Findings are compared as (sheet, cell, code) tuples via Finding.key().
 
 from __future__ import annotations
 
+import json
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 from openpyxl import Workbook
 
 from builders import project, write_master, write_sheet
+from conftest import REAL_CONFIG
 from kohyo.check.findings import CATALOGUE, Finding, Report
 from kohyo.check.rules import check_row_count
 from kohyo.config import Config, load_config
@@ -378,6 +380,33 @@ def test_more_rows_than_excel_allows(tmp_path: Path, config: Config) -> None:
     assert [f.key() for f in check_row_count(p, config)] == [("4", None, "too-many-rows")]
     p.notes = p.notes[:-1]
     assert list(check_row_count(p, config)) == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "code"),
+    [
+        ('name="5"', 'name="5/6"', "sheet-name-invalid"),
+        ("LONGTEXT", "○" + "あ" * 40_000, "cell-too-long"),
+    ],
+    ids=["sheet-name", "long-cell"],
+)
+def test_validate_fails_what_distribute_cannot_write(
+    tmp_path: Path, cli_run: Callable[..., Any], old: str, new: str, code: str
+) -> None:
+    """The probe's cases: validate said OK, then distribute crashed or cut the text."""
+    path = tmp_path / "master.xlsx"
+    write_master(path, [P(4), P(5, name="圏域観光推進事業", content="LONGTEXT")])
+    part = "xl/workbook.xml" if old.startswith("name=") else "xl/worksheets/sheet2.xml"
+    edit_part(path, part, old, new)
+
+    checked = cli_run("validate", path, "--json", "--config", REAL_CONFIG)
+    built = cli_run("distribute", path, "--out", tmp_path / "out", "--config", REAL_CONFIG)
+
+    assert checked.exit_code == 1
+    assert [f["code"] for f in json.loads(checked.stdout)["findings"]] == [code]
+    assert len(checked.stdout) < 2000  # the long text is not printed
+    assert (built.exit_code, built.exception) == (1, None)
+    assert not (tmp_path / "out").exists()
 
 
 # --------------------------------------------------------------------------- messages

@@ -17,6 +17,7 @@ from typing import Any
 from kohyo.errors import ConfigError
 from kohyo.messages import t
 from kohyo.model.chars import codepoints, unsafe_in_name, visible
+from kohyo.model.excel import sheet_name_problem
 
 WINDOWS_FORBIDDEN = set('<>:"/\\|?*')
 
@@ -308,11 +309,9 @@ def _plan(t: _Reader) -> Plan:
 
 def _summary(t: _Reader, area: Area) -> SummarySettings:
     name = t.name("sheet_name", "総括表").strip()
-    bad = sorted(set(name) & set("[]:*?/\\"))
-    if bad or not name or len(name) > 31:
-        raise t.fail(
-            "sheet_name", f"シート名に使えません（31文字以内、[]:*?/\\ を除く）: 「{name}」"
-        )
+    problem = sheet_name_problem(name)
+    if problem is not None:
+        raise t.fail("sheet_name", f"シート名に使えません（{problem}）: 「{name}」")
     position = t.get("position", (str, int), "first")
     if isinstance(position, str) and position not in ("first", "last"):
         raise t.fail(
