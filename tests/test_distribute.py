@@ -308,6 +308,35 @@ def test_control_characters_are_stripped_with_a_warning(
     assert wb["一覧"]["B6"].value == "圏域共通観光プロモーション事業"
 
 
+def test_bidi_controls_never_reach_a_town_workbook(
+    tmp_path: Path, mixed_master: Master, config: Config
+) -> None:
+    a = mixed_master.projects[0]
+    dirty = replace(a, name=TextField("圏域共通観光\u202eプロモーション\u200f事業", a.name.cell),
+                    content=TextField("○観光資源を\u2066発信\u2069\x85する。", a.content.cell))  # fmt: skip
+    master = replace(mixed_master, projects=[dirty, *mixed_master.projects[1:]])
+    result = distribute_master(master, config, towns=["平内町"], out_dir=tmp_path, today=DAY)
+    stripped = {(s.sheet, s.cell, s.removed) for s in result.stripped}
+    assert ("1", "C1", "\u202e\u200f") in stripped
+    assert ("1", "B2", "\u2066\u2069\x85") in stripped
+    wb = openpyxl.load_workbook(result.folder / result.towns[0].files[0].name)
+    assert wb["1"]["C1"].value == "圏域共通観光プロモーション事業"
+    assert wb["1"]["B2"].value == "○観光資源を発信する。"
+    assert wb["一覧"]["B6"].value == "圏域共通観光プロモーション事業"
+
+
+def test_text_cut_at_excel_limit_is_named_briefly(
+    tmp_path: Path, mixed_master: Master, config: Config
+) -> None:
+    a = mixed_master.projects[0]
+    long = replace(a, content=TextField("○" + "あ" * 40_000, a.content.cell))
+    master = replace(mixed_master, projects=[long, *mixed_master.projects[1:]])
+    result = distribute_master(master, config, towns=["平内町"], out_dir=tmp_path, today=DAY)
+    [warning] = [w for w in result.to_dict()["warnings"] if "B2" in w]
+    assert len(warning) < 200, warning
+    assert "7,234 文字" in warning
+
+
 # --- print-ready ----------------------------------------------------------------------------
 
 

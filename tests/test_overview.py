@@ -8,6 +8,7 @@ to PDF by it; the xlsx is reopened with openpyxl and must hold no formula at all
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import zipfile
@@ -18,6 +19,7 @@ from typing import Any
 
 import lxml.html
 import pytest
+from markdown_it import MarkdownIt
 from openpyxl import load_workbook
 
 from builders import project, variant, write_master
@@ -192,7 +194,87 @@ def test_markdown_sections(sample_files: Path) -> None:
 
 
 def test_markdown_escapes_table_syntax() -> None:
-    assert md_escape("A|B *C* <b>\n次") == "A\\|B \\*C\\* &lt;b&gt;<br>次"
+    # Markdown escapes, not HTML entities: the .md is read as plain text too.
+    assert md_escape("A|B *C* <b>\n次") == "A\\|B \\*C\\* \\<b\\><br>次"
+
+
+@pytest.mark.parametrize(
+    ("text", "escaped"),
+    [
+        ("[link](javascript:alert(1))", "\\[link\\]\\(javascript:alert\\(1\\)\\)"),
+        ("![img](http://x.invalid/a.png)", "\\!\\[img\\]\\(http://x.invalid/a.png\\)"),
+        ("# 見出し", "\\# 見出し"),
+        ("- 項目", "\\- 項目"),
+        ("1. 項目", "1\\. 項目"),
+        ("12) 項目", "12\\) 項目"),
+        ("a\\b `c` {d} +e ~~f~~ _g_", "a\\\\b \\`c\\` \\{d\\} \\+e \\~\\~f\\~\\~ \\_g\\_"),
+        ("前\r\n後\r次", "前<br>後<br>次"),
+        ("事業費 2-3 億円、第1.5期", "事業費 2-3 億円、第1.5期"),
+    ],
+)
+def test_markdown_escape_cases(text: str, escaped: str) -> None:
+    assert md_escape(text) == escaped
+
+
+LIVE_MARKDOWN = re.compile(r"(?<!\\)\]\(|(?<!\\)!\[|(?<!\\)<(?!br>)")  # <br> is kohyo's
+
+
+def test_markdown_never_holds_live_links_from_the_master(tmp_path: Path, config: Config) -> None:
+    """Links, images and HTML typed into the master stay text in overview.md; HTML escapes."""
+    link = "[詳しくはこちら](javascript:alert(document.cookie))"
+    image = "![img](http://tracker.invalid/pixel.png)"
+    old = project(1, "観光振興事業", content="○周遊ルートを作る。")
+    new = variant(old, name=f"観光{link}事業", content=f"○周遊ルートを作る。{image}<script>")
+    write_master(tmp_path / "old.xlsx", [old])
+    write_master(tmp_path / "new.xlsx", [new, project(2, f"# {image}", content=f"- {link}")])
+    ov = compare_masters(
+        read_master(tmp_path / "old.xlsx", config),
+        read_master(tmp_path / "new.xlsx", config),
+        config,
+    )
+
+    write_change_overview(ov, tmp_path / "out", config)
+
+    md = (tmp_path / "out" / "overview.md").read_text(encoding="utf-8")
+    assert "javascript:alert" in md and "tracker.invalid" in md  # the text is all there
+    assert LIVE_MARKDOWN.findall(md) == []
+    assert "](" not in md.replace("\\](", "")
+    assert "&lt;" not in md and "&gt;" not in md
+    assert "## \\< 具体的取組の個表(ビジョンへの記載案) \\>" in md.splitlines()
+    # A real CommonMark parser (markdown-it-py, which rich brings) sees no link, image or tag.
+    rendered = lxml.html.fromstring(MarkdownIt("commonmark").enable("table").render(md))
+    assert rendered.xpath("//a | //img | //script | //h1[2]") == []
+    assert "[詳しくはこちら](javascript:alert(document.cookie))" in rendered.text_content()
+    assert "< 具体的取組の個表(ビジョンへの記載案) >" in rendered.text_content()
+    html = (tmp_path / "out" / "overview.html").read_text(encoding="utf-8")
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    doc = lxml.html.fromstring(html)
+    assert doc.xpath("//a[contains(@href, 'javascript')]") == []
+    assert doc.xpath("//img") == []
+
+
+def test_control_characters_never_reach_the_overview(tmp_path: Path, config: Config) -> None:
+    hidden = "\u202e\u2066\u2069\u200f\x85"
+    old = project(1, "観光振興事業", content="○周遊ルートを作る。")
+    new = variant(old, name="観光\u202e振興事業", content="○周遊\u2066ルート\u2069を\x85作る。")
+    write_master(tmp_path / "old.xlsx", [old])
+    write_master(tmp_path / "new.xlsx", [new, project(2, "新\u200f事業")])
+    ov = compare_masters(
+        read_master(tmp_path / "old.xlsx", config),
+        read_master(tmp_path / "new.xlsx", config),
+        config,
+    )
+
+    write_change_overview(ov, tmp_path / "out", config)
+
+    for name in ("overview.md", "overview.html"):
+        text = (tmp_path / "out" / name).read_text(encoding="utf-8")
+        assert "観光振興事業" in text and "新事業" in text
+        assert not set(text) & set(hidden), name
+    wb = load_workbook(tmp_path / "out" / "overview.xlsx", rich_text=True)
+    texts = "".join(str(c.value) for ws in wb for row in ws.iter_rows() for c in row if c.value)
+    assert "新事業" in texts
+    assert not set(texts) & set(hidden)
 
 
 # --- xlsx -----------------------------------------------------------------------------

@@ -256,3 +256,15 @@ def test_no_distribute_skips_it(sample_master: Path, tmp_area_config, cli_run) -
     res = cli_run("refresh", sample_master, "--no-distribute", "--config", tmp_area_config.path)
     assert res.exit_code == 0, res.output
     assert not list(tmp_area_config.paths.output_dir.glob("*/manifest.json"))
+
+
+def test_summary_never_holds_bidi_controls(tmp_path: Path, tmp_area_config) -> None:
+    """A project name with U+202E passes validate with a warning; the 総括表 gets it without."""
+    path = tmp_path / "m.xlsx"
+    write_master(path, [project(1, "甲\u202e事業\u2066"), project(2, "乙\x85事業")])
+    refresh_master(path, tmp_area_config)
+    values = [
+        c for row in openpyxl.load_workbook(path)["総括表"].iter_rows(values_only=True) for c in row
+    ]
+    assert "甲事業" in values and "乙事業" in values
+    assert not any(isinstance(v, str) and set(v) & set("\u202e\u2066\x85") for v in values)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
@@ -120,6 +123,39 @@ def test_report_name_must_be_xlsx_and_writable(tmp_path: Path, cli_run) -> None:
     res = cli_run("validate", master, "--report", tmp_path / "busy.xlsx", "--config", REAL_CONFIG)
     assert res.exit_code == 2 and "検証結果を書き出せません" in res.stderr
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".~kohyo-report")]
+
+
+@pytest.fixture
+def read_only_folder(tmp_path: Path) -> Iterator[Path]:
+    """A folder nobody may create files in (root ignores the mode bits: make it immutable)."""
+    folder = tmp_path / "共有フォルダー"
+    folder.mkdir()
+    folder.chmod(0o555)
+    immutable = False
+    if os.access(folder, os.W_OK) and shutil.which("chattr"):
+        immutable = subprocess.run(["chattr", "+i", str(folder)], check=False).returncode == 0
+    if os.access(folder, os.W_OK) and not immutable:
+        pytest.skip("cannot make a folder read-only here")
+    yield folder
+    if immutable:
+        subprocess.run(["chattr", "-i", str(folder)], check=True)
+    folder.chmod(0o755)
+
+
+def test_report_into_a_read_only_folder_is_one_clear_error(
+    tmp_path: Path, cli_run, read_only_folder: Path
+) -> None:
+    master = bad_master(tmp_path / "master.xlsx")
+
+    res = cli_run(
+        "validate", master, "--report", read_only_folder / "r.xlsx", "--config", REAL_CONFIG
+    )
+
+    assert res.exception is None, res.exception
+    assert res.exit_code == 2
+    assert f"検証結果を書き出すフォルダーに書き込めません: {read_only_folder}" in res.stderr
+    assert res.stderr.count("\n") == 1
+    assert list(read_only_folder.iterdir()) == []
 
 
 def test_report_in_english(tmp_path: Path, cli_run) -> None:

@@ -16,6 +16,8 @@ from typing import Any
 
 from kohyo.errors import ConfigError
 from kohyo.messages import t
+from kohyo.model.chars import codepoints, unsafe_in_name, visible
+from kohyo.model.excel import sheet_name_problem
 
 WINDOWS_FORBIDDEN = set('<>:"/\\|?*')
 
@@ -179,6 +181,19 @@ class _Reader:
             raise self.fail(key, "空にはできません")
         return value
 
+    def name(self, key: str, default: Any = ...) -> str:
+        """Text that goes into a file name, a sheet name or a mail header."""
+        value = self.text(key, default)
+        self.refuse_controls(key, value)
+        return value
+
+    def refuse_controls(self, key: str, value: str) -> None:
+        bad = unsafe_in_name(value)
+        if bad:
+            raise self.fail(
+                key, t("config.control_chars", chars=codepoints(bad), value=visible(value))
+            )
+
     def positive_number(self, key: str, default: float) -> float:
         value = self.get(key, (int, float), default)
         if not 0 < value < math.inf:  # also refuses nan and inf, which TOML allows
@@ -249,6 +264,7 @@ def _area(t: _Reader) -> Area:
     for i, m in enumerate(munis_raw):
         if not isinstance(m, str) or not m.strip():
             raise t.fail("municipalities", f"{i + 1} 番目が文字列ではないか空です（{m!r}）")
+        t.refuse_controls("municipalities", m)
         name = _nfkc(m)
         bad = sorted(set(name) & WINDOWS_FORBIDDEN)
         if bad:
@@ -258,18 +274,18 @@ def _area(t: _Reader) -> Area:
         if name in munis:
             raise t.fail("municipalities", f"「{name}」が重複しています")
         munis.append(name)
-    central = _nfkc(t.text("central_city"))
+    central = _nfkc(t.name("central_city"))
     if central not in munis:
         raise t.fail("central_city", f"「{central}」が municipalities にありません")
-    all_label = _nfkc(t.text("all_label", "全市町村"))
-    partner_label = _nfkc(t.text("partner_label", "連携町村"))
+    all_label = _nfkc(t.name("all_label", "全市町村"))
+    partner_label = _nfkc(t.name("partner_label", "連携町村"))
     for key, label in (("all_label", all_label), ("partner_label", partner_label)):
         if label in munis:
             raise t.fail(key, f"「{label}」は市町村名と同じです")
-    name = t.text("name")
+    name = t.name("name")
     return Area(
         name=name.strip(),
-        short_name=t.text("short_name", name).strip(),
+        short_name=t.name("short_name", name).strip(),
         central_city=central,
         municipalities=tuple(munis),
         all_label=all_label,
@@ -292,12 +308,10 @@ def _plan(t: _Reader) -> Plan:
 
 
 def _summary(t: _Reader, area: Area) -> SummarySettings:
-    name = t.text("sheet_name", "総括表").strip()
-    bad = sorted(set(name) & set("[]:*?/\\"))
-    if bad or not name or len(name) > 31:
-        raise t.fail(
-            "sheet_name", f"シート名に使えません（31文字以内、[]:*?/\\ を除く）: 「{name}」"
-        )
+    name = t.name("sheet_name", "総括表").strip()
+    problem = sheet_name_problem(name)
+    if problem is not None:
+        raise t.fail("sheet_name", f"シート名に使えません（{problem}）: 「{name}」")
     position = t.get("position", (str, int), "first")
     if isinstance(position, str) and position not in ("first", "last"):
         raise t.fail(
@@ -309,7 +323,7 @@ def _summary(t: _Reader, area: Area) -> SummarySettings:
 
 
 def _pattern(t: _Reader, key: str, default: str) -> str:
-    pattern = t.text(key, default)
+    pattern = t.name(key, default)
     try:
         pattern.format(area="a", town="t", date="d", number="1")
     except (KeyError, IndexError, ValueError) as exc:
@@ -331,7 +345,9 @@ def _mail(t: _Reader, area: Area, base: Path) -> MailSettings:
     for town, entry in rec_t.table.items():
         key = _nfkc(town)
         if key not in area.municipalities:
-            raise rec_t.fail(town, f"「{town}」は area.municipalities にありません")
+            raise rec_t.fail(
+                visible(town), f"「{visible(town)}」は area.municipalities にありません"
+            )
         if not isinstance(entry, dict):
             raise rec_t.fail(town, "to と cc を持つ表で指定してください")
         sub = rec_t.sub(town)
@@ -339,6 +355,8 @@ def _mail(t: _Reader, area: Area, base: Path) -> MailSettings:
         cc = sub.get("cc", list, [])
         for k, addrs in (("to", to), ("cc", cc)):
             for a in addrs:
+                if isinstance(a, str):
+                    sub.refuse_controls(k, a)
                 if not isinstance(a, str) or "@" not in a or any(c.isspace() for c in a.strip()):
                     raise sub.fail(k, f"メールアドレスの形ではありません（{a!r}）")
         recipients[key] = Recipients(
@@ -347,7 +365,7 @@ def _mail(t: _Reader, area: Area, base: Path) -> MailSettings:
     outbox = t.text("outbox_dir", "out/outbox")
     ca_file = t.text("ca_file", "")
     return MailSettings(
-        sender=t.text("sender", ""),
+        sender=t.name("sender", ""),
         signature=t.text("signature", "").strip("\n"),
         smtp_host=t.text("smtp_host", "localhost"),
         smtp_port=port,

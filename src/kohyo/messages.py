@@ -297,6 +297,41 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The workbook '{name}' is not saved as a file on this computer (a new book, or one on "
         "OneDrive/SharePoint), so no backup can be made. Run without --save and save in Excel.",
     ),
+    "report.folder_not_writable": (
+        "検証結果を書き出すフォルダーに書き込めません: {folder}（{reason}）。"
+        "書き込めるフォルダーを --report で指定してください。",
+        "Cannot write the findings workbook into the folder {folder} ({reason}). "
+        "Give a folder you may write in with --report.",
+    ),
+    "config.control_chars": (
+        "制御文字 {chars} があります（「{value}」）。ファイル名・シート名・メールの見出しに入るため"
+        "使えません",
+        "it holds the control character(s) {chars} ('{value}'), which cannot go into a file name, "
+        "a sheet name or a mail header",
+    ),
+    "distribute.stripped_many": (
+        "{where} から {count:,} 文字を取り除きました（Excel の上限 32,767 文字を超えた部分、"
+        "または使えない文字。先頭:「{start}」）",
+        "Removed {count:,} characters from {where} (text past Excel's limit of 32,767 "
+        "characters, or characters a cell cannot hold; starting '{start}')",
+    ),
+    # ---- mail --send: one run at a time (mail/ledger.py)
+    "mail.lock.held": (
+        "別の kohyo mail --send が送信中のため、送信しません（{holder}）。"
+        "その送信が終わってから、もう一度実行してください（送信済みの分は送りません）。"
+        "ロックファイル: {path}",
+        "Another 'kohyo mail --send' is sending ({holder}); nothing was sent. Run again when it "
+        "has finished (what it sent is not sent again). Lock file: {path}",
+    ),
+    "mail.lock.holder": (
+        "PID {pid}、コンピューター {host}、開始 {started}",
+        "PID {pid} on {host}, started {started}",
+    ),
+    "mail.lock.holder_unknown": ("実行中の送信は不明", "holder unknown"),
+    "mail.lock.cannot_open": (
+        "送信記録のロックファイル {path} を作れないため送信しません（{reason}）",
+        "Cannot create the send ledger's lock file {path} ({reason}); nothing was sent",
+    ),
 }
 
 

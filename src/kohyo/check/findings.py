@@ -144,6 +144,30 @@ CATALOGUE: dict[str, Kind] = {
         "役割分担の「{who}」は設定にない市町村名です（{known} のいずれか）",
         "Role row '{who}' is not a configured municipality ({known})",
     ),
+    "sheet-name-invalid": Kind(
+        "error",
+        "シート名「{name}」は配布用のブックに書けません（{reason}）。シート名を直してください",
+        "The sheet name '{name}' cannot be written to the town workbooks ({reason}); rename the sheet",
+    ),
+    "cell-too-long": Kind(
+        "error",
+        "セルの文字数が {length:,} 文字で、Excel の上限 {limit:,} 文字を超えています"
+        "（「{start}」）。配布用のブックでは切れてしまうため、短くしてください",
+        "The cell holds {length:,} characters, more than Excel's {limit:,} ('{start}'); "
+        "the town workbooks would cut it, so shorten it",
+    ),
+    "too-many-rows": Kind(
+        "error",
+        "この個表は配布用のブックで {rows:,} 行になり、Excel の上限 {limit:,} 行を超えます",
+        "This project sheet would take {rows:,} rows in the town workbooks, more than "
+        "Excel's {limit:,}",
+    ),
+    "control-character": Kind(
+        "warning",
+        "見えない制御文字 {chars} があります（「{text}」）。配布用のブックなどには書きません",
+        "Invisible control character(s) {chars} ('{text}'); kohyo leaves them out of "
+        "every file it writes",
+    ),
     "no-projects": Kind(
         "error",
         "個表が1枚もありません（「事業名」の見出しを持つシートがありません）",

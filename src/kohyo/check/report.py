@@ -96,7 +96,7 @@ def write_findings_report(
     """Write the 検証結果 workbook to *dest* (atomically); return *dest*.
 
     Refuses (KohyoError, exit 2) when *dest* is the master, is not an .xlsx name,
-    or cannot be written (for instance because it is open in Excel).
+    or cannot be written (open in Excel, or a folder the user may not write in).
     """
     dest = Path(dest)
     if same_file(dest, master):
@@ -105,7 +105,13 @@ def write_findings_report(
         raise KohyoError(t("report.not_xlsx", path=dest), path=str(dest))
     if not dest.parent.is_dir():
         raise KohyoError(t("report.no_folder", folder=dest.parent), path=str(dest))
-    fd, tmp_name = tempfile.mkstemp(prefix=".~kohyo-report-", suffix=".xlsx", dir=dest.parent)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=".~kohyo-report-", suffix=".xlsx", dir=dest.parent)
+    except OSError as exc:
+        raise KohyoError(
+            t("report.folder_not_writable", folder=dest.parent, reason=exc.strerror or exc),
+            path=str(dest),
+        ) from None
     os.close(fd)
     tmp = Path(tmp_name)
     try:

@@ -9,7 +9,9 @@ from collections.abc import Callable, Iterable, Iterator
 
 from kohyo.check.findings import Finding, Report, finding
 from kohyo.config import Config
+from kohyo.model.chars import codepoints, unsafe_in_text, visible
 from kohyo.model.derive import derive_total
+from kohyo.model.excel import MAX_CELL_CHARS, MAX_ROWS, sheet_name_problem
 from kohyo.model.project import DASH, CellKind, Master, Project
 from kohyo.read.normalize import merge_references
 
@@ -227,6 +229,75 @@ def check_merge_references(projects: list[Project], config: Config) -> Iterator[
                     )
 
 
+# What a later command would refuse or alter: Excel's limits, and invisible characters.
+# Each project sheet keeps its name in every town's workbook (distribute).
+
+
+def check_sheet_names(projects: list[Project], config: Config) -> Iterator[Finding]:
+    seen: dict[str, str] = {}
+    for p in projects:
+        problem = sheet_name_problem(p.sheet)
+        other = seen.setdefault(p.sheet.casefold(), p.sheet)
+        if problem is None and other != p.sheet:
+            problem = f"シート「{other}」と大文字・小文字の違いしかありません"
+        if problem is not None:
+            yield finding(
+                "sheet-name-invalid", p.sheet, None, name=visible(p.sheet), reason=problem
+            )
+
+
+def check_cell_texts(p: Project, config: Config) -> Iterator[Finding]:
+    for text, cell in project_texts(p):
+        if len(text) > MAX_CELL_CHARS:
+            yield finding(
+                "cell-too-long",
+                p.sheet,
+                cell,
+                length=len(text),
+                limit=MAX_CELL_CHARS,
+                start=visible(text, limit=20),
+            )
+        controls = unsafe_in_text(text)
+        if controls:
+            yield finding(
+                "control-character",
+                p.sheet,
+                cell,
+                chars=codepoints(controls),
+                text=visible(text, limit=40),
+            )
+
+
+def check_row_count(p: Project, config: Config) -> Iterator[Finding]:
+    # The canonical grid (layout/kohyo.py): rows 1-5, a row per role (at least one),
+    # the KPI header, a row per KPI and per note.
+    rows = 6 + max(1, len(p.roles)) + len(p.indicators) + len(p.notes)
+    if rows > MAX_ROWS:
+        yield finding("too-many-rows", p.sheet, None, rows=rows, limit=MAX_ROWS)
+
+
+def project_texts(p: Project) -> Iterator[tuple[str, str | None]]:
+    """Every text of *p* as read, with its cell: what the writers put into cells."""
+    if isinstance(p.number_raw, str):
+        yield p.number_raw, p.number_cell
+    for field in (p.name, p.municipalities_label, p.content, p.effect):
+        yield field.text, field.cell
+    for header in p.costs.headers:
+        yield header.text, header.cell
+    for amount in p.costs.amounts.values():
+        if isinstance(amount.raw, str):
+            yield amount.raw, amount.cell
+    for role in p.roles:
+        yield role.who, role.who_cell
+        yield role.text, role.cell
+    for ind in p.indicators:
+        yield ind.name, ind.name_cell
+        yield ind.current, ind.current_cell
+        yield ind.target, ind.target_cell
+    for note in p.notes:
+        yield note.text, note.cell
+
+
 def _show(value: object) -> str:
     if value is None:
         return "空欄"
@@ -245,10 +316,13 @@ PROJECT_RULES: list[ProjectRule] = [
     check_total,
     check_roles,
     check_indicators,
+    check_cell_texts,
+    check_row_count,
 ]
 MASTER_RULES: list[MasterRule] = [
     check_unique_numbers,
     check_number_order,
     check_unique_names,
     check_merge_references,
+    check_sheet_names,
 ]

@@ -37,10 +37,13 @@ from kohyo.files.atomic import cleanup_stale_temps, file_digest
 from kohyo.files.names import distribution_file_names, distribution_folder, temp_path_beside
 from kohyo.files.pdf import convert_to_pdf, require_soffice
 from kohyo.layout.kohyo import StrippedText
+from kohyo.messages import t
+from kohyo.model.chars import visible
 from kohyo.model.project import Master, Project
 from kohyo.read.normalize import nfkc
 
 MANIFEST_NAME = "manifest.json"
+SHOWN_REMOVED_CHARS = 20
 # Two spawned workers cost about 0.8 s to start; one project sheet in one town's workbook costs
 # about 10 ms (written and leak-checked). Measured (docs/distribute.md): 5 towns x 40 projects
 # (155 sheets) ran 0.7x as fast in parallel, 8 x 50 (299) 1.2-1.4x, 30 x 100 (1,410) 1.6x.
@@ -81,6 +84,13 @@ class StrippedCell:
 
     def message(self) -> str:
         where = f"{self.town} のシート「{self.sheet}」{self.cell}"
+        if len(self.removed) > SHOWN_REMOVED_CHARS:  # text past Excel's limit: never print it all
+            return t(
+                "distribute.stripped_many",
+                where=where,
+                count=len(self.removed),
+                start=visible(self.removed, limit=SHOWN_REMOVED_CHARS),
+            )
         return f"{where} から使えない文字 {self.removed!r} を取り除きました"
 
 

@@ -40,6 +40,7 @@ from kohyo.layout.look import (
 )
 from kohyo.layout.text import RowHeights, cell_lines, clean_text, column_pixels, text_units
 from kohyo.model.derive import derive_total
+from kohyo.model.excel import sheet_name_problem
 from kohyo.model.project import DASH, Amount, Project, amount_text
 from kohyo.read.normalize import wareki
 
@@ -49,7 +50,6 @@ WHAT = "一覧シートの書式ファイル"
 PADDED_NUMBER_FORMAT = NUMBER_FORMAT + "_ "
 MAX_HEADER_CHARS = 255  # Excel ignores a longer header or footer
 MAX_NAME_IN_HEADER = 60
-SHEET_NAME_FORBIDDEN = set("[]:*?/\\")
 
 PAGE_FIELDS = ("area", "town", "date", "date_wareki")
 SHEET_PAGE_FIELDS = (*PAGE_FIELDS, "number", "name", "sheet")
@@ -104,9 +104,8 @@ class CoverLook(PrintLook):
 
 
 def _sheet_name(v: str) -> str | None:
-    if not v.strip() or len(v) > 31 or set(v) & SHEET_NAME_FORBIDDEN:
-        return "シート名に使えません（31文字以内、[]:*?/\\ を除く）"
-    return None
+    problem = sheet_name_problem(v)
+    return None if problem is None else f"シート名に使えません（{problem}）"
 
 
 # The texts of [text] that are templates, and what each may fill in.

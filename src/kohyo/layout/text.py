@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from kohyo.model.chars import strip_unsafe_text, unsafe_in_text
 from kohyo.xlsx.xmlbytes import ILLEGAL_XML
 
 if TYPE_CHECKING:
@@ -28,13 +29,18 @@ def clean_text(text: str) -> tuple[str, str]:
     """Return (text fit for a cell, the characters removed).
 
     Line breaks become ``\\n`` (Excel's in-cell break); characters XML cannot
-    hold are removed; text longer than Excel allows is cut. The second value
+    hold, other control characters and bidi controls (:mod:`kohyo.model.chars`) are
+    removed; text longer than Excel allows is cut. The second value
     lists what was removed so a caller can warn; it is empty when nothing was.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     removed = "".join(ILLEGAL_XML.findall(text))
     if removed:
         text = ILLEGAL_XML.sub("", text)
+    hidden = unsafe_in_text(text)
+    if hidden:
+        removed += "".join(c for c in text if c in hidden)
+        text = strip_unsafe_text(text)
     if len(text) > MAX_CELL_CHARS:
         removed += text[MAX_CELL_CHARS:]
         text = text[:MAX_CELL_CHARS]

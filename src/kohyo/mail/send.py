@@ -94,6 +94,17 @@ Progress = Callable[[TownResult], None]
 def run_mail(config: Config, request: MailRequest, progress: Progress | None = None) -> MailReport:
     """Check everything, then write the outbox (dry run) or send (``request.send``)."""
     ledger = Ledger(config.paths.output_dir / LEDGER_NAME)
+    if not request.send:
+        return _run(config, request, ledger, progress)
+    # One sender at a time: the ledger is read and appended under one lock, so two runs
+    # started together cannot both find a town unsent.
+    with ledger.locked():
+        return _run(config, request, ledger, progress)
+
+
+def _run(
+    config: Config, request: MailRequest, ledger: Ledger, progress: Progress | None
+) -> MailReport:
     manifest, outgoing, notes = prepare(
         config, request.folder, request.towns, request.summary, ledger.sent_keys()
     )
@@ -317,9 +328,9 @@ def send_one(smtp: smtplib.SMTP, sender: str, item: Outgoing, allowed: frozenset
         phase = "data"
         code, reply = smtp.data(item.data)
         if code != 250:
-            raise TownFailed(
-                f"メールを受け付けませんでした: {code} {_text(reply)}", connection_lost=code == 421
-            )
+            # Some servers keep a refused transaction open: without RSET every following
+            # town would fail with "503 nested MAIL command".
+            _abort(smtp, code, f"メールを受け付けませんでした: {code} {_text(reply)}")
         return f"{code} {_text(reply)}"
     except smtplib.SMTPDataError as exc:
         _abort(smtp, exc.smtp_code, f"メールを受け付けませんでした: {_reply(exc)}")

@@ -21,14 +21,17 @@ from markupsafe import Markup, escape
 from kohyo.check.findings import Finding, Report
 from kohyo.config import Config
 from kohyo.errors import KohyoError, WriteError
+from kohyo.model.chars import strip_unsafe_text
 from kohyo.model.project import Master
 from kohyo.overview.compare import ChangeOverview, blocking_findings, compare_masters
+from kohyo.overview.markdown import md_escape
 from kohyo.overview.view import build_view
 from kohyo.overview.xlsx import write_overview_xlsx
 from kohyo.read.master import check_master
 
 TEMPLATE_FOLDER = ("templates", "overview")
 TEMPLATES = {"overview.html": "overview.html.j2", "overview.md": "overview.md.j2"}
+__all__ = ["md_escape", "render_change_overview", "write_change_overview"]
 
 
 @dataclass
@@ -78,18 +81,18 @@ def _environment(folder: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_without_controls,
     )
     env.filters["br"] = lambda s: Markup("<br>").join(escape(x) for x in str(s).split("\n"))
     env.filters["md"] = md_escape
     return env
 
 
-def md_escape(text: object) -> str:
-    """Text safe inside a Markdown table cell or list item (one line)."""
-    out = str(text).replace("\\", "\\\\")
-    for ch in "|*_~`":
-        out = out.replace(ch, "\\" + ch)
-    return out.replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br>")
+def _without_controls(value: object) -> object:
+    """Every value a template prints, without control or bidi characters (model/chars.py)."""
+    if isinstance(value, str):
+        return type(value)(strip_unsafe_text(value))  # Markup stays Markup
+    return value
 
 
 def render_change_overview(ov: ChangeOverview, config: Config) -> dict[str, str]:

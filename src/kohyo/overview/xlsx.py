@@ -12,6 +12,7 @@ from typing import Any
 
 import xlsxwriter
 
+from kohyo.model.chars import strip_unsafe_text
 from kohyo.overview.textdiff import Segment
 from kohyo.overview.view import Cell, OverviewView, SheetView
 
@@ -65,7 +66,7 @@ def _runs(segs: list[Segment]) -> list[tuple[str, str]]:
     for i, s in enumerate(segs):
         # a new value goes under the struck-out old one, as in the HTML
         br = i and (s.starts_paragraph or (s.kind == "ins" and segs[i - 1].kind == "del"))
-        text = ("\n" if br else "") + s.text
+        text = ("\n" if br else "") + strip_unsafe_text(s.text)
         if runs and runs[-1][0] == s.kind:
             runs[-1] = (s.kind, runs[-1][1] + text)
         elif text:

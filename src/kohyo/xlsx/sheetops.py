@@ -16,9 +16,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from kohyo.model.excel import sheet_name_problem
 from kohyo.xlsx import opc
 from kohyo.xlsx.patch import PackagePatch
-from kohyo.xlsx.sheetspec import INVALID_SHEET_CHARS
 from kohyo.xlsx.sheetxml import PatchRefused
 from kohyo.xlsx.xmlbytes import MAIN_NS, esc, parse_xml, serialize_like, set_attrs, splice
 
@@ -120,17 +120,8 @@ def _around(text: str, sheet: str) -> str:
 
 
 def check_sheet_name(name: str) -> str | None:
-    """Why *name* cannot be a sheet name, or None."""
-    if not name or len(name) > 31:
-        return "1〜31 文字にしてください"
-    bad = sorted(set(name) & INVALID_SHEET_CHARS)
-    if bad:
-        return f"使えない文字 {''.join(bad)} があります"
-    if name[0] == "'" or name[-1] == "'":
-        return "先頭と末尾に ' は使えません"
-    if name.casefold() == "history":
-        return "「History」は Excel が予約している名前です"
-    return None
+    """Why *name* cannot be a sheet name, or None (Excel's rule: kohyo.model.excel)."""
+    return sheet_name_problem(name)
 
 
 def rename_sheets(patch: PackagePatch, renames: dict[str, str]) -> None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from kohyo.errors import KohyoError
+from kohyo.model.chars import strip_unsafe_text
 
 Value = int | float | str | None
 
@@ -33,9 +34,10 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=Fals
 
 
 def clean_text(text: str) -> str:
-    """``text`` without characters XML 1.0 cannot carry, line breaks as ``\n``
-    (a parser would turn a literal CR into LF anyway; Excel breaks lines with LF)."""
-    return ILLEGAL_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    """``text`` without characters XML 1.0 cannot carry, nor control or bidi characters
+    (:mod:`kohyo.model.chars`), line breaks as ``\n`` (a parser would turn a literal CR
+    into LF anyway; Excel breaks lines with LF)."""
+    return strip_unsafe_text(ILLEGAL_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n")))
 
 
 def esc(text: str) -> str:
