@@ -58,14 +58,24 @@ L_COSTS = labels.COSTS
 L_ROLES = labels.ROLES
 L_KPIS = labels.KPIS
 
+
+def _is(*words: str) -> Callable[[str], bool]:
+    return frozenset(label_key(w) for w in words).__contains__
+
+
+def _starts(*words: str, ends: str | None = None) -> Callable[[str], bool]:
+    starts = tuple(label_key(w) for w in words)
+    return lambda k: k.startswith(starts) or (ends is not None and k.endswith(ends))
+
+
 _MATCHERS: dict[str, Callable[[str], bool]] = {
-    L_NAME: lambda k, w=label_key(L_NAME): k in (w, "事業名称"),
-    L_MUNIS: lambda k, w=label_key(L_MUNIS): k == w,
-    L_CONTENT: lambda k, w=label_key(L_CONTENT): k in (w, "事業内容"),
-    L_EFFECT: lambda k, w=label_key(L_EFFECT): k == w,
-    L_COSTS: lambda k, w=label_key(L_COSTS): k.startswith(w) or k.startswith("事業費(単位"),
-    L_ROLES: lambda k, w=label_key(L_ROLES): k.startswith(w) or k.endswith("役割分担"),
-    L_KPIS: lambda k, w=label_key(L_KPIS): k.startswith(w),
+    L_NAME: _is(L_NAME, "事業名称"),
+    L_MUNIS: _is(L_MUNIS),
+    L_CONTENT: _is(L_CONTENT, "事業内容"),
+    L_EFFECT: _is(L_EFFECT),
+    L_COSTS: _starts(L_COSTS, "事業費(単位"),
+    L_ROLES: _starts(L_ROLES, ends="役割分担"),
+    L_KPIS: _starts(L_KPIS),
 }
 # The KPI header row: each column is known by the word before its bracket (目標値（2027年度）)
 _KPI_NAME, _KPI_CURRENT, _KPI_TARGET = (label_key(h).split("(")[0] for h in labels.kpi_headers(0))
