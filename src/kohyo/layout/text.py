@@ -109,6 +109,14 @@ def cell_lines(text: str, width_px: int, size: float) -> int:
     return wrapped_lines(text, capacity)
 
 
+def text_row_height(
+    text: str, width_px: int, size: float, *, line_spacing: float, padding: float, minimum: float
+) -> float:
+    """The height (points) of a row holding *text* alone in a cell *width_px* pixels wide."""
+    points = cell_lines(text, width_px, size) * size * line_spacing + padding
+    return round(min(max(points, minimum), MAX_ROW_HEIGHT), 2)
+
+
 @dataclass
 class RowHeights:
     """How tall each row must be for what is written in it (Excel stores no autofit)."""
