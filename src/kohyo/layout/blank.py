@@ -1,9 +1,10 @@
 """A new, blank 個表: its template (``templates/new_kohyo.toml``), its Project and its SheetSpec.
 
-The sheet follows the contract's canonical grid exactly as :mod:`kohyo.layout.kohyo`
-lays it out (same columns, merges, labels and look from ``templates/kohyo_sheet.toml``),
-but as a :class:`~kohyo.xlsx.sheetspec.SheetSpec`, so that it can be added to an
-existing master by the surgical patcher instead of a spreadsheet library.
+The sheet is the canonical grid of :mod:`kohyo.layout.grid`, the one the towns' workbooks
+are written from (same columns, merges, labels, row heights and look from
+``templates/kohyo_sheet.toml``), rendered as a :class:`~kohyo.xlsx.sheetspec.SheetSpec`, so
+that it can be added to an existing master by the surgical patcher instead of a spreadsheet
+library.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from kohyo.errors import ConfigError
 from kohyo.layout.grid import NUMBER_FORMAT, kohyo_grid, project_content
 from kohyo.layout.look import PAPER_SIZES, SheetLook
 from kohyo.layout.pagetext import sheet_page_text
+from kohyo.layout.text import column_pixels
 from kohyo.model import labels
 from kohyo.model.project import (
     DASH,
@@ -160,8 +162,7 @@ def styles(look: SheetLook) -> dict[str, StyleSpec]:
 
 def excel_width(width: float) -> float:
     """A column width as Excel stores it for *width* characters (what XlsxWriter writes too)."""
-    pixels = int(width * 7 + 0.5) + 5 if width >= 1 else int(width * 12 + 0.5)
-    return math.trunc(pixels / 7 * 256) / 256
+    return math.trunc(column_pixels(width) / 7 * 256) / 256
 
 
 def kohyo_sheet_spec(

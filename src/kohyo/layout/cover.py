@@ -20,7 +20,8 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from kohyo.config import Config
-from kohyo.layout.kohyo import NUMBER_FORMAT, StrippedText, set_print_look
+from kohyo.layout.grid import NUMBER_FORMAT
+from kohyo.layout.kohyo import StrippedText, set_print_look
 from kohyo.layout.look import (
     BORDER_KEYS,
     BORDER_STYLES,

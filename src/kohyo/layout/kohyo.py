@@ -20,19 +20,16 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from kohyo.config import Config
-from kohyo.layout.grid import NUMBER_FORMAT, GridColumns, grid_columns, kohyo_grid, project_content
+from kohyo.layout.grid import NUMBER_FORMAT, kohyo_grid, project_content
 from kohyo.layout.look import BORDER_STYLES, PAPER_SIZES, LookError, PrintLook, SheetLook, load_look
 from kohyo.layout.pagetext import sheet_page_text
 from kohyo.layout.text import clean_text
 from kohyo.model.project import Project
 
 __all__ = [
-    "NUMBER_FORMAT",
-    "GridColumns",
     "LookError",
     "SheetLook",
     "StrippedText",
-    "grid_columns",
     "load_look",
     "set_print_look",
     "write_kohyo_sheet",

@@ -3,7 +3,9 @@
 A :class:`~kohyo.overview.compare.ChangeOverview` becomes an :class:`OverviewView`, a small view
 model built here once, so that the wording rules live in one place and the templates
 (``templates/overview/*.j2``) and the xlsx writer (:mod:`kohyo.overview.xlsx`) only
-place it on the page. Pure: no file is read or written here.
+place it on the page. Each 個表 is tabled from the one grid of :mod:`kohyo.layout.grid` (the
+towns' workbooks use it too), its values being 見え消し segment lists. Pure: no file is read
+or written here.
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ class Cell:
 
 @dataclass
 class SheetView:
-    """One 個表 as a table: rows of cells with spans, then the ※ notes."""
+    """One 個表 as a table: rows of cells with spans, then the ※ notes (from the grid)."""
 
     number: int | None
     name: str
