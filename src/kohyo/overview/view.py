@@ -29,6 +29,7 @@ from kohyo.overview.compare import (
 )
 from kohyo.overview.textdiff import (
     Segment,
+    SegmentKind,
     first_paragraph,
     mark_items,
     mark_text,
@@ -336,19 +337,22 @@ def segments_text(value: list[Segment] | str) -> str:
     return "".join(t for _, t in runs(value))
 
 
-def _roles(o: Project, n: Project) -> tuple[tuple[list[Segment], list[Segment]], ...]:
+Marks = list[Segment]
+
+
+def _roles(o: Project, n: Project) -> tuple[tuple[Marks, Marks], ...]:
     a, b = roles_of(o), roles_of(n)
     out = []
     for who in [*b, *(w for w in a if w not in b)]:
-        kind = "same" if (who in a) == (who in b) else ("ins" if who in b else "del")
+        kind: SegmentKind = "same" if (who in a) == (who in b) else ("ins" if who in b else "del")
         out.append(([Segment(who, kind)] if who else [], mark_value(a.get(who), b.get(who))))
     return tuple(out)
 
 
-def _kpis(o: Project, n: Project) -> tuple[tuple[list[Segment], ...], ...]:
+def _kpis(o: Project, n: Project) -> tuple[tuple[Marks, Marks, Marks], ...]:
     olds = {kpi_key(i.name): i for i in o.indicators}
     news = {kpi_key(i.name) for i in n.indicators}
-    lines: list[tuple[list[Segment], ...]] = []
+    lines: list[tuple[Marks, Marks, Marks]] = []
     for i in n.indicators:
         p = olds.get(kpi_key(i.name))
         if p is None:
@@ -356,8 +360,8 @@ def _kpis(o: Project, n: Project) -> tuple[tuple[list[Segment], ...], ...]:
                 ([Segment(i.name, "ins")], mark_value(None, i.current), mark_value(None, i.target))
             )
         else:
-            lines.append(tuple(mark_value(x, y) for x, y in
-                               ((p.name, i.name), (p.current, i.current), (p.target, i.target))))  # fmt: skip
+            lines.append((mark_value(p.name, i.name), mark_value(p.current, i.current),
+                          mark_value(p.target, i.target)))  # fmt: skip
     for key, p in olds.items():
         if key not in news:
             lines.append(

@@ -17,7 +17,8 @@ from kohyo.layout.text import column_pixels, text_row_height
 from kohyo.overview.textdiff import Segment
 from kohyo.overview.view import Cell, OverviewView, SheetView, runs
 
-FONT = {"font_name": "ＭＳ Ｐゴシック", "font_size": 10.5}
+FONT_SIZE = 10.5
+FONT = {"font_name": "ＭＳ Ｐゴシック", "font_size": FONT_SIZE}
 MARKS = {"same": {}, "del": {"font_strikeout": True, "font_color": "#C00000"},
          "ins": {"underline": 1, "font_color": "#C00000"}}  # fmt: skip
 OVERVIEW_WIDTHS = (9, 28, 58, 16)
@@ -63,7 +64,7 @@ class _Book:
 
 def _height(text: str, width: float) -> float:
     """Row height (points) for *text* wrapped in *width* (Excel's units), as a 個表 row is."""
-    return text_row_height(text, column_pixels(width), FONT["font_size"],
+    return text_row_height(text, column_pixels(width), FONT_SIZE,
                            line_spacing=ROWS.line_spacing, padding=ROWS.row_padding,
                            minimum=ROWS.min_row_height)  # fmt: skip
 
