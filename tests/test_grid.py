@@ -32,7 +32,9 @@ from kohyo.layout.look import SheetLook
 from kohyo.layout.pagetext import MAX_PAGE_TEXT, page_text, sheet_page_text
 from kohyo.model import labels
 from kohyo.model.project import CellKind, CostCell, Project, amount_text
-from kohyo.overview.view import SheetView, segments_text, sheet_view
+from kohyo.overview.compare import compare_masters
+from kohyo.overview.view import SheetView, build_view, segments_text, sheet_view
+from kohyo.overview.xlsx import write_overview_xlsx
 from kohyo.read.master import read_master
 from kohyo.read.normalize import label_key
 from kohyo.read.parse import _MATCHERS
@@ -258,6 +260,29 @@ def test_fiscal_years_change_all_three_alike(
     for a, b in ((5, 6), (6, 7), (1, 3)):  # one more year: every rendering moves the same way
         assert before[a][0] != before[b][0]
         assert before[a][0].merges ^ before[b][0].merges
+
+
+def test_overview_xlsx_takes_widths_and_heights_from_the_look(
+    sample_build: SampleBuild, config: Config, tmp_path: Path
+) -> None:
+    look = dataclasses.replace(SheetLook(), label_width=30.0, year_width=9.0, total_width=11.0,
+                               font_size=14.0)  # fmt: skip
+    ov = compare_masters(read_master(sample_build.master_before, config),
+                         read_master(sample_build.master, config), config)  # fmt: skip
+    view = build_view(ov, config, look)
+    write_overview_xlsx(view, tmp_path / "o.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "o.xlsx")["個表（記載案）"]
+    widths = [0.0] * 7
+    for dim in ws.column_dimensions.values():  # one <col> entry may span several columns
+        for c in range(dim.min, dim.max + 1):
+            widths[c - 1] = dim.width
+    assert widths == pytest.approx([30 + 5 / 7, *[9 + 5 / 7] * 5, 11 + 5 / 7], abs=0.01)
+    [first, *_] = view.new_sheets or view.changed_sheets
+    assert first.widths == (30.0, 9.0, 9.0, 9.0, 9.0, 9.0, 11.0)
+    written = [ws.row_dimensions[3 + r].height for r in range(len(first.rows))]
+    assert written == pytest.approx(first.heights, abs=0.75)  # XlsxWriter keeps whole pixels
+    plain = build_view(ov, config).new_sheets or build_view(ov, config).changed_sheets
+    assert sum(first.heights) > sum(plain[0].heights)  # bigger text, taller rows
 
 
 # --- the grid itself ------------------------------------------------------------------------
