@@ -18,11 +18,11 @@ from hypothesis import strategies as st
 from conftest import SampleBuild
 from kohyo.config import Plan, load_config
 from kohyo.edit.refresh import refresh_master
+from kohyo.layout.grid import grid_columns
 from kohyo.layout.kohyo import (
     LookError,
     SheetLook,
     StrippedText,
-    grid_columns,
     load_look,
     write_kohyo_sheet,
 )

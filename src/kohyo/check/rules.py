@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from kohyo.check.findings import Finding, Report, finding
 from kohyo.config import Config
+from kohyo.model import labels
 from kohyo.model.chars import codepoints, unsafe_in_text, visible
 from kohyo.model.derive import derive_total
 from kohyo.model.excel import MAX_CELL_CHARS, MAX_ROWS, sheet_name_problem
@@ -53,7 +54,7 @@ def check_name(p: Project, config: Config) -> Iterator[Finding]:
 
 
 def check_municipalities(p: Project, config: Config) -> Iterator[Finding]:
-    if "関係市町村" in p.missing_blocks:
+    if labels.MUNICIPALITIES in p.missing_blocks:
         return
     cell = p.municipalities_label.cell
     if not p.municipalities_label.text.strip():
@@ -128,10 +129,10 @@ def check_total(p: Project, config: Config) -> Iterator[Finding]:
 
 
 def check_roles(p: Project, config: Config) -> Iterator[Finding]:
-    if "連携市町村の役割分担" in p.missing_blocks:
+    if labels.ROLES in p.missing_blocks:
         return
     if not p.roles:
-        yield finding("role-none", p.sheet, p.block_cells.get("連携市町村の役割分担"))
+        yield finding("role-none", p.sheet, p.block_cells.get(labels.ROLES))
     area = config.area
     allowed = {*area.municipalities, area.partner_label, area.all_label}
     known = "、".join([*area.municipalities, area.partner_label])
@@ -141,10 +142,10 @@ def check_roles(p: Project, config: Config) -> Iterator[Finding]:
 
 
 def check_indicators(p: Project, config: Config) -> Iterator[Finding]:
-    if "成果指標" in p.missing_blocks:
+    if labels.KPIS in p.missing_blocks:
         return
     if not p.indicators:
-        yield finding("kpi-none", p.sheet, p.block_cells.get("成果指標"))
+        yield finding("kpi-none", p.sheet, p.block_cells.get(labels.KPIS))
     for ind in p.indicators:
         if not ind.name:
             yield finding(

@@ -30,9 +30,9 @@ from kohyo.layout.blank import (
     kohyo_sheet_spec,
     load_new_template,
     new_project,
-    page_text,
 )
 from kohyo.layout.look import SheetLook, load_look
+from kohyo.layout.pagetext import sheet_page_text
 from kohyo.layout.summary import load_summary_look, summary_sheet_spec
 from kohyo.model.derive import summary_table
 from kohyo.model.project import Master, Project, TextField
@@ -228,7 +228,10 @@ def plan_new_project(
         )
         moved = dataclasses.replace(p, number=new, sheet=new_sheet)
         texts = tuple(
-            (page_text(tpl, p, config, p.sheet), page_text(tpl, moved, config, new_sheet))
+            (
+                sheet_page_text(tpl, p, config, p.sheet),
+                sheet_page_text(tpl, moved, config, new_sheet),
+            )
             for tpl in (look.header, look.footer)
         )
         renumbered.append(Renumbering(p.sheet, new_sheet, p.name.text, p.number, new,

@@ -115,6 +115,14 @@ def cell_lines(text: str, width_px: int, size: float) -> int:
     return wrapped_lines(text, capacity)
 
 
+def text_row_height(
+    text: str, width_px: int, size: float, *, line_spacing: float, padding: float, minimum: float
+) -> float:
+    """The height (points) of a row holding *text* alone in a cell *width_px* pixels wide."""
+    points = cell_lines(text, width_px, size) * size * line_spacing + padding
+    return round(min(max(points, minimum), MAX_ROW_HEIGHT), 2)
+
+
 @dataclass
 class RowHeights:
     """How tall each row must be for what is written in it (Excel stores no autofit)."""
@@ -132,12 +140,16 @@ class RowHeights:
         else:
             self.tall.append((r1, r2, points))
 
-    def set_rows(self, ws: Worksheet, last_row: int) -> None:
-        """Write the height of every row up to *last_row* (0-based) into *ws*."""
+    def final(self, last_row: int) -> tuple[float, ...]:
+        """The height (points) of every row up to *last_row* (0-based), as written."""
         h = {r: max(self.heights.get(r, 0.0), self.minimum) for r in range(last_row + 1)}
         for r1, r2, points in self.tall:  # a cell merged down: grow its last row if needed
             short = points - sum(h[r] for r in range(r1, r2 + 1))
             if short > 0:
                 h[r2] += short
-        for r, height in h.items():
-            ws.set_row(r, round(min(height, MAX_ROW_HEIGHT), 2))
+        return tuple(round(min(height, MAX_ROW_HEIGHT), 2) for height in h.values())
+
+    def set_rows(self, ws: Worksheet, last_row: int) -> None:
+        """Write the height of every row up to *last_row* (0-based) into *ws*."""
+        for r, height in enumerate(self.final(last_row)):
+            ws.set_row(r, height)

@@ -20,7 +20,9 @@ from markupsafe import Markup, escape
 
 from kohyo.check.findings import Finding, Report
 from kohyo.config import Config
+from kohyo.distribute.town import template_path
 from kohyo.errors import KohyoError, WriteError
+from kohyo.layout.look import SheetLook, load_look
 from kohyo.model.chars import strip_unsafe_text
 from kohyo.model.project import Master
 from kohyo.overview.compare import ChangeOverview, blocking_findings, compare_masters
@@ -98,7 +100,7 @@ def _without_controls(value: object) -> object:
 def render_change_overview(ov: ChangeOverview, config: Config) -> dict[str, str]:
     """File name -> text, for the HTML and the Markdown overview."""
     env = _environment(template_dir(config))
-    view = build_view(ov, config)
+    view = build_view(ov, config, kohyo_look(config))
     out = {}
     for name, template in TEMPLATES.items():
         try:
@@ -109,6 +111,11 @@ def render_change_overview(ov: ChangeOverview, config: Config) -> dict[str, str]
                 f"テンプレート {template_dir(config) / template} に誤りがあります{where}: {exc}"
             ) from None
     return out
+
+
+def kohyo_look(config: Config) -> SheetLook:
+    """The 個表 look (``templates/kohyo_sheet.toml``) the overview's tables are laid out with."""
+    return load_look(template_path(config, "kohyo_sheet.toml"))
 
 
 def default_out_dir(config: Config, today: date | None = None) -> Path:
@@ -127,7 +134,7 @@ def write_change_overview(ov: ChangeOverview, out_dir: Path, config: Config) -> 
         written.append(
             _replace(out_dir / name, lambda tmp, t=text: tmp.write_text(t, encoding="utf-8"))
         )
-    view = build_view(ov, config)
+    view = build_view(ov, config, kohyo_look(config))
     written.append(_replace(out_dir / "overview.xlsx", lambda tmp: write_overview_xlsx(view, tmp)))
     return written
 
