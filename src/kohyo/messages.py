@@ -261,6 +261,25 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "設定ファイルを開けません: {path}: {reason}",
         "The settings file cannot be opened: {path}: {reason}",
     ),
+    # ---- templates (templates_lookup.py)
+    "templates.not_a_file": (
+        "テンプレートの場所がファイルではありません: {path}。ファイルを置くか、"
+        "取り除いて kohyo の既定のテンプレートを使ってください。",
+        "The template's path is not a file: {path}. Put a file there, or remove it to use "
+        "kohyo's default template.",
+    ),
+    "templates.default_missing": (
+        "kohyo の既定のテンプレート {name} が見つかりません（{path}）。kohyo を入れ直してください。",
+        "kohyo's default template {name} is missing ({path}). Reinstall kohyo.",
+    ),
+    "templates.not_utf8": (
+        "テンプレートを UTF-8 として読めません: {path}",
+        "The template cannot be read as UTF-8: {path}",
+    ),
+    "templates.unreadable": (
+        "テンプレートを開けません: {path}: {reason}",
+        "The template cannot be opened: {path}: {reason}",
+    ),
     # ---- live Excel (live.py)
     "live.no_xlwings": (
         "Excel で開いたまま操作するには xlwings が必要です。"

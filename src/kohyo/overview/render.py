@@ -3,7 +3,9 @@ rendered to HTML and Markdown from jinja2 templates and to an xlsx. I/O edge.
 
 The layout (which rows a 個表 has, what each change says) is built once, as a small
 view model, in :mod:`kohyo.overview.view`; the templates only place it on the page,
-so staff can restyle ``templates/overview/*.j2`` without touching the wording rules.
+so staff can restyle the templates ``overview/*.j2`` (an area's own copy in
+``templates/overview/`` beside config.toml, see :mod:`kohyo.templates_lookup`) without
+touching the wording rules.
 The xlsx is written by :mod:`kohyo.overview.xlsx`.
 """
 
@@ -26,8 +28,9 @@ from kohyo.overview.compare import ChangeOverview, blocking_findings, compare_ma
 from kohyo.overview.view import build_view
 from kohyo.overview.xlsx import write_overview_xlsx
 from kohyo.read.master import check_master
+from kohyo.templates_lookup import template_loader, template_path
 
-TEMPLATE_FOLDER = ("templates", "overview")
+TEMPLATE_FOLDER = "overview"
 TEMPLATES = {"overview.html": "overview.html.j2", "overview.md": "overview.md.j2"}
 
 
@@ -59,20 +62,14 @@ def compare_files(old_path: str | Path, new_path: str | Path, config: Config) ->
     return Comparison(old, new, old_report, new_report, overview)
 
 
-def template_dir(config: Config) -> Path:
-    return config.base_dir.joinpath(*TEMPLATE_FOLDER)
+def _template_paths(config: Config) -> dict[str, Path]:
+    """Each overview template's file, resolved before anything is rendered."""
+    return {t: template_path(config, f"{TEMPLATE_FOLDER}/{t}") for t in TEMPLATES.values()}
 
 
-def _environment(folder: Path) -> jinja2.Environment:
-    missing = [t for t in TEMPLATES.values() if not (folder / t).is_file()]
-    if missing:
-        raise KohyoError(
-            f"変更概要のテンプレートが見つかりません: {folder / missing[0]}"
-            "（config.toml と同じフォルダーの templates/overview/ に置いてください）",
-            path=str(folder),
-        )
+def _environment(config: Config) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(folder), encoding="utf-8"),
+        loader=template_loader(config, TEMPLATE_FOLDER),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default=False),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -94,7 +91,8 @@ def md_escape(text: object) -> str:
 
 def render_change_overview(ov: ChangeOverview, config: Config) -> dict[str, str]:
     """File name -> text, for the HTML and the Markdown overview."""
-    env = _environment(template_dir(config))
+    paths = _template_paths(config)
+    env = _environment(config)
     view = build_view(ov, config)
     out = {}
     for name, template in TEMPLATES.items():
@@ -103,7 +101,7 @@ def render_change_overview(ov: ChangeOverview, config: Config) -> dict[str, str]
         except jinja2.TemplateError as exc:
             where = f"（{exc.lineno} 行目）" if isinstance(exc, jinja2.TemplateSyntaxError) else ""
             raise KohyoError(
-                f"テンプレート {template_dir(config) / template} に誤りがあります{where}: {exc}"
+                f"テンプレート {paths[template]} に誤りがあります{where}: {exc}"
             ) from None
     return out
 
