@@ -39,7 +39,6 @@ from kohyo.model.project import Master, Project, TextField
 from kohyo.read.grid import RawCell, SheetGrid, a1, parse_ref
 from kohyo.read.master import check_master, package_limits
 from kohyo.read.normalize import merge_references
-from kohyo.read.package import ensure_defusedxml
 from kohyo.read.parse import expand_municipalities, parse_workbook
 from kohyo.read.workbook import read_workbook
 from kohyo.templates_lookup import template_path
@@ -349,7 +348,6 @@ class NewProjectContext:
 
 def read_for_new(path: Path, config: Config) -> NewProjectContext:
     """Read and validate the master; raises KohyoError (exit 2) when it cannot be read."""
-    ensure_defusedxml()
     try:
         digest = file_digest(path)
     except OSError:
