@@ -118,3 +118,11 @@ def test_a_broken_override_stops_the_command_naming_the_file(
     assert result.exit_code == 2, result.output
     assert message.format(path=own) in result.stderr
     assert master.read_bytes() == before
+
+
+def test_docs_list_every_template() -> None:
+    doc = (ROOT / "docs" / "templates.md").read_text(encoding="utf-8")
+    rows = [line.split("|")[1].strip() for line in doc.splitlines() if line.startswith("| `")]
+    assert rows == [f"`{name}`" for name in TEMPLATES]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "`kohyo init [DIR]" in readme and "docs/templates.md" in readme
