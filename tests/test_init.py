@@ -128,13 +128,21 @@ def test_templates_flag_copies_every_template_for_restyling(
 def test_placeholders_when_nobody_can_answer(cli_run: Callable[..., Any], tmp_path: Path) -> None:
     result = cli_run("init", tmp_path)
     assert result.exit_code == 0, result.output
-    assert (
-        "圏域名と市町村は仮の値（〇〇圏域連携中枢都市圏、〇〇市、△△町、□□村）です。"
-        "config.toml で書き換えてください。"
-    ) in result.stdout
+    names = "〇〇圏域連携中枢都市圏、〇〇市、△△町、□□村"
+    assert f"仮の名前（{names}）を書きました。config.toml で書き換えてください。" in result.stdout
     text = (tmp_path / "config.toml").read_text(encoding="utf-8")
-    assert "# 〇〇・△△・□□ は仮の名前です。" in text
+    assert f"# 仮の名前（{names}）は、圏域に合わせて書き換えてください。" in text
     assert load_config(tmp_path / "config.toml").area.municipalities == ("〇〇市", "△△町", "□□村")
+
+
+def test_only_what_was_not_given_is_a_placeholder(
+    cli_run: Callable[..., Any], tmp_path: Path
+) -> None:
+    result = cli_run("init", tmp_path, "--town", "東市", "--town", "西町")
+    assert result.exit_code == 0, result.output
+    assert "仮の名前（〇〇圏域連携中枢都市圏）を書きました。" in result.stdout
+    area = load_config(tmp_path / "config.toml").area
+    assert (area.central_city, area.municipalities) == ("東市", ("東市", "西町"))
 
 
 def test_questions_on_a_terminal(
@@ -145,7 +153,7 @@ def test_questions_on_a_terminal(
     result = CliRunner().invoke(cli, ["init", str(tmp_path)], input=answers)
     assert result.exit_code == 0, result.output
     assert "圏域名（例: 〇〇圏域連携中枢都市圏）: " in result.stdout
-    assert "仮の値" not in result.stdout
+    assert "仮の名前" not in result.stdout
     area = load_config(tmp_path / "config.toml").area
     assert (area.name, area.central_city, area.municipalities) == (
         "南北圏域連携中枢都市圏", "北市", ("北市", "南町", "中村"),

@@ -311,8 +311,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "  {folder} (copies of {count} templates; kohyo uses your edits from the next run)",
     ),
     "init.placeholders": (
-        "圏域名と市町村は仮の値（{names}）です。config.toml で書き換えてください。",
-        "The area and municipalities are placeholders ({names}); replace them in config.toml.",
+        "仮の名前（{names}）を書きました。config.toml で書き換えてください。",
+        "Wrote placeholder names ({names}); replace them in config.toml.",
     ),
     "init.next": (
         "次に: {folder} で kohyo validate を実行してから、マスターに個表を入力していきます。",

@@ -72,7 +72,7 @@ class AreaFacts:
     name: str = PLACEHOLDER_AREA
     central_city: str = PLACEHOLDER_CENTRAL
     towns: tuple[str, ...] = PLACEHOLDER_TOWNS  # the others; the central city may be among them
-    placeholders: bool = False  # True when nobody answered: the config says to fill them in
+    placeholders: tuple[str, ...] = ()  # names nobody gave: the config says to replace them
 
     @property
     def municipalities(self) -> tuple[str, ...]:
@@ -164,7 +164,7 @@ def config_text(facts: AreaFacts, today: date) -> str:
     years = ", ".join(str(y) for y in range(first, first + 5))
     short = facts.name.removesuffix("連携中枢都市圏") or facts.name
     fill = (
-        "\n# 〇〇・△△・□□ は仮の名前です。圏域に合わせて書き換えてください。"
+        f"\n# 仮の名前（{'、'.join(facts.placeholders)}）は、圏域に合わせて書き換えてください。"
         if facts.placeholders
         else ""
     )
@@ -180,18 +180,22 @@ def config_text(facts: AreaFacts, today: date) -> str:
 # 書き換えます（docs/templates.md）。{fill}
 
 [area]
-name = {_toml(facts.name)}            # 圏域名 (area name), shown in every output
-short_name = {_toml(short)}           # ファイル名などに使う短い名前
-central_city = {_toml(facts.central_city)}  # 連携中枢都市 (one of municipalities)
-# 構成市町村 (municipalities), in the order used everywhere (総括表の列、配布の順).
+# 圏域名 (area name), shown in every output
+name = {_toml(facts.name)}
+# ファイル名などに使う短い名前 (short name, for file names)
+short_name = {_toml(short)}
+# 連携中枢都市 (central city): one of municipalities
+central_city = {_toml(facts.central_city)}
+# 構成市町村 (municipalities), in the order used everywhere (総括表の列、配布の順)
 municipalities = {_toml(facts.municipalities)}
 all_label = "全市町村"                # 関係市町村で「すべての市町村」を表す言葉
 partner_label = "連携町村"            # 役割分担で連携中枢都市以外をまとめて表す言葉
 
 [plan]
-fiscal_years = [{years}]   # 事業費見込額の年度（西暦）。計画期間に合わせてください
+# 事業費見込額の年度（西暦）。計画期間に合わせてください (the plan's fiscal years)
+fiscal_years = [{years}]
 unit = "千円"
-# target_year = {first + 4}           # 成果指標の目標年度（既定: 最後の年度）
+# target_year = {first + 4}               # 成果指標の目標年度（既定: 最後の年度）
 
 [paths]
 master = {_toml(MASTER_PATH)}      # マスター（全事業の個表をまとめたブック）

@@ -72,7 +72,11 @@ def ask_facts(area: str | None, central: str | None, towns: tuple[str, ...]) -> 
         name=(area or base.name).strip(),
         central_city=(central or base.central_city).strip(),
         towns=tuple(names) if names else base.towns,
-        placeholders=not (area and central and names),
+        placeholders=(
+            *(() if area else (base.name,)),
+            *(() if central else (base.central_city,)),
+            *(() if names else base.towns),
+        ),
     )
 
 
@@ -84,5 +88,5 @@ def print_scaffold(made: Scaffold, facts: AreaFacts) -> None:
         folder = made.folder / AREA_FOLDER
         click.echo(t("init.done.templates", folder=folder, count=len(made.templates)))
     if facts.placeholders:
-        click.echo(t("init.placeholders", names="、".join((facts.name, *facts.municipalities))))
+        click.echo(t("init.placeholders", names="、".join(facts.placeholders)))
     click.echo(t("init.next", folder=made.folder))
