@@ -126,3 +126,14 @@ def test_docs_list_every_template() -> None:
     assert rows == [f"`{name}`" for name in TEMPLATES]
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "`kohyo init [DIR]" in readme and "docs/templates.md" in readme
+
+
+def test_a_template_may_not_pull_in_other_files(tmp_config: Callable[..., Path]) -> None:
+    config = load_config(tmp_config())
+    own = config.base_dir / "templates" / "mail" / "body.j2"
+    own.parent.mkdir(parents=True)
+    own.write_text('{% include "../config.toml" %}\n', encoding="utf-8")
+    letter = Letter("平内町", ("a@example.jp",), (), (), (1,), "2026-11-30")
+    with pytest.raises(ConfigError) as exc:
+        render_letter(config, letter, MailTemplates(config))
+    assert exc.value.message == f"メールのテンプレート {own} を差し込みできません: ../config.toml"

@@ -70,7 +70,9 @@ def template_loader(config: Config, folder: str) -> jinja2.BaseLoader:
     looked up on its own, so an area may override one and keep kohyo's other."""
     import jinja2  # here, not at the top: the commands that only read looks skip its import
 
-    def load(name: str) -> tuple[str, str, None]:
+    def load(name: str) -> tuple[str, str, None] | None:
+        if f"{folder}/{name}" not in TEMPLATES:
+            return None  # e.g. an {% include %} of another file: jinja2's TemplateNotFound
         path = template_path(config, f"{folder}/{name}")
         try:
             return path.read_text(encoding="utf-8-sig"), str(path), None
