@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -137,3 +139,22 @@ def test_a_template_may_not_pull_in_other_files(tmp_config: Callable[..., Path])
     with pytest.raises(ConfigError) as exc:
         render_letter(config, letter, MailTemplates(config))
     assert exc.value.message == f"メールのテンプレート {own} を差し込みできません: ../config.toml"
+
+
+def test_an_install_without_the_templates_package_says_reinstall() -> None:
+    """An editable install made before templates/ became kohyo.templates has no such package
+    (-S: no site-packages, so no editable finder; kohyo comes from src/ alone)."""
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1])\n"
+        "from kohyo.errors import ConfigError\n"
+        "from kohyo.templates_lookup import packaged_template_path\n"
+        "try:\n    packaged_template_path('summary.toml')\n"
+        "except ConfigError as exc:\n    print(exc.message)\n"
+    )
+    env = {**os.environ, "KOHYO_LANG": "ja", "PYTHONIOENCODING": "utf-8"}
+    out = subprocess.run([sys.executable, "-I", "-S", "-c", code, str(ROOT / "src")], env=env,
+                         capture_output=True, text=True, encoding="utf-8", check=True)  # fmt: skip
+    assert out.stdout == (
+        "kohyo の既定のテンプレート summary.toml が見つかりません（kohyo.templates）。"
+        "kohyo を入れ直してください（リポジトリからは pip install -e .）。\n"
+    )

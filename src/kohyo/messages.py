@@ -269,8 +269,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "kohyo's default template.",
     ),
     "templates.default_missing": (
-        "kohyo の既定のテンプレート {name} が見つかりません（{path}）。kohyo を入れ直してください。",
-        "kohyo's default template {name} is missing ({path}). Reinstall kohyo.",
+        "kohyo の既定のテンプレート {name} が見つかりません（{path}）。kohyo を入れ直してください"
+        "（リポジトリからは pip install -e .）。",
+        "kohyo's default template {name} is missing ({path}). Reinstall kohyo (from the "
+        "repository: pip install -e .).",
     ),
     "templates.not_utf8": (
         "テンプレートを UTF-8 として読めません: {path}",

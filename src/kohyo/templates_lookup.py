@@ -57,9 +57,13 @@ def area_template_path(area_dir: Path, name: str) -> Path:
 
 def packaged_template_path(name: str) -> Path:
     """kohyo's default for template *name*, from the installed package."""
-    root = importlib.resources.files(PACKAGE)
+    parts = _known(name).split("/")
+    try:
+        root = importlib.resources.files(PACKAGE)
+    except ModuleNotFoundError:  # an editable install made before templates/ was a package
+        raise ConfigError(t("templates.default_missing", name=name, path=PACKAGE)) from None
     # A wheel is installed unpacked (pip never imports from a zip), so this is a real path.
-    path = Path(str(root.joinpath(*_known(name).split("/"))))
+    path = Path(str(root.joinpath(*parts)))
     if not path.is_file():
         raise ConfigError(t("templates.default_missing", name=name, path=path), path=str(path))
     return path
