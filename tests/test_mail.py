@@ -49,7 +49,6 @@ from kohyo.mail.message import (
     Letter,
     MailTemplates,
     compose,
-    template_folder,
 )
 from kohyo.mail.prepare import address_problems, configured_recipients
 
@@ -1035,7 +1034,7 @@ def test_address_guard_catches_extra_and_hidden_recipients(area: Area) -> None:
     letter = Letter(
         "今別町", tuple(to), tuple(cc), (Attachment("a.pdf", "pdf", b"%PDF-1.4"),), (1, 3), DATE
     )
-    msg = compose(config, letter, MailTemplates(template_folder(config)))
+    msg = compose(config, letter, MailTemplates(config))
     allowed = configured_recipients(config, "今別町")
 
     assert address_problems(msg, letter.envelope, allowed) == []

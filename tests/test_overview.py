@@ -374,14 +374,37 @@ def test_wider_kohyo_for_more_fiscal_years(tmp_path: Path, config: Config) -> No
     assert [text_of(th) for th in header][1:] == [*(f"{y}年度" for y in range(2015, 2025)), "計"]
 
 
-def test_missing_templates_are_one_clear_error(
+def test_an_area_without_templates_uses_kohyos_own(
     tmp_config: Callable[..., Path], sample: ChangeOverview
 ) -> None:
     config = load_config(tmp_config())
+    assert not (config.base_dir / "templates").exists()
+    texts = render_change_overview(sample, config)
+    assert texts == render_change_overview(sample, load_config(ROOT / "config.toml"))
+    assert "<html" in texts["overview.html"]
+
+
+def test_an_area_may_override_one_template_and_keep_the_other(
+    tmp_config: Callable[..., Path], sample: ChangeOverview
+) -> None:
+    path = tmp_config()
+    own = path.parent / "templates" / "overview" / "overview.md.j2"
+    own.parent.mkdir(parents=True)
+    own.write_text("# {{ v.title }}（圏域の様式）\n", encoding="utf-8")
+    texts = render_change_overview(sample, load_config(path))
+    assert texts["overview.md"].endswith("（圏域の様式）\n")
+    assert "<html" in texts["overview.html"]
+
+
+def test_an_override_that_is_not_a_file_is_one_clear_error(
+    tmp_config: Callable[..., Path], sample: ChangeOverview
+) -> None:
+    path = tmp_config()
+    (path.parent / "templates" / "overview" / "overview.html.j2").mkdir(parents=True)
     with pytest.raises(
-        KohyoError, match=r"変更概要のテンプレートが見つかりません: .*overview\.html\.j2"
+        KohyoError, match=r"テンプレートの場所がファイルではありません: .*overview\.html\.j2"
     ):
-        render_change_overview(sample, config)
+        render_change_overview(sample, load_config(path))
 
 
 def test_broken_template_is_one_clear_error(
@@ -481,14 +504,29 @@ def test_cli_unreadable_files_exit_2(
     assert "Traceback" not in result.output
 
 
-def test_cli_missing_templates_exit_2(
+def test_cli_bad_template_override_exit_2(
+    cli_run: Callable[..., Any], tmp_config: Callable[..., Path], tmp_path: Path
+) -> None:
+    write_master(tmp_path / "m.xlsx", [project(1, "観光振興事業")])
+    cfg = tmp_config()
+    own = cfg.parent / "templates" / "overview" / "overview.md.j2"
+    own.parent.mkdir(parents=True)
+    own.write_bytes("# {{ v.title }} 変更の概要".encode("cp932"))  # Shift_JIS, not UTF-8
+    result = cli_run("diff", tmp_path / "m.xlsx", tmp_path / "m.xlsx", "--config", cfg,
+                     "--out", tmp_path / "out")  # fmt: skip
+    assert result.exit_code == 2
+    assert result.stderr == f"エラー: テンプレートを UTF-8 として読めません: {own}\n"
+    assert not (tmp_path / "out").exists()
+
+
+def test_cli_without_templates_folder_uses_kohyos_own(
     cli_run: Callable[..., Any], tmp_config: Callable[..., Path], tmp_path: Path
 ) -> None:
     write_master(tmp_path / "m.xlsx", [project(1, "観光振興事業")])
     result = cli_run("diff", tmp_path / "m.xlsx", tmp_path / "m.xlsx", "--config", tmp_config(),
                      "--out", tmp_path / "out")  # fmt: skip
-    assert result.exit_code == 2
-    assert "変更概要のテンプレートが見つかりません" in result.stderr
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "overview.html").is_file()
 
 
 def test_cli_compares_masters_with_other_errors_and_says_so(

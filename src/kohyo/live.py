@@ -36,6 +36,7 @@ from kohyo.messages import t
 from kohyo.model.project import Master
 from kohyo.read.grid import RawCell, SheetGrid, a1
 from kohyo.read.parse import parse_workbook
+from kohyo.templates_lookup import template_path
 from kohyo.xlsx.sheetspec import SheetSpec
 from kohyo.xlsx.styles import StyleSpec
 
@@ -453,7 +454,7 @@ def refresh_live(
         return result
     plan = plan_refresh(parsed, config)
     result.plan = plan
-    look = load_summary_look(config.base_dir / "templates" / "summary.toml")
+    look = load_summary_look(template_path(config, "summary.toml"))
     spec = summary_sheet_spec(plan.summary, config, look)
     existed = any(g.name.casefold() == name.casefold() for g in live.grids)
     if not plan.updates and summary_values_equal(live.grids, spec):

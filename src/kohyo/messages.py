@@ -261,6 +261,65 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "設定ファイルを開けません: {path}: {reason}",
         "The settings file cannot be opened: {path}: {reason}",
     ),
+    # ---- templates (templates_lookup.py)
+    "templates.not_a_file": (
+        "テンプレートの場所がファイルではありません: {path}。ファイルを置くか、"
+        "取り除いて kohyo の既定のテンプレートを使ってください。",
+        "The template's path is not a file: {path}. Put a file there, or remove it to use "
+        "kohyo's default template.",
+    ),
+    "templates.default_missing": (
+        "kohyo の既定のテンプレート {name} が見つかりません（{path}）。kohyo を入れ直してください"
+        "（リポジトリからは pip install -e .）。",
+        "kohyo's default template {name} is missing ({path}). Reinstall kohyo (from the "
+        "repository: pip install -e .).",
+    ),
+    "templates.not_utf8": (
+        "テンプレートを UTF-8 として読めません: {path}",
+        "The template cannot be read as UTF-8: {path}",
+    ),
+    "templates.unreadable": (
+        "テンプレートを開けません: {path}: {reason}",
+        "The template cannot be opened: {path}: {reason}",
+    ),
+    # ---- init (cli/init.py, scaffold.py)
+    "init.exists": (
+        "{path} がすでにあります。上書きはしません。別のフォルダーを指定するか、"
+        "そのファイルを移してから、もう一度実行してください。",
+        "{path} already exists; kohyo init never overwrites. Give another folder, or move "
+        "that file away and run again.",
+    ),
+    "init.cannot_write": (
+        "{path} を作れません: {reason}",
+        "Cannot create {path}: {reason}",
+    ),
+    "init.ask.area": ("圏域名（例: 〇〇圏域連携中枢都市圏）", "Area name (圏域名)"),
+    "init.ask.central": ("連携中枢都市（例: 〇〇市）", "Central city (連携中枢都市)"),
+    "init.ask.towns": (
+        "構成市町村（連携中枢都市を含めて、「、」で区切って）",
+        "Municipalities, the central city included, separated by 、 or commas (構成市町村)",
+    ),
+    "init.done": ("圏域のフォルダーを作りました: {folder}", "Made the area folder: {folder}"),
+    "init.done.config": (
+        "  {path}（設定。圏域名・市町村・宛先を確かめてください）",
+        "  {path} (settings: check the area, municipalities and mail addresses)",
+    ),
+    "init.done.master": (
+        "  {path}（マスター。「記入例」のシートと、空の個表「1」）",
+        "  {path} (the master: a 記入例 example sheet and a blank 個表 「1」)",
+    ),
+    "init.done.templates": (
+        "  {folder}（テンプレート {count} 個の写し。書き換えると次の実行から使われます）",
+        "  {folder} (copies of {count} templates; kohyo uses your edits from the next run)",
+    ),
+    "init.placeholders": (
+        "仮の名前（{names}）を書きました。config.toml で書き換えてください。",
+        "Wrote placeholder names ({names}); replace them in config.toml.",
+    ),
+    "init.next": (
+        "次に: {folder} で kohyo validate を実行してから、マスターに個表を入力していきます。",
+        "Next: run kohyo validate in {folder}, then fill in the master's 個表.",
+    ),
     # ---- live Excel (live.py)
     "live.no_xlwings": (
         "Excel で開いたまま操作するには xlwings が必要です。"

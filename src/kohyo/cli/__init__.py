@@ -23,6 +23,7 @@ COMMANDS = {
     "new": "new:new_cmd",
     "dump": "check:dump_cmd",
     "codes": "codes:codes_cmd",
+    "init": "init:init_cmd",
 }
 
 

@@ -28,9 +28,9 @@ def _set_lang(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     return value
 
 
-def common_options(func: F) -> F:
-    """--config and --lang, on every command."""
-    func = click.option(
+def lang_option(func: F) -> F:
+    """--lang, on every command (`init` has no config.toml to take yet, so only this)."""
+    return click.option(
         "--lang",
         type=click.Choice(["ja", "en"]),
         callback=_set_lang,
@@ -38,6 +38,11 @@ def common_options(func: F) -> F:
         is_eager=True,
         help="メッセージの言語 (ja/en)。環境変数 KOHYO_LANG でも指定できます。",
     )(func)
+
+
+def common_options(func: F) -> F:
+    """--config and --lang, on every command."""
+    func = lang_option(func)
     func = click.option(
         "--config",
         "config_path",

@@ -39,9 +39,9 @@ from kohyo.model.project import Master, Project, TextField
 from kohyo.read.grid import RawCell, SheetGrid, a1, parse_ref
 from kohyo.read.master import check_master, package_limits
 from kohyo.read.normalize import merge_references
-from kohyo.read.package import ensure_defusedxml
 from kohyo.read.parse import expand_municipalities, parse_workbook
 from kohyo.read.workbook import read_workbook
+from kohyo.templates_lookup import template_path
 from kohyo.xlsx.patch import CellWrite, PackagePatch
 from kohyo.xlsx.sheetops import check_sheet_name, rename_sheets, replace_header_footer
 from kohyo.xlsx.sheetspec import SheetSpec
@@ -257,7 +257,7 @@ def plan_new_project(
     )
     summary_spec = None
     if config.summary.sheet_name in order:
-        s_look = summary_look or load_summary_look(config.base_dir / "templates" / "summary.toml")
+        s_look = summary_look or load_summary_look(template_path(config, "summary.toml"))
         summary_spec = summary_sheet_spec(summary_table(after_projects, config), config, s_look)
     final.insert(position, sheet_name)
     return NewProjectPlan(
@@ -351,7 +351,6 @@ class NewProjectContext:
 
 def read_for_new(path: Path, config: Config) -> NewProjectContext:
     """Read and validate the master; raises KohyoError (exit 2) when it cannot be read."""
-    ensure_defusedxml()
     try:
         digest = file_digest(path)
     except OSError:
@@ -365,11 +364,10 @@ def prepare_new_project(
     ctx: NewProjectContext, config: Config, *, name: str, after: int | None,
     municipalities: str | None,
 ) -> NewProjectPlan:  # fmt: skip
-    templates = config.base_dir / "templates"
     return plan_new_project(
         ctx.master, ctx.grids, config, name=name, after=after, municipalities=municipalities,
-        template=load_new_template(templates / TEMPLATE_FILE),
-        look=load_look(templates / "kohyo_sheet.toml"),
+        template=load_new_template(template_path(config, TEMPLATE_FILE)),
+        look=load_look(template_path(config, "kohyo_sheet.toml")),
     )  # fmt: skip
 
 

@@ -21,6 +21,7 @@ from kohyo.model.derive import SummaryTable, derive_total, summary_table
 from kohyo.model.project import DASH, CellKind, Master, Project
 from kohyo.read.grid import parse_ref
 from kohyo.read.master import check_master
+from kohyo.templates_lookup import template_path
 from kohyo.xlsx.patch import CellWrite, PackagePatch
 
 
@@ -150,7 +151,7 @@ def _refresh(path: Path, config: Config) -> RefreshResult:
     existed = config.summary.sheet_name in patch.sheet_names()
     for u in plan.updates:
         patch.set_cells(u.sheet, [CellWrite(u.cell, u.new, u.formula)])
-    look = load_summary_look(config.base_dir / "templates" / "summary.toml")
+    look = load_summary_look(template_path(config, "summary.toml"))
     spec = summary_sheet_spec(plan.summary, config, look)
     patch.put_sheet(spec, position=config.summary.index)  # type: ignore[arg-type]
     changed = patch.changed_parts()

@@ -34,7 +34,6 @@ from kohyo.mail.message import (
     MailTemplates,
     compose,
     message_bytes,
-    template_folder,
 )
 from kohyo.model.project import Master
 from kohyo.read.normalize import nfkc
@@ -79,7 +78,7 @@ def prepare(
         )
     towns, notes = select_towns(config, manifest, towns_wanted)
     master = read_distributed_master(config, manifest)
-    templates = MailTemplates(template_folder(config))
+    templates = MailTemplates(config)
     outgoing: list[Outgoing] = []
     problems: list[str] = []
     for town in towns:

@@ -3,7 +3,9 @@ rendered to HTML and Markdown from jinja2 templates and to an xlsx. I/O edge.
 
 The layout (which rows a 個表 has, what each change says) is built once, as a small
 view model, in :mod:`kohyo.overview.view`; the templates only place it on the page,
-so staff can restyle ``templates/overview/*.j2`` without touching the wording rules.
+so staff can restyle the templates ``overview/*.j2`` (an area's own copy in
+``templates/overview/`` beside config.toml, see :mod:`kohyo.templates_lookup`) without
+touching the wording rules.
 The xlsx is written by :mod:`kohyo.overview.xlsx`.
 """
 
@@ -20,7 +22,6 @@ from markupsafe import Markup, escape
 
 from kohyo.check.findings import Finding, Report
 from kohyo.config import Config
-from kohyo.distribute.town import template_path
 from kohyo.errors import KohyoError, WriteError
 from kohyo.layout.look import SheetLook, load_look
 from kohyo.model.chars import strip_unsafe_text
@@ -30,8 +31,9 @@ from kohyo.overview.markdown import md_escape
 from kohyo.overview.view import build_view
 from kohyo.overview.xlsx import write_overview_xlsx
 from kohyo.read.master import check_master
+from kohyo.templates_lookup import template_loader, template_path
 
-TEMPLATE_FOLDER = ("templates", "overview")
+TEMPLATE_FOLDER = "overview"
 TEMPLATES = {"overview.html": "overview.html.j2", "overview.md": "overview.md.j2"}
 __all__ = ["md_escape", "render_change_overview", "write_change_overview"]
 
@@ -64,20 +66,14 @@ def compare_files(old_path: str | Path, new_path: str | Path, config: Config) ->
     return Comparison(old, new, old_report, new_report, overview)
 
 
-def template_dir(config: Config) -> Path:
-    return config.base_dir.joinpath(*TEMPLATE_FOLDER)
+def _template_paths(config: Config) -> dict[str, Path]:
+    """Each overview template's file, resolved before anything is rendered."""
+    return {t: template_path(config, f"{TEMPLATE_FOLDER}/{t}") for t in TEMPLATES.values()}
 
 
-def _environment(folder: Path) -> jinja2.Environment:
-    missing = [t for t in TEMPLATES.values() if not (folder / t).is_file()]
-    if missing:
-        raise KohyoError(
-            f"変更概要のテンプレートが見つかりません: {folder / missing[0]}"
-            "（config.toml と同じフォルダーの templates/overview/ に置いてください）",
-            path=str(folder),
-        )
+def _environment(config: Config) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(folder), encoding="utf-8"),
+        loader=template_loader(config, TEMPLATE_FOLDER),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default=False),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -99,7 +95,8 @@ def _without_controls(value: object) -> object:
 
 def render_change_overview(ov: ChangeOverview, config: Config) -> dict[str, str]:
     """File name -> text, for the HTML and the Markdown overview."""
-    env = _environment(template_dir(config))
+    paths = _template_paths(config)
+    env = _environment(config)
     view = build_view(ov, config, kohyo_look(config))
     out = {}
     for name, template in TEMPLATES.items():
@@ -108,7 +105,7 @@ def render_change_overview(ov: ChangeOverview, config: Config) -> dict[str, str]
         except jinja2.TemplateError as exc:
             where = f"（{exc.lineno} 行目）" if isinstance(exc, jinja2.TemplateSyntaxError) else ""
             raise KohyoError(
-                f"テンプレート {template_dir(config) / template} に誤りがあります{where}: {exc}"
+                f"テンプレート {paths[template]} に誤りがあります{where}: {exc}"
             ) from None
     return out
 

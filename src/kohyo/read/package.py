@@ -7,8 +7,6 @@ refused with one clear message before any XML is parsed.
 
 from __future__ import annotations
 
-import os
-import sys
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -168,25 +166,3 @@ def reject_doctype(data: bytes, name: str, path: Path) -> None:
     """
     if any(m in data for m in _DTD_MARKERS):
         raise _fail(path, f"部品 {name} に DOCTYPE 宣言があります。安全のため読み込みません。")
-
-
-def ensure_defusedxml() -> None:
-    """openpyxl protects its XML parsing only when defusedxml is importable: insist on it.
-
-    Decided as ``openpyxl.xml.DEFUSEDXML`` decides it, without importing openpyxl when it
-    is not loaded yet: that import alone took a third of a second of every ``validate``.
-    """
-    loaded = sys.modules.get("openpyxl.xml")
-    if loaded is not None:
-        protected = bool(getattr(loaded, "DEFUSEDXML", True))
-    else:
-        try:
-            import defusedxml  # noqa: F401
-        except ImportError:
-            protected = False
-        else:
-            protected = os.environ.get("OPENPYXL_DEFUSEDXML", "True") == "True"
-    if not protected:
-        raise WorkbookError(
-            "安全のため defusedxml が必要です。`pip install defusedxml` を実行してください。"
-        )
