@@ -12,7 +12,7 @@
 - Not covered, for want of a vendored schema: ``docProps/core.xml`` (Dublin Core),
   ``docProps/custom.xml``, VML drawings, binary parts (``vbaProject.bin``, printer settings,
   images). XML among them is still checked for well-formedness.
-- The grid (``GRID_RULES``): rows 1..1048576 ascending; cell references in their own row and
+- The grid (``ooxml_grid``): rows 1..1048576 ascending; cell references in their own row and
   ascending; ``<col>`` ranges valid and non-overlapping; merged ranges non-overlapping; cell,
   row and column style indexes < the number of ``cellXfs``; font/fill/border/xf/numFmt ids of
   ``xf`` records defined; shared-string indexes < the number of ``<si>``.
@@ -32,6 +32,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from ooxml_grid import grid_problems
+
 SCHEMAS = Path(__file__).resolve().parent / "ooxml-schemas"
 
 SML = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -39,6 +41,7 @@ MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+R_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
 ROOT_SCHEMAS = {
     SML: "transitional/sml.xsd",
@@ -70,16 +73,6 @@ UNDERSTOOD = frozenset(
     }
 )
 """The namespaces this consumer understands, for Markup Compatibility."""
-
-MAX_ROW, MAX_COL = 1_048_576, 16_384
-GRID_RULES = (
-    "rows 1..1048576 ascending",
-    "cell references in their own row, columns 1..16384 ascending",
-    "<col> ranges 1..16384, min <= max, ascending, non-overlapping",
-    "merged ranges well-formed and non-overlapping",
-    "style indexes (cells, rows, columns, xf records) in range",
-    "shared-string indexes in range",
-)
 
 
 @cache
@@ -198,6 +191,22 @@ SCHEMA_TYPES = re.compile(r"spreadsheetml|drawingml|theme|extended-properties|re
 """Content types of parts that must be in a covered namespace (a Strict or foreign root fails)."""
 
 
+def _check_rel_ids(
+    part: str, root: etree._Element, trees: dict[str, etree._Element], problems: list[str]
+) -> None:
+    """Every r:id (r:embed, r:link, ...) in part names a relationship of part's .rels."""
+    folder, base = posixpath.split(part)
+    rels = trees.get(posixpath.join(folder, "_rels", base + ".rels"))
+    ids = set() if rels is None else {r.get("Id") for r in rels}
+    for el in root.iter():
+        for attr, value in el.attrib.items():
+            if attr.startswith(R_NS) and value not in ids:
+                local = etree.QName(el).localname
+                problems.append(
+                    f"{part}: <{local}> names relationship {value}, which is not in its .rels"
+                )
+
+
 def _needs_schema(name: str, defaults: dict[str, str], overrides: dict[str, str]) -> bool:
     if name == "[Content_Types].xml" or name.endswith(".rels"):
         return True
@@ -216,12 +225,14 @@ def validate_xlsx(path: Path | str) -> list[str]:
     trees: dict[str, etree._Element] = {}
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
     for name, data in parts.items():
-        if not (name.endswith((".xml", ".rels")) or data.lstrip()[:5] == b"<?xml"):
+        if not name.endswith((".xml", ".rels")):
             continue
         try:
             trees[name] = etree.fromstring(data, parser)
         except etree.XMLSyntaxError as exc:
             problems.append(f"{name}: not well-formed XML: {exc}")
+    if "[Content_Types].xml" not in trees:
+        return problems
     defaults, overrides = _content_types(trees["[Content_Types].xml"])
     for name in parts:
         if name == "[Content_Types].xml":
@@ -238,7 +249,8 @@ def validate_xlsx(path: Path | str) -> list[str]:
         _prepare(root, problems, name)
         if not schema().validate(root):
             problems += [f"{name}:{e.line}: {e.message}" for e in schema().error_log]
-    problems += _grid_problems(trees)
+        _check_rel_ids(name, root, trees, problems)
+    problems += grid_problems(trees)
     return problems
 
 
@@ -246,154 +258,3 @@ def assert_valid_xlsx(path: Path | str) -> None:
     """Fail the test with every schema and grid problem of the package at path."""
     problems = validate_xlsx(path)
     assert not problems, f"{path} does not conform to ECMA-376:\n" + "\n".join(problems)
-
-
-# ---------------------------------------------------------------- the grid
-
-_REF = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]+)$")
-
-
-def _col_number(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
-def _ref(text: str) -> tuple[int, int] | None:
-    """'B3' -> (row 3, column 2); None when it is not an A1 reference in the grid."""
-    m = _REF.match(text or "")
-    if m is None:
-        return None
-    row, col = int(m.group(2)), _col_number(m.group(1))
-    return (row, col) if 1 <= row <= MAX_ROW and 1 <= col <= MAX_COL else None
-
-
-def _int(text: str | None) -> int | None:
-    try:
-        return int(text) if text is not None else None
-    except ValueError:
-        return None
-
-
-def _style_counts(trees: dict[str, etree._Element], problems: list[str]) -> tuple[int, int]:
-    """(number of cellXfs, number of dxfs) of the styles part; xf references checked."""
-    styles = next((t for t in trees.values() if t.tag == f"{{{SML}}}styleSheet"), None)
-    if styles is None:
-        return 1, 0
-
-    def count(tag: str, child: str) -> int:
-        group = styles.find(f"{{{SML}}}{tag}")
-        return 0 if group is None else len(group.findall(f"{{{SML}}}{child}"))
-
-    fonts, fills, borders = (
-        count("fonts", "font"),
-        count("fills", "fill"),
-        count("borders", "border"),
-    )
-    style_xfs = count("cellStyleXfs", "xf")
-    formats = {_int(f.get("numFmtId")) for f in styles.iter(f"{{{SML}}}numFmt")}
-    for group, limit_xf in (("cellStyleXfs", None), ("cellXfs", style_xfs)):
-        for i, xf in enumerate(styles.iterfind(f"{{{SML}}}{group}/{{{SML}}}xf")):
-            where = f"styles: {group} xf {i}"
-            for attr, limit in (("fontId", fonts), ("fillId", fills), ("borderId", borders)):
-                value = _int(xf.get(attr))
-                if value is not None and not 0 <= value < limit:
-                    problems.append(f"{where}: {attr}={value} but {limit} defined")
-            fmt = _int(xf.get("numFmtId"))
-            if fmt is not None and fmt >= 164 and fmt not in formats:
-                problems.append(f"{where}: numFmtId={fmt} is not defined")
-            xf_id = _int(xf.get("xfId"))
-            if limit_xf is not None and xf_id is not None and not 0 <= xf_id < limit_xf:
-                problems.append(f"{where}: xfId={xf_id} but {limit_xf} cellStyleXfs")
-    for i, cs in enumerate(styles.iterfind(f"{{{SML}}}cellStyles/{{{SML}}}cellStyle")):
-        xf_id = _int(cs.get("xfId"))
-        if xf_id is not None and not 0 <= xf_id < style_xfs:
-            problems.append(f"styles: cellStyle {i}: xfId={xf_id} but {style_xfs} cellStyleXfs")
-    return count("cellXfs", "xf"), count("dxfs", "dxf")
-
-
-def _grid_problems(trees: dict[str, etree._Element]) -> list[str]:
-    problems: list[str] = []
-    xfs, dxfs = _style_counts(trees, problems)
-    sst = next((t for t in trees.values() if t.tag == f"{{{SML}}}sst"), None)
-    strings = 0 if sst is None else len(sst.findall(f"{{{SML}}}si"))
-    for name, root in trees.items():
-        if root.tag == f"{{{SML}}}worksheet":
-            _sheet_grid(name, root, xfs, dxfs, strings, problems)
-    return problems
-
-
-def _style_ok(value: str | None, limit: int) -> bool:
-    n = _int(value)
-    return value is None or (n is not None and 0 <= n < limit)
-
-
-def _sheet_grid(
-    part: str, root: etree._Element, xfs: int, dxfs: int, strings: int, problems: list[str]
-) -> None:
-    last_max = 0
-    for col in root.iterfind(f"{{{SML}}}cols/{{{SML}}}col"):
-        lo, hi = _int(col.get("min")), _int(col.get("max"))
-        if lo is None or hi is None or not 1 <= lo <= hi <= MAX_COL:
-            problems.append(f"{part}: <col min={lo} max={hi}> is not a column range")
-            continue
-        if lo <= last_max:
-            problems.append(f"{part}: <col min={lo} max={hi}> overlaps or precedes max={last_max}")
-        last_max = max(last_max, hi)
-        if not _style_ok(col.get("style"), xfs):
-            problems.append(f"{part}: <col min={lo}> style={col.get('style')} but {xfs} cellXfs")
-    last_row = 0
-    for row in root.iterfind(f"{{{SML}}}sheetData/{{{SML}}}row"):
-        r = _int(row.get("r")) if row.get("r") is not None else last_row + 1
-        if r is None or not 1 <= r <= MAX_ROW:
-            problems.append(f"{part}: row r={row.get('r')} is outside 1..{MAX_ROW}")
-            continue
-        if r <= last_row:
-            problems.append(f"{part}: row {r} follows row {last_row}")
-        last_row = r
-        if not _style_ok(row.get("s"), xfs):
-            problems.append(f"{part}: row {r} s={row.get('s')} but {xfs} cellXfs")
-        last_col = 0
-        for c in row.iterfind(f"{{{SML}}}c"):
-            ref = c.get("r")
-            pos = _ref(ref) if ref is not None else (r, last_col + 1)
-            if pos is None or pos[0] != r:
-                problems.append(f"{part}: cell {ref} is not a cell of row {r}")
-                continue
-            if pos[1] <= last_col:
-                problems.append(f"{part}: cell {ref} is not right of the previous cell in row {r}")
-            last_col = pos[1]
-            if not _style_ok(c.get("s"), xfs):
-                problems.append(f"{part}: cell {ref} s={c.get('s')} but {xfs} cellXfs")
-            if c.get("t") == "s":
-                v = c.find(f"{{{SML}}}v")
-                n = _int(v.text if v is not None else None)
-                if n is None or not 0 <= n < strings:
-                    text = None if v is None else v.text
-                    problems.append(f"{part}: cell {ref} shared string {text} but {strings} <si>")
-    _merges(part, root, problems)
-    for rule in root.iter(f"{{{SML}}}cfRule"):
-        if not _style_ok(rule.get("dxfId"), dxfs):
-            problems.append(f"{part}: cfRule dxfId={rule.get('dxfId')} but {dxfs} dxfs")
-
-
-def _merges(part: str, root: etree._Element, problems: list[str]) -> None:
-    boxes: list[tuple[str, int, int, int, int]] = []
-    for mc in root.iterfind(f"{{{SML}}}mergeCells/{{{SML}}}mergeCell"):
-        ref = mc.get("ref", "")
-        ends = [_ref(p) for p in ref.split(":")]
-        if len(ends) != 2 or None in ends:
-            problems.append(f"{part}: merged range {ref!r} is not a range A1:B2")
-            continue
-        (r1, c1), (r2, c2) = ends  # type: ignore[misc]
-        box = (ref, min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2))
-        for other in boxes:
-            if (
-                box[1] <= other[3]
-                and other[1] <= box[3]
-                and box[2] <= other[4]
-                and other[2] <= box[4]
-            ):
-                problems.append(f"{part}: merged range {ref} overlaps {other[0]}")
-        boxes.append(box)
