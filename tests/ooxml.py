@@ -27,6 +27,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -175,16 +176,41 @@ def _rels_source(rels_part: str) -> str:
     return posixpath.join(posixpath.dirname(folder), name.removesuffix(".rels"))
 
 
-def _check_rels(part: str, root: etree._Element, names: set[str], problems: list[str]) -> None:
+CONTENT_TYPES = {
+    "officeDocument": ".main+xml",
+    "worksheet": ".spreadsheetml.worksheet+xml",
+    "chartsheet": ".spreadsheetml.chartsheet+xml",
+    "styles": ".spreadsheetml.styles+xml",
+    "sharedStrings": ".spreadsheetml.sharedStrings+xml",
+    "calcChain": ".spreadsheetml.calcChain+xml",
+    "comments": ".spreadsheetml.comments+xml",
+    "table": ".spreadsheetml.table+xml",
+    "theme": ".theme+xml",
+    "drawing": ".drawing+xml",
+    "chart": ".drawingml.chart+xml",
+    "extended-properties": ".extended-properties+xml",
+    "core-properties": "core-properties+xml",
+}
+"""Relationship type (its last segment) -> how the target's content type must end."""
+
+
+def _check_rels(
+    part: str, root: etree._Element, content_type: Callable[[str], str | None], problems: list[str]
+) -> None:
+    """Every internal target exists and has the content type its relationship type asks for."""
     base = posixpath.dirname(_rels_source(part))
     for rel in root:
         if rel.get("TargetMode") == "External":
             continue
         target = rel.get("Target", "")
         resolved = target.lstrip("/") if target.startswith("/") else posixpath.join(base, target)
-        resolved = posixpath.normpath(resolved)
-        if resolved.lower() not in names:
+        found = content_type(posixpath.normpath(resolved))
+        if found is None:
             problems.append(f"{part}: relationship {rel.get('Id')} targets a missing part {target}")
+            continue
+        expected = CONTENT_TYPES.get(rel.get("Type", "").rsplit("/", 1)[-1])
+        if expected and not found.endswith(expected):
+            problems.append(f"{part}: {target} has content type {found!r}, not *{expected}")
 
 
 SCHEMA_TYPES = re.compile(r"spreadsheetml|drawingml|theme|extended-properties|relationships")
@@ -219,7 +245,6 @@ def validate_xlsx(path: Path | str) -> list[str]:
     problems: list[str] = []
     with zipfile.ZipFile(path) as zf:
         parts = {i.filename: zf.read(i) for i in zf.infolist() if not i.is_dir()}
-    names = {n.lower() for n in parts}
     if "[Content_Types].xml" not in parts:
         return ["[Content_Types].xml is missing"]
     trees: dict[str, etree._Element] = {}
@@ -234,18 +259,24 @@ def validate_xlsx(path: Path | str) -> list[str]:
     if "[Content_Types].xml" not in trees:
         return problems
     defaults, overrides = _content_types(trees["[Content_Types].xml"])
-    for name in parts:
-        if name == "[Content_Types].xml":
-            continue
+    lower = {n.lower() for n in parts}
+
+    def content_type(name: str) -> str | None:
+        """The content type of part name; '' when it has none; None when it is absent."""
+        if name.lower() not in lower:
+            return None
         ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-        if name.lower() not in overrides and ext not in defaults:
+        return overrides.get(name.lower(), defaults.get(ext, ""))
+
+    for name in parts:
+        if name != "[Content_Types].xml" and not content_type(name):
             problems.append(f"{name}: no content type in [Content_Types].xml")
     for name, root in trees.items():
         ns = etree.QName(root).namespace
         if ns not in ROOT_SCHEMAS and not _needs_schema(name, defaults, overrides):
             continue
         if ns == RELS_NS:
-            _check_rels(name, root, names, problems)
+            _check_rels(name, root, content_type, problems)
         _prepare(root, problems, name)
         if not schema().validate(root):
             problems += [f"{name}:{e.line}: {e.message}" for e in schema().error_log]

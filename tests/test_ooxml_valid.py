@@ -1,0 +1,180 @@
+"""Every workbook kohyo writes conforms to ECMA-376 (tests/ooxml.py): one of each output kind
+made end to end, the third-party inputs kohyo patches, and proof that the check bites."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import SampleBuild
+from fidelity.build_corpus import (
+    rewrite_members,
+)
+from ooxml import validate_xlsx
+from xlsx_parts import members
+
+SHEET = "xl/worksheets/sheet2.xml"  # the 個表 "2" of the sample master
+
+
+# --- the check bites --------------------------------------------------------------------
+
+
+def broken(sample: SampleBuild, tmp_path: Path, part: str, edit: Callable[[str], str]) -> Path:
+    """A copy of the sample master with one part edited as text; the edit must change it."""
+    text = members(sample.master)[part].decode("utf-8")
+    changed = edit(text)
+    assert changed != text, "the edit did not apply: the test would prove nothing"
+    return rewrite_members(sample.master, tmp_path / "broken.xlsx", {part: changed.encode()})
+
+
+def cols_after_sheet_data(xml: str) -> str:
+    cols = re.search(r"<cols>.*?</cols>", xml).group(0)
+    return xml.replace(cols, "").replace("</sheetData>", "</sheetData>" + cols)
+
+
+def second_row_before_first(xml: str) -> str:
+    rows = re.findall(r"<row r=\"[12]\".*?</row>", xml)
+    return xml.replace(rows[0] + rows[1], rows[1] + rows[0])
+
+
+BREAKAGES = {
+    "cols after sheetData": (
+        SHEET,
+        cols_after_sheet_data,
+        "Element '{http://schemas.openxmlformats.org/spreadsheetml/2006/main}cols': "
+        "This element is not expected.",
+    ),
+    "overlapping merge": (
+        SHEET,
+        lambda x: x.replace('<mergeCell ref="C1:D1"/>', '<mergeCell ref="C1:D2"/>'),
+        "merged range B2:G2 overlaps C1:D2",
+    ),
+    "style index out of range": (
+        SHEET,
+        lambda x: x.replace('<c r="A1" s="4"', '<c r="A1" s="11"'),
+        "cell A1 s=11 but 11 cellXfs",
+    ),
+    "row out of order": (SHEET, second_row_before_first, "row 1 follows row 2"),
+    "cell outside its row": (
+        SHEET,
+        lambda x: x.replace('<c r="B1" s="5">', '<c r="B7" s="5">'),
+        "cell B7 is not a cell of row 1",
+    ),
+    "cells out of order": (
+        SHEET,
+        lambda x: x.replace('<c r="B1" s="5">', '<c r="A1" s="5">'),
+        "cell A1 is not right of the previous cell in row 1",
+    ),
+    "overlapping cols": (
+        SHEET,
+        lambda x: x.replace('<col min="7" max="7"', '<col min="6" max="7"'),
+        "<col min=6 max=7> overlaps or precedes max=6",
+    ),
+    "shared string out of range": (
+        SHEET,
+        lambda x: x.replace('t="s"><v>3</v>', 't="s"><v>9999</v>', 1),
+        "cell A1 shared string '9999' but",
+    ),
+    "number cell holding text": (
+        SHEET,
+        lambda x: x.replace("<v>21833</v>", "<v>21,833</v>"),
+        "cell B5 of type n holds '21,833'",
+    ),
+    "attribute in an unknown namespace": (
+        SHEET,
+        lambda x: x.replace("<sheetData>", '<sheetData xmlns:q="urn:q" q:x="1">'),
+        "The attribute '{urn:q}x' is not allowed.",
+    ),
+    "xml:space outside <t>": (
+        SHEET,
+        lambda x: x.replace("<oddHeader>", '<oddHeader xml:space="preserve">'),
+        "The attribute '{http://www.w3.org/XML/1998/namespace}space' is not allowed.",
+    ),
+    "sheet name Excel refuses": (
+        "xl/workbook.xml",
+        lambda x: x.replace('name="表紙"', 'name="表紙/一覧"'),
+        "sheet name '表紙/一覧' is not one Excel accepts",
+    ),
+    "duplicate sheet name": (
+        "xl/workbook.xml",
+        lambda x: x.replace('name="3"', 'name="2"'),
+        "sheet name '2' is not unique",
+    ),
+    "relationship id not in the .rels": (
+        "xl/workbook.xml",
+        lambda x: x.replace('r:id="rId8"', 'r:id="rId99"'),
+        "<sheet> names relationship rId99, which is not in its .rels",
+    ),
+    "content type missing": (
+        "[Content_Types].xml",
+        lambda x: re.sub(r'<Override PartName="/xl/styles.xml"[^>]*/>', "", x).replace(
+            '<Default Extension="xml" ', '<Default Extension="xmlx" '
+        ),
+        "xl/styles.xml: no content type in [Content_Types].xml",
+    ),
+    "relationship to a missing part": (
+        "xl/_rels/workbook.xml.rels",
+        lambda x: x.replace("worksheets/sheet8.xml", "worksheets/sheet80.xml"),
+        "targets a missing part worksheets/sheet80.xml",
+    ),
+    "style record pointing past the fonts": (
+        "xl/styles.xml",
+        lambda x: re.sub(r'(<cellXfs count="\d+"><xf [^>]*?)fontId="\d+"', r'\1fontId="99"', x),
+        "styles: cellXfs xf 0: fontId=99 but",
+    ),
+    "content type wrong": (
+        "[Content_Types].xml",
+        lambda x: re.sub(r"<Override PartName=\"/xl/styles.xml\"[^>]*/>", "", x),
+        "styles.xml has content type 'application/xml', not *.spreadsheetml.styles+xml",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BREAKAGES)
+def test_the_check_bites(sample_build: SampleBuild, tmp_path: Path, case: str) -> None:
+    part, edit, expected = BREAKAGES[case]
+    problems = validate_xlsx(broken(sample_build, tmp_path, part, edit))
+    assert any(expected in p for p in problems), problems
+
+
+def test_markup_compatibility_is_applied(sample_build: SampleBuild, tmp_path: Path) -> None:
+    """What Excel writes passes: ignorable attributes, an AlternateContent whose understood
+    Choice is kept, an extLst of x14 content, xml:space on <t>."""
+    x14ac = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac"
+    mc = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+
+    def excel_like(xml: str) -> str:
+        xml = xml.replace(
+            "<worksheet ",
+            f'<worksheet xmlns:mc="{mc}" xmlns:x14ac="{x14ac}" mc:Ignorable="x14ac" ',
+        )
+        xml = xml.replace('<row r="1" ', '<row r="1" x14ac:dyDescent="0.25" ')
+        # the Choice needs x14ac, which a Transitional-only consumer does not understand
+        options = re.search(r"<printOptions [^>]*/>", xml).group(0)
+        xml = xml.replace(
+            options,
+            '<mc:AlternateContent><mc:Choice Requires="x14ac"><bogus/></mc:Choice>'
+            f"<mc:Fallback>{options}</mc:Fallback></mc:AlternateContent>",
+        )
+        return xml.replace(
+            "</worksheet>",
+            '<extLst><ext uri="{78C0D931-6437-407d-A8EE-F0AAD7539E65}" '
+            'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
+            "<x14:conditionalFormattings/></ext></extLst></worksheet>",
+        )
+
+    path = broken(sample_build, tmp_path, SHEET, excel_like)
+    sst = members(path)["xl/sharedStrings.xml"].decode()
+    spaced = sst.replace("<t>", '<t xml:space="preserve">', 1)
+    assert spaced != sst
+    path = rewrite_members(
+        path, tmp_path / "spaced.xlsx", {"xl/sharedStrings.xml": spaced.encode()}
+    )
+    assert validate_xlsx(path) == []
+    # the same attribute without mc:Ignorable is an error: the preprocessing is what let it pass
+    plain = members(path)[SHEET].decode().replace(' mc:Ignorable="x14ac"', "")
+    bad = rewrite_members(path, tmp_path / "plain.xlsx", {SHEET: plain.encode()})
+    assert any("dyDescent" in p for p in validate_xlsx(bad))
