@@ -9,11 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SampleBuild
+from builders import project, write_master
+from conftest import REAL_CONFIG, SampleBuild
 from fidelity.build_corpus import (
     rewrite_members,
 )
-from ooxml import validate_xlsx
+from kohyo.edit.refresh import refresh_master
+from ooxml import assert_valid_xlsx, validate_xlsx
 from xlsx_parts import members
 
 SHEET = "xl/worksheets/sheet2.xml"  # the 個表 "2" of the sample master
@@ -178,3 +180,63 @@ def test_markup_compatibility_is_applied(sample_build: SampleBuild, tmp_path: Pa
     plain = members(path)[SHEET].decode().replace(' mc:Ignorable="x14ac"', "")
     bad = rewrite_members(path, tmp_path / "plain.xlsx", {SHEET: plain.encode()})
     assert any("dyDescent" in p for p in validate_xlsx(bad))
+
+
+# --- every output kind, end to end ------------------------------------------------------
+
+
+def test_sample_masters(sample_build: SampleBuild) -> None:
+    """scripts/build_sample.py: the 個表 grid and the cover through XlsxWriter."""
+    assert_valid_xlsx(sample_build.master)
+    assert_valid_xlsx(sample_build.master_before)
+
+
+def test_refreshed_master_and_town_files(sample_master: Path, tmp_area_config, cli_run) -> None:
+    """`kohyo refresh`: the patched master (計 cells, regenerated 総括表) and, through the
+    distribution it runs, one workbook per town."""
+    res = cli_run("refresh", sample_master, "--config", tmp_area_config.path)
+    assert res.exit_code == 0, res.output
+    assert_valid_xlsx(sample_master)
+    towns = sorted(tmp_area_config.paths.output_dir.glob("*/*.xlsx"))
+    assert len(towns) == len(tmp_area_config.area.municipalities)
+    for path in towns:
+        assert_valid_xlsx(path)
+
+
+def test_new_project_sheet(sample_master: Path, tmp_area_config, cli_run) -> None:
+    res = cli_run("new", sample_master, "--name", "圏域観光振興事業", "--after", "4", "--yes",
+                  "--config", tmp_area_config.path)  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert_valid_xlsx(sample_master)
+
+
+def test_validation_report(tmp_path: Path, cli_run) -> None:
+    """`kohyo validate --report`: the 検証結果 workbook, with findings and hyperlinks."""
+    master = tmp_path / "master.xlsx"
+    write_master(master, [
+        project(4, costs=[100, "約200", "—", None, None], total=999),
+        project(6, "乙事業", municipalities="青森市、青森町"),
+    ])  # fmt: skip
+    report = tmp_path / "検証結果.xlsx"
+    res = cli_run("validate", master, "--report", report, "--config", REAL_CONFIG)
+    assert res.exit_code == 1 and report.exists(), res.output
+    assert_valid_xlsx(report)
+
+
+def test_change_overview(sample_build: SampleBuild, tmp_path: Path, cli_run) -> None:
+    """`kohyo diff`: overview.xlsx (the overview and the 個表 with their changes)."""
+    out = tmp_path / "out"
+    res = cli_run("diff", sample_build.master_before, sample_build.master, "--out", out,
+                  "--config", REAL_CONFIG)  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert_valid_xlsx(out / "overview.xlsx")
+
+
+def test_master_with_a_generated_summary(tmp_path: Path, tmp_area_config) -> None:
+    """A refresh that appends the 総括表 sheet to a master that had none: a new part, its
+    relationship, content type and workbook entry all written by the patcher."""
+    master = tmp_path / "m.xlsx"
+    write_master(master, [project(1), project(2, "乙事業")])
+    result = refresh_master(master, tmp_area_config)
+    assert result.written and result.summary_status == "created", result.report.findings
+    assert_valid_xlsx(master)
