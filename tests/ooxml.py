@@ -24,6 +24,7 @@ schema has no such attribute).
 
 from __future__ import annotations
 
+import io
 import posixpath
 import re
 import zipfile
@@ -240,10 +241,11 @@ def _needs_schema(name: str, defaults: dict[str, str], overrides: dict[str, str]
     return bool(SCHEMA_TYPES.search(overrides.get(name.lower(), defaults.get(ext, ""))))
 
 
-def validate_xlsx(path: Path | str) -> list[str]:
-    """Every problem in the package at path, one line each; [] when it conforms."""
+def validate_xlsx(path: Path | str | bytes) -> list[str]:
+    """Every problem in the package at path (or in these bytes), one line each; [] when it
+    conforms."""
     problems: list[str] = []
-    with zipfile.ZipFile(path) as zf:
+    with zipfile.ZipFile(io.BytesIO(path) if isinstance(path, bytes) else path) as zf:
         parts = {i.filename: zf.read(i) for i in zf.infolist() if not i.is_dir()}
     if "[Content_Types].xml" not in parts:
         return ["[Content_Types].xml is missing"]
@@ -285,7 +287,8 @@ def validate_xlsx(path: Path | str) -> list[str]:
     return problems
 
 
-def assert_valid_xlsx(path: Path | str) -> None:
-    """Fail the test with every schema and grid problem of the package at path."""
+def assert_valid_xlsx(path: Path | str | bytes) -> None:
+    """Fail the test with every schema and grid problem of the package at path (or bytes)."""
     problems = validate_xlsx(path)
-    assert not problems, f"{path} does not conform to ECMA-376:\n" + "\n".join(problems)
+    what = "the package" if isinstance(path, bytes) else str(path)
+    assert not problems, f"{what} does not conform to ECMA-376:\n" + "\n".join(problems)

@@ -33,6 +33,7 @@ from kohyo.overview.render import (
 )
 from kohyo.overview.view import build_view
 from kohyo.read.master import read_master
+from ooxml import assert_valid_xlsx
 
 ROOT = Path(__file__).resolve().parents[1]
 BEFORE = ROOT / "workbooks" / "master_before.xlsx"
@@ -199,6 +200,7 @@ def test_markdown_escapes_table_syntax() -> None:
 
 
 def test_xlsx_holds_the_overview_and_the_kohyo(sample_files: Path) -> None:
+    assert_valid_xlsx(sample_files / "overview.xlsx")
     wb = load_workbook(sample_files / "overview.xlsx")
     assert wb.sheetnames == ["概要", "個表（記載案）"]
     values = [c for row in wb["概要"].iter_rows(values_only=True) for c in row if c]
@@ -227,6 +229,7 @@ def test_xlsx_never_holds_a_formula(tmp_path: Path, config: Config) -> None:
     with zipfile.ZipFile(tmp_path / "out" / "overview.xlsx") as z:
         sheets = [z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/")]
     assert sheets and not any(b"<f>" in s or b"<f " in s for s in sheets)
+    assert_valid_xlsx(tmp_path / "out" / "overview.xlsx")
     wb = load_workbook(tmp_path / "out" / "overview.xlsx")
     cells = [c for ws in wb for row in ws.iter_rows() for c in row if c.value]
     assert any(c.value == "=CMD|' /C calc'!A0" and c.data_type == "s" for c in cells)
