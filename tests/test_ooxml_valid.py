@@ -9,12 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from browser import chromium
 from builders import project, write_master
-from conftest import REAL_CONFIG, SampleBuild
+from conftest import REAL_CONFIG, ROOT, SampleBuild
 from fidelity.build_corpus import (
     rewrite_members,
 )
 from kohyo.edit.refresh import refresh_master
+from libreoffice import soffice
 from ooxml import assert_valid_xlsx, validate_xlsx
 from xlsx_parts import members
 
@@ -240,3 +242,30 @@ def test_master_with_a_generated_summary(tmp_path: Path, tmp_area_config) -> Non
     result = refresh_master(master, tmp_area_config)
     assert result.written and result.summary_status == "created", result.report.findings
     assert_valid_xlsx(master)
+
+
+# --- the real-browser and LibreOffice tests cannot silently skip in CI -------------------
+
+
+@pytest.mark.parametrize(
+    ("find", "variable"),
+    [(chromium, "KOHYO_REQUIRE_CHROMIUM"), (soffice, "KOHYO_REQUIRE_LIBREOFFICE")],
+)
+def test_a_missing_tool_skips_here_and_fails_in_ci(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, find: Callable[[], str], variable: str
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # an empty folder: no tool on it
+    monkeypatch.delenv(variable, raising=False)
+    with pytest.raises(pytest.skip.Exception):
+        find()
+    monkeypatch.setenv(variable, "1")
+    with pytest.raises(pytest.fail.Exception, match=variable):
+        find()
+
+
+def test_ci_installs_chromium_and_requires_both() -> None:
+    script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    install = re.search(r"apt-get install [^\n]*\\\n([^\n]*)", script).group(1).split()
+    assert {"libreoffice-calc-nogui", "chromium"} <= set(install)
+    assert "export KOHYO_REQUIRE_CHROMIUM=1" in script
+    assert "export KOHYO_REQUIRE_LIBREOFFICE=1" in script

@@ -20,6 +20,7 @@ import lxml.html
 import pytest
 from openpyxl import load_workbook
 
+from browser import chromium
 from builders import project, variant, write_master
 from kohyo.config import Config, load_config
 from kohyo.errors import KohyoError
@@ -149,13 +150,7 @@ def test_html_kohyo_tables_mark_the_deleted_sentence(sample_files: Path) -> None
 
 
 def test_html_prints_with_chromium(sample_files: Path, tmp_path: Path) -> None:
-    exe = (
-        shutil.which("chromium")
-        or shutil.which("chromium-browser")
-        or shutil.which("google-chrome")
-    )
-    if exe is None:
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    exe = chromium()
     pdf = tmp_path / "overview.pdf"
     subprocess.run(
         [exe, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
