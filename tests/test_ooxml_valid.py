@@ -3,19 +3,33 @@ made end to end, the third-party inputs kohyo patches, and proof that the check 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from browser import chromium
 from builders import project, write_master
 from conftest import REAL_CONFIG, ROOT, SampleBuild
 from fidelity.build_corpus import (
+    build_xlsxwriter,
     rewrite_members,
 )
 from kohyo.edit.refresh import refresh_master
+from kohyo.read.grid import col_letter
+from kohyo.xlsx.patch import (
+    CellSpec,
+    CellWrite,
+    PackagePatch,
+    PatchRefused,
+    PrintSetup,
+    SheetSpec,
+    StyleSpec,
+)
 from libreoffice import soffice
 from ooxml import assert_valid_xlsx, validate_xlsx
 from xlsx_parts import members
@@ -269,3 +283,101 @@ def test_ci_installs_chromium_and_requires_both() -> None:
     assert {"libreoffice-calc-nogui", "chromium"} <= set(install)
     assert "export KOHYO_REQUIRE_CHROMIUM=1" in script
     assert "export KOHYO_REQUIRE_LIBREOFFICE=1" in script
+
+
+# --- the patcher, on random input ---------------------------------------------------------
+
+TEXT = st.text(
+    alphabet=st.sampled_from("あ漢字圏域 　=+-@_x0041<>&\"'\t\n\r\x00\x01\x0b\ufffe\U0001f600Aa1"),
+    max_size=40,
+)
+NUMBER = st.one_of(st.integers(-(10**16), 10**16), st.floats(allow_nan=False, allow_infinity=False))
+VALUE = st.one_of(st.none(), st.booleans(), NUMBER, TEXT)
+REF = st.tuples(st.integers(1, 40), st.integers(1, 12)).map(
+    lambda rc: f"{col_letter(rc[1])}{rc[0]}"
+)
+
+
+@pytest.fixture(scope="module")
+def xlsxwriter_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_xlsxwriter(tmp_path_factory.mktemp("xw"))
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    writes=st.dictionaries(
+        REF, st.tuples(VALUE, st.one_of(st.none(), st.just("SUM(B5:F5)"))), min_size=1, max_size=25
+    )
+)
+def test_cell_writes_keep_the_package_valid(xlsxwriter_book: Path, writes: dict) -> None:
+    """`set_cells` anywhere on a 個表 (new rows, new cells, existing styled and merged cells),
+    any value kind, with or without a formula."""
+    p = PackagePatch.open(xlsxwriter_book)
+    try:
+        p.set_cells("1", [CellWrite(ref, v, formula=f) for ref, (v, f) in writes.items()])
+    except PatchRefused:
+        return  # a refusal writes nothing: nothing to validate
+    assert_valid_xlsx(p.to_bytes())
+
+
+STYLE = st.builds(
+    StyleSpec,
+    bold=st.booleans(),
+    border=st.booleans(),
+    wrap=st.booleans(),
+    fill_color=st.one_of(st.none(), st.just("DDEBF7")),
+    number_format=st.one_of(st.none(), st.just("#,##0"), st.just('0.0"件"')),
+    horizontal=st.one_of(st.none(), st.just("center")),
+)
+
+
+@st.composite
+def sheet_specs(draw: st.DrawFn) -> SheetSpec:
+    styles = {f"s{i}": s for i, s in enumerate(draw(st.lists(STYLE, min_size=1, max_size=4)))}
+    width = draw(st.integers(1, 8))
+    cell = st.one_of(
+        st.none(),
+        st.builds(
+            CellSpec, value=VALUE, style=st.one_of(st.none(), st.sampled_from(sorted(styles)))
+        ),
+    )
+    rows = draw(st.lists(st.lists(cell, max_size=width), max_size=12))
+    # at most one horizontal merge per row: never overlapping, like the 総括表's
+    merges = [
+        f"{col_letter(a)}{r}:{col_letter(b)}{r}"
+        for r, (a, b) in enumerate(
+            draw(st.lists(st.tuples(st.integers(1, 3), st.integers(4, 8)), max_size=5)), start=1
+        )
+    ]
+    return SheetSpec(
+        name=draw(st.text(alphabet="総括表ab1 ", min_size=1, max_size=31).filter(str.strip)),
+        rows=rows,
+        styles=styles,
+        col_widths=draw(st.lists(st.one_of(st.none(), st.floats(1, 80)), max_size=width)),
+        row_heights=draw(st.dictionaries(st.integers(1, 14), st.floats(5, 200), max_size=4)),
+        merges=merges,
+        freeze=draw(st.one_of(st.none(), st.sampled_from(["A1", "A2", "B1", "C4"]))),
+        print_setup=PrintSetup(
+            orientation=draw(st.sampled_from(["portrait", "landscape"])),
+            fit_to_width=draw(st.one_of(st.none(), st.just(1))),
+            title_rows=draw(st.one_of(st.none(), st.just((1, 2)))),
+            print_area=draw(st.one_of(st.none(), st.just("A1:G20"))),
+            header=draw(st.one_of(st.none(), st.just("&C&P / &N"))),
+            footer=draw(st.one_of(st.none(), TEXT)),
+            center_horizontally=draw(st.booleans()),
+        ),
+    )
+
+
+@settings(max_examples=30, deadline=None)
+@given(spec=sheet_specs(), position=st.sampled_from(["first", "last", 1]))
+def test_generated_sheets_keep_the_package_valid(
+    xlsxwriter_book: Path, spec: SheetSpec, position
+) -> None:
+    """`put_sheet` (what writes the 総括表): new or replacing, with styles, merges, frozen
+    panes, print setup; then a second put of the same name replaces it."""
+    p = PackagePatch.open(xlsxwriter_book)
+    p.put_sheet(spec, position=position)
+    assert_valid_xlsx(p.to_bytes())
+    p.put_sheet(dataclasses.replace(spec, rows=spec.rows[:1]), position=position)
+    assert_valid_xlsx(p.to_bytes())
