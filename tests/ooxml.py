@@ -15,7 +15,9 @@
 - The grid (``ooxml_grid``): rows 1..1048576 ascending; cell references in their own row and
   ascending; ``<col>`` ranges valid and non-overlapping; merged ranges non-overlapping; cell,
   row and column style indexes < the number of ``cellXfs``; font/fill/border/xf/numFmt ids of
-  ``xf`` records defined; shared-string indexes < the number of ``<si>``.
+  ``xf`` records defined; shared-string indexes < the number of ``<si>``; cached values that
+  fit their cell type; Excel's limits (row height 409 pt, column width 255, 32,767 characters
+  in a cell); sheet names Excel accepts, unique; defined names unique per existing scope.
 
 Markup Compatibility is applied first, as a consumer that understands only the vendored
 namespaces would (ECMA-376 Part 3); ``xml:space`` on ``<t>`` is removed (Excel writes it, the

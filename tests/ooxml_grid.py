@@ -11,6 +11,9 @@ from lxml import etree
 SML = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 MAX_ROW, MAX_COL = 1_048_576, 16_384
+MAX_HEIGHT, MAX_WIDTH, MAX_CHARS = 409.0, 255.0, 32_767
+"""Excel's documented limits: row height in points, column width in characters, characters in
+a cell; the XSDs allow more."""
 
 
 _REF = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]+)$")
@@ -116,10 +119,30 @@ def grid_problems(trees: dict[str, etree._Element]) -> list[str]:
     xfs, dxfs = _style_counts(trees, problems)
     sst = next((t for t in trees.values() if t.tag == f"{{{SML}}}sst"), None)
     strings = 0 if sst is None else len(sst.findall(f"{{{SML}}}si"))
+    for i, si in enumerate([] if sst is None else sst.iterfind(f"{{{SML}}}si")):
+        if len(_text(si)) > MAX_CHARS:
+            problems.append(f"sharedStrings: <si> {i} holds more than {MAX_CHARS} characters")
     for name, root in trees.items():
         if root.tag == f"{{{SML}}}worksheet":
             _sheet_grid(name, root, xfs, dxfs, strings, problems)
     return problems
+
+
+def _float(text: str | None, default: float) -> float:
+    try:
+        return float(text) if text is not None else default
+    except ValueError:
+        return default
+
+
+def _text(el: etree._Element) -> str:
+    """The text of a cell (inline string or cached value) or of a shared string <si>,
+    without phonetic runs."""
+    return "".join(
+        t.text or ""
+        for t in el.iter(f"{{{SML}}}t", f"{{{SML}}}v")
+        if t.getparent().tag != f"{{{SML}}}rPh"
+    )
 
 
 def _style_ok(value: str | None, limit: int) -> bool:
@@ -141,6 +164,8 @@ def _sheet_grid(
         last_max = max(last_max, hi)
         if not _style_ok(col.get("style"), xfs):
             problems.append(f"{part}: <col min={lo}> style={col.get('style')} but {xfs} cellXfs")
+        if _float(col.get("width"), 0) > MAX_WIDTH:
+            problems.append(f"{part}: <col min={lo}> width={col.get('width')} > {MAX_WIDTH}")
     last_row = 0
     for row in root.iterfind(f"{{{SML}}}sheetData/{{{SML}}}row"):
         r = _int(row.get("r")) if row.get("r") is not None else last_row + 1
@@ -152,6 +177,8 @@ def _sheet_grid(
         last_row = r
         if not _style_ok(row.get("s"), xfs):
             problems.append(f"{part}: row {r} s={row.get('s')} but {xfs} cellXfs")
+        if _float(row.get("ht"), 0) > MAX_HEIGHT:
+            problems.append(f"{part}: row {r} ht={row.get('ht')} > {MAX_HEIGHT} points")
         last_col = 0
         for c in row.iterfind(f"{{{SML}}}c"):
             ref = c.get("r")
@@ -165,6 +192,8 @@ def _sheet_grid(
             if not _style_ok(c.get("s"), xfs):
                 problems.append(f"{part}: cell {ref} s={c.get('s')} but {xfs} cellXfs")
             _value(part, ref, c, strings, problems)
+            if len(_text(c)) > MAX_CHARS:
+                problems.append(f"{part}: cell {ref} holds more than {MAX_CHARS} characters")
     _merges(part, root, problems)
     for rule in root.iter(f"{{{SML}}}cfRule"):
         if not _style_ok(rule.get("dxfId"), dxfs):

@@ -101,6 +101,25 @@ BREAKAGES = {
         lambda x: x.replace("<v>21833</v>", "<v>21,833</v>"),
         "cell B5 of type n holds '21,833'",
     ),
+    "row taller than Excel allows": (
+        SHEET,
+        lambda x: x.replace(
+            '<row r="2" spans="1:7" ht="58.5"', '<row r="2" spans="1:7" ht="409.5"'
+        ),
+        "row 2 ht=409.5 > 409.0 points",
+    ),
+    "column wider than Excel allows": (
+        SHEET,
+        lambda x: x.replace(
+            '<col min="7" max="7" width="13.7109375"', '<col min="7" max="7" width="256"'
+        ),
+        "<col min=7> width=256 > 255.0",
+    ),
+    "text longer than a cell holds": (
+        "xl/sharedStrings.xml",
+        lambda x: x.replace("</t></si>", "x" * 32_767 + "</t></si>", 1),
+        "sharedStrings: <si> 0 holds more than 32767 characters",
+    ),
     "attribute in an unknown namespace": (
         SHEET,
         lambda x: x.replace("<sheetData>", '<sheetData xmlns:q="urn:q" q:x="1">'),
