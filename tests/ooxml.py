@@ -20,8 +20,9 @@
   in a cell); sheet names Excel accepts, unique; defined names unique per existing scope.
 
 Markup Compatibility is applied first, as a consumer that understands only the vendored
-namespaces would (ECMA-376 Part 3); ``xml:space`` on ``<t>`` is removed (Excel writes it, the
-schema has no such attribute).
+namespaces would (ECMA-376 Part 3; ``mc:ProcessContent`` is not honoured: an ignorable element
+goes whole); ``xml:space`` on ``<t>`` is removed (Excel writes it, the schema has no such
+attribute).
 """
 
 from __future__ import annotations
@@ -100,7 +101,9 @@ def _prefixes(el: etree._Element, attr: str) -> list[str | None]:
     return [el.nsmap.get(p) for p in (el.get(f"{{{MC}}}{attr}") or "").split()]
 
 
-def _apply_mc(el: etree._Element, ignorable: frozenset[str], problems: list[str], part: str):
+def _apply_mc(
+    el: etree._Element, ignorable: frozenset[str], problems: list[str], part: str
+) -> None:
     """Markup Compatibility preprocessing of el's subtree, in place."""
     ignored = _prefixes(el, "Ignorable")
     if None in ignored:
