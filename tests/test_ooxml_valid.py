@@ -226,6 +226,12 @@ def test_sample_masters(sample_build: SampleBuild) -> None:
     assert_valid_xlsx(sample_build.master_before)
 
 
+@pytest.mark.parametrize("name", ["master.xlsx", "master_before.xlsx"])
+def test_committed_workbooks(name: str) -> None:
+    """What the repository ships in workbooks/ (possibly refreshed since it was built)."""
+    assert_valid_xlsx(ROOT / "workbooks" / name)
+
+
 def test_refreshed_master_and_town_files(sample_master: Path, tmp_area_config, cli_run) -> None:
     """`kohyo refresh`: the patched master (計 cells, regenerated 総括表) and, through the
     distribution it runs, one workbook per town."""
