@@ -36,6 +36,7 @@ from kohyo.layout.look import LookError
 from kohyo.model.project import Master, TextField
 from kohyo.read.master import check_master
 from libreoffice import convert, soffice
+from ooxml import assert_valid_xlsx
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -199,6 +200,7 @@ def test_town_without_projects_gets_a_cover_saying_so(tmp_path: Path, config: Co
     result = distribute_master(
         master, config, towns=["外ヶ浜町"], out_dir=tmp_path / "o", today=DAY
     )
+    assert_valid_xlsx(result.folder / result.towns[0].files[0].name)
     ws = openpyxl.load_workbook(result.folder / result.towns[0].files[0].name)
     assert ws.sheetnames == ["一覧"]
     cover = ws["一覧"]
@@ -217,6 +219,11 @@ def test_towns_filter_and_unknown_names(mixed_master: Master, config: Config) ->
 
 
 # --- leak-free ------------------------------------------------------------------------------
+
+
+def test_town_files_conform_to_ecma_376(mixed: DistributionResult) -> None:
+    for path in xlsx_files(mixed).values():
+        assert_valid_xlsx(path)
 
 
 def test_leak_scan_finds_nothing(mixed: DistributionResult, mixed_master: Master) -> None:
@@ -277,6 +284,7 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path, config: Confi
     write_master(path, [tricky])
     master, _ = check_master(path, config)
     result = distribute_master(master, config, towns=["平内町"], out_dir=tmp_path / "o", today=DAY)
+    assert_valid_xlsx(result.folder / result.towns[0].files[0].name)
     wb = openpyxl.load_workbook(result.folder / result.towns[0].files[0].name)
     sheet, cover = wb["1"], wb["一覧"]
     for cell, value in (

@@ -22,6 +22,7 @@ import pytest
 from markdown_it import MarkdownIt
 from openpyxl import load_workbook
 
+from browser import chromium
 from builders import project, variant, write_master
 from kohyo.config import Config, load_config
 from kohyo.errors import KohyoError
@@ -35,6 +36,7 @@ from kohyo.overview.render import (
 )
 from kohyo.overview.view import build_view
 from kohyo.read.master import read_master
+from ooxml import assert_valid_xlsx
 
 ROOT = Path(__file__).resolve().parents[1]
 BEFORE = ROOT / "workbooks" / "master_before.xlsx"
@@ -150,13 +152,7 @@ def test_html_kohyo_tables_mark_the_deleted_sentence(sample_files: Path) -> None
 
 
 def test_html_prints_with_chromium(sample_files: Path, tmp_path: Path) -> None:
-    exe = (
-        shutil.which("chromium")
-        or shutil.which("chromium-browser")
-        or shutil.which("google-chrome")
-    )
-    if exe is None:
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    exe = chromium()
     pdf = tmp_path / "overview.pdf"
     subprocess.run(
         [exe, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
@@ -281,6 +277,7 @@ def test_control_characters_never_reach_the_overview(tmp_path: Path, config: Con
 
 
 def test_xlsx_holds_the_overview_and_the_kohyo(sample_files: Path) -> None:
+    assert_valid_xlsx(sample_files / "overview.xlsx")
     wb = load_workbook(sample_files / "overview.xlsx")
     assert wb.sheetnames == ["概要", "個表（記載案）"]
     values = [c for row in wb["概要"].iter_rows(values_only=True) for c in row if c]
@@ -309,6 +306,7 @@ def test_xlsx_never_holds_a_formula(tmp_path: Path, config: Config) -> None:
     with zipfile.ZipFile(tmp_path / "out" / "overview.xlsx") as z:
         sheets = [z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/")]
     assert sheets and not any(b"<f>" in s or b"<f " in s for s in sheets)
+    assert_valid_xlsx(tmp_path / "out" / "overview.xlsx")
     wb = load_workbook(tmp_path / "out" / "overview.xlsx")
     cells = [c for ws in wb for row in ws.iter_rows() for c in row if c.value]
     assert any(c.value == "=CMD|' /C calc'!A0" and c.data_type == "s" for c in cells)

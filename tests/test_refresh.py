@@ -16,6 +16,7 @@ from kohyo.config import load_config
 from kohyo.edit.refresh import plan_refresh, refresh_master
 from kohyo.files.atomic import file_digest
 from kohyo.read.master import check_master
+from ooxml import assert_valid_xlsx
 from xlsx_parts import OWNED_PARTS, cells_xml, members, sheet_parts
 
 
@@ -31,6 +32,7 @@ def test_sample_refresh_changes_exactly_the_two_totals_and_the_summary(
         ("3", "G5", "—", 8953),
     ]
     assert result.summary_status == "created"
+    assert_valid_xlsx(sample_master)
     after = members(sample_master)
     parts_after = sheet_parts(sample_master)
     summary_part = parts_after["総括表"]
@@ -94,6 +96,7 @@ def test_summary_is_regenerated_when_a_cost_changes(
     result = refresh_master(sample_master, tmp_area_config)
     assert [(u.sheet, u.old, u.new) for u in result.plan.updates] == [("20", 1075, 1160)]
     assert result.summary_status == "updated"
+    assert_valid_xlsx(sample_master)
 
 
 def test_validation_error_writes_nothing(tmp_path: Path, tmp_area_config) -> None:
@@ -122,6 +125,7 @@ def test_refresh_on_built_master_writes_formula_and_summary(
     got = {(u.sheet, u.new, u.formula) for u in result.plan.updates}
     # A number typed as text is counted, but Excel's SUM would skip it: a constant, not a formula.
     assert got == {("1", 300, None), ("2", 15, "SUM(B5:F5)")}
+    assert_valid_xlsx(path)
 
 
 def test_plan_is_pure_and_matches_validation(sample_master: Path, tmp_area_config) -> None:

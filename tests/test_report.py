@@ -19,6 +19,7 @@ from kohyo.config import load_config
 from kohyo.files.atomic import file_digest
 from kohyo.read.master import check_master
 from libreoffice import convert
+from ooxml import assert_valid_xlsx
 
 RED, YELLOW = "FFFFC7CE", "FFFFEB9C"
 
@@ -46,6 +47,7 @@ def test_each_row_links_to_its_cell_in_the_master(tmp_path: Path, cli_run) -> No
     assert res.exit_code == 1  # the master has errors; the report is written all the same
     assert f"検証結果を書き出しました: {report}" in res.stdout
     assert file_digest(master) == digest
+    assert_valid_xlsx(report)
     _, expected = check_master(master, load_config(REAL_CONFIG))
     ws = openpyxl.load_workbook(report).worksheets[0]
     assert ws.title == "検証結果"
@@ -163,6 +165,7 @@ def test_report_in_english(tmp_path: Path, cli_run) -> None:
     report = tmp_path / "findings.xlsx"
     res = cli_run("validate", master, "--report", report, "--config", REAL_CONFIG, "--lang", "en")
     assert "Wrote the findings workbook" in res.stdout
+    assert_valid_xlsx(report)
     ws = openpyxl.load_workbook(report).worksheets[0]
     assert ws.title == "findings"
     assert [c.value for c in ws[1]] == ["severity", "sheet", "cell", "message", "code"]
