@@ -115,7 +115,7 @@ def test_refresh_report_in_both_languages(tmp_path: Path, tmp_area_config, cli_r
     for lang, expected in (
         ("ja", ["事業1 計: 空欄 → 300（シート「1」G5）", "総括表: 作成しました（具体的取組の総数 1事業）",
                 "マスターを更新しました"]),
-        ("en", ["Project 1 total (計): blank → 300 (sheet '1' G5)", "総括表: created (1 projects)",
+        ("en", ["Project 1 total: blank → 300 (sheet '1' G5)", "総括表: created (1 projects)",
                 "Saved "]),
     ):  # fmt: skip
         path = tmp_path / f"{lang}.xlsx"

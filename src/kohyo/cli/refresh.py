@@ -22,7 +22,7 @@ from kohyo.cli.common import (
 from kohyo.cli.render import print_findings, summary_line
 from kohyo.edit.refresh import RefreshResult, refresh_master
 from kohyo.live import LiveRefreshResult, Progress, refresh_live  # xlwings is imported on use
-from kohyo.messages import current_lang, t
+from kohyo.messages import t
 
 PROGRESS_MIN_SHEETS = 20  # reading an open workbook sheet by sheet: a bar from this many
 
@@ -70,7 +70,7 @@ def live_progress(enabled: bool) -> Iterator[Progress | None]:
     if not enabled:
         yield None
         return
-    label = "Reading from Excel" if current_lang() == "en" else "Excel から読み込み中"
+    label = t("refresh.live.reading")
     bar = ProgressBar(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                    console=Console(stderr=True), transient=True)  # fmt: skip
     task = bar.add_task(label, total=None)

@@ -23,6 +23,7 @@ import jinja2
 from kohyo import __version__
 from kohyo.config import Config
 from kohyo.errors import ConfigError
+from kohyo.messages import t
 
 MIME_TYPES: dict[str, tuple[str, str]] = {
     "xlsx": ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
@@ -69,9 +70,7 @@ class MailTemplates:
     def __init__(self, folder: Path) -> None:
         for name in ("subject.j2", "body.j2"):
             if not (folder / name).is_file():
-                raise ConfigError(
-                    f"メールのテンプレート {folder / name} がありません", path=str(folder)
-                )
+                raise ConfigError(t("mail.template.missing", path=folder / name), path=str(folder))
         self.folder = folder
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(folder, encoding="utf-8"),
@@ -87,12 +86,17 @@ class MailTemplates:
             return self.env.get_template(name).render(context)
         except jinja2.TemplateSyntaxError as exc:
             raise ConfigError(
-                f"メールのテンプレート {self.folder / name} の {exc.lineno} 行目に誤りがあります: {exc.message}",
+                t(
+                    "mail.template.syntax",
+                    path=self.folder / name,
+                    line=exc.lineno,
+                    detail=exc.message,
+                ),
                 path=str(self.folder / name),
             ) from None
         except jinja2.TemplateError as exc:
             raise ConfigError(
-                f"メールのテンプレート {self.folder / name} を差し込みできません: {exc}",
+                t("mail.template.render", path=self.folder / name, detail=exc),
                 path=str(self.folder / name),
             ) from None
 
@@ -107,7 +111,7 @@ def template_folder(config: Config) -> Path:
         if (folder / "body.j2").is_file():
             return folder
     raise ConfigError(
-        f"メールのテンプレート（templates/mail/subject.j2, body.j2）が見つかりません: {candidates[0]}",
+        t("mail.template.not_found", path=candidates[0]),
         path=str(candidates[0]),
     )
 
@@ -116,8 +120,7 @@ def envelope_sender(config: Config) -> str:
     address = parseaddr(config.mail.sender)[1]
     if "@" not in address:
         raise ConfigError(
-            f"設定ファイル {config.path} の mail.sender に差出人のメールアドレスを指定してください"
-            f"（{config.mail.sender!r}）",
+            t("mail.sender.missing", path=config.path, value=repr(config.mail.sender)),
             path=str(config.path),
         )
     return address
@@ -146,7 +149,7 @@ def render_letter(
     context = letter_context(config, letter, summary)
     subject = " ".join(templates.render("subject.j2", context).split())
     if not subject:
-        raise ConfigError(f"件名が空になりました（{templates.folder / 'subject.j2'}）")
+        raise ConfigError(t("mail.subject.empty", path=templates.folder / "subject.j2"))
     body = templates.render("body.j2", context).replace("\r\n", "\n").strip("\n") + "\n"
     return subject, body
 

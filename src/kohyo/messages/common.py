@@ -1,21 +1,9 @@
-"""The CLI's own messages in Japanese (default) and English: ``t(key, **fields)``.
-
-Findings carry their own templates (:mod:`kohyo.check.findings`); this catalogue holds
-everything else a person reads: command reports, and the common reasons a
-command cannot run at all (file missing, not an xlsx, locked, bad config).
-The language is chosen when the message is made, from ``KOHYO_LANG`` (which
-``--lang`` sets): ``en``… for English, anything else for Japanese. The terms
-are the seed's (個表, 事業費見込額, 総括表 …), glossed in English.
-"""
+"""Messages every command shares: the CLI frame, opening and locking files, config.toml, live Excel."""
 
 from __future__ import annotations
 
-from kohyo.check.findings import current_lang
-
-__all__ = ["CATALOGUE", "current_lang", "t"]
-
 # key -> (Japanese, English). Fields are str.format fields; both texts use the same ones.
-CATALOGUE: dict[str, tuple[str, str]] = {
+MESSAGES: dict[str, tuple[str, str]] = {
     # ---- every command (cli/common.py)
     "cli.error": ("エラー: {message}", "Error: {message}"),
     "cli.interrupted": (
@@ -28,133 +16,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "cli.unexpected.log": ("詳細は {log} に記録しました。", "Details were written to {log}."),
     "cli.blank": ("空欄", "blank"),
-    # ---- validate (cli/check.py)
-    "validate.count": ("（個表 {count} 件）", " ({count} project sheets)"),
-    "validate.report.written": (
-        "検証結果を書き出しました: {path}",
-        "Wrote the findings workbook (検証結果): {path}",
-    ),
-    "validate.report.open_failed": (
-        "検証結果を開けませんでした。エクスプローラーから開いてください: {path}",
-        "Could not open the findings workbook; open it yourself: {path}",
-    ),
-    "report.same_as_master": (
-        "検証結果の書き出し先がマスターと同じファイルです: {path}。別のファイル名を指定してください"
-        "（マスターには書き込みません）。",
-        "The findings workbook would overwrite the master: {path}. Give another file name "
-        "(kohyo never writes findings into the master).",
-    ),
-    "report.not_xlsx": (
-        "検証結果のファイル名は .xlsx で終わるようにしてください: {path}",
-        "The findings workbook's name must end in .xlsx: {path}",
-    ),
-    "report.no_folder": (
-        "検証結果を書き出すフォルダーがありません: {folder}",
-        "The folder for the findings workbook does not exist: {folder}",
-    ),
-    "report.cannot_write": (
-        "検証結果を書き出せません: {path}（{reason}）。Excel で開いている場合は閉じてから、"
-        "もう一度実行してください。",
-        "The findings workbook cannot be written: {path} ({reason}). If it is open in Excel, "
-        "close it and run again.",
-    ),
-    "validate.live.book": (
-        "Excel で開いているブックを検証しました: {name}",
-        "Checked the workbook open in Excel: {name}",
-    ),
-    # ---- refresh (cli/refresh.py)
-    "refresh.total": (
-        "事業{number} 計: {old} → {new}（シート「{sheet}」{cell}）",
-        "Project {number} total (計): {old} → {new} (sheet '{sheet}' {cell})",
-    ),
-    "refresh.summary": (
-        "{sheet}: {status}（具体的取組の総数 {count}事業）",
-        "{sheet}: {status} ({count} projects)",
-    ),
-    "refresh.summary.created": ("作成しました", "created"),
-    "refresh.summary.updated": ("更新しました", "updated"),
-    "refresh.summary.unchanged": ("変更なし", "unchanged"),
-    "refresh.saved": (
-        "マスターを更新しました: {path}\n更新前の控え: {backup}",
-        "Saved {path}; backup: {backup}",
-    ),
-    "refresh.nothing": (
-        "変更はありません（マスターはそのままです）。",
-        "Nothing to change (the master is as it was).",
-    ),
-    "refresh.has_errors": (
-        "エラーがあるため、マスターには何も書き込んでいません。",
-        "The master has errors; nothing was written.",
-    ),
-    "refresh.save_needs_live": (
-        "--save は --live と一緒に指定してください（ファイルの更新は常に保存まで行います）。",
-        "--save goes with --live (a refresh of the file always saves).",
-    ),
-    "refresh.live.book": (
-        "Excel で開いているブック「{name}」を更新しました。",
-        "Updated the workbook open in Excel: {name}.",
-    ),
-    "refresh.live.unsaved": (
-        "まだ保存していません。内容を確かめてから Excel で保存してください（--save で保存まで行います）。",
-        "Not saved yet: check it, then save in Excel (or run with --save).",
-    ),
-    "refresh.live.saved": (
-        "Excel でブックを保存しました: {path}\n保存前のファイルの控え: {backup}",
-        "Saved the workbook in Excel: {path}; backup of the file before: {backup}",
-    ),
-    "refresh.live.saved_nobackup": (
-        "Excel でブックを保存しました: {path}",
-        "Saved the workbook in Excel: {path}",
-    ),
-    "refresh.live.nothing": (
-        "変更はありません（ブックはそのままです）。",
-        "Nothing to change (the workbook is as it was).",
-    ),
-    # ---- new (cli/new.py)
-    "new.has_errors": (
-        "マスターにエラーがあるため、個表を追加しません。エラーを直してから、もう一度実行してください。",
-        "The master has errors, so no 個表 was added. Fix them and run again.",
-    ),
-    "new.plan.title": (
-        "新しい個表: 事業番号 {number}「{name}」（関係市町村: {municipalities}）を"
-        "シート「{sheet}」として{where}に追加します。",
-        "New 個表: project {number} '{name}' (municipalities: {municipalities}), "
-        "sheet '{sheet}', {where}.",
-    ),
-    "new.plan.after": ("シート「{sheet}」の後ろ", "after sheet '{sheet}'"),
-    "new.plan.first": ("最初の個表の前", "before the first 個表"),
-    "new.plan.renumber": ("事業番号の振り直し", "Renumbered projects"),
-    "new.plan.renumber.columns": ("事業番号 旧→新|シート名|事業名", "number old→new|sheet|name"),
-    "new.plan.no_renumber": (
-        "番号が変わる事業はありません。",
-        "No other project changes its number.",
-    ),
-    "new.plan.references": ("書き換える参照", "References rewritten"),
-    "new.plan.references.columns": ("シート|セル|旧|新", "sheet|cell|old|new"),
-    "new.plan.no_references": (
-        "書き換える参照（NO.xに統合 など）はありません。",
-        "No references (such as NO.x に統合) need rewriting.",
-    ),
-    "new.plan.summary": (
-        "「{sheet}」も新しい番号で作り直します。",
-        "'{sheet}' is regenerated with the new numbers.",
-    ),
-    "new.confirm": ("この内容でマスターに書き込みますか？", "Write this into the master?"),
-    "new.cancelled": (
-        "取りやめました。マスターは変更していません。",
-        "Cancelled. The master was not changed.",
-    ),
-    "new.needs_yes": (
-        "確認の質問に答えられない実行方法です。内容を確かめたうえで --yes を付けて実行してください"
-        "（マスターは変更していません）。",
-        "Cannot ask for confirmation here. Check the plan above and run again with --yes "
-        "(the master was not changed).",
-    ),
-    "new.done": (
-        "事業番号 {number}「{name}」の個表をシート「{sheet}」として追加しました: {path}\n"
-        "更新前の控え: {backup}",
-        "Added project {number} '{name}' as sheet '{sheet}': {path}\nBackup: {backup}",
-    ),
     # ---- opening a workbook (xlsx/package.py)
     "file.missing": (
         "ファイルが見つかりません。パスを確認してください。",
@@ -297,10 +158,5 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The workbook '{name}' is not saved as a file on this computer (a new book, or one on "
         "OneDrive/SharePoint), so no backup can be made. Run without --save and save in Excel.",
     ),
+    "list.separator": ("、", ", "),
 }
-
-
-def t(key: str, **fields: object) -> str:
-    """The message *key* in the current language, with *fields* filled in."""
-    ja, en = CATALOGUE[key]
-    return (en if current_lang() == "en" else ja).format(**fields)
