@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from kohyo.check.findings import Finding, Report, finding
 from kohyo.config import Config
+from kohyo.messages import t
 from kohyo.model.derive import derive_total
 from kohyo.model.project import DASH, CellKind, Master, Project
 from kohyo.read.normalize import merge_references
@@ -56,7 +57,7 @@ def check_municipalities(p: Project, config: Config) -> Iterator[Finding]:
     cell = p.municipalities_label.cell
     if not p.municipalities_label.text.strip():
         yield finding("municipality-empty", p.sheet, cell)
-    known = "、".join(config.area.municipalities)
+    known = t("list.separator").join(config.area.municipalities)
     for name in p.unknown_municipalities:
         yield finding("municipality-unknown", p.sheet, cell, name=name, known=known)
 
@@ -76,8 +77,8 @@ def check_year_headers(p: Project, config: Config) -> Iterator[Finding]:
             "year-header-mismatch",
             p.sheet,
             cell,
-            found="、".join(map(str, found)) or "なし",
-            expected="、".join(map(str, expected)),
+            found=t("list.separator").join(map(str, found)) or t("value.none"),
+            expected=t("list.separator").join(map(str, expected)),
         )
     if costs.total is None:
         yield finding("total-missing", p.sheet, costs.label_cell)
@@ -132,7 +133,7 @@ def check_roles(p: Project, config: Config) -> Iterator[Finding]:
         yield finding("role-none", p.sheet, p.block_cells.get("連携市町村の役割分担"))
     area = config.area
     allowed = {*area.municipalities, area.partner_label, area.all_label}
-    known = "、".join([*area.municipalities, area.partner_label])
+    known = t("list.separator").join([*area.municipalities, area.partner_label])
     for role in p.roles:
         if role.who not in allowed:
             yield finding("role-unknown", p.sheet, role.who_cell, who=role.who, known=known)
@@ -188,7 +189,7 @@ def check_number_order(projects: list[Project], config: Config) -> Iterator[Find
                 missing = (
                     str(prev.number + 1)
                     if p.number == prev.number + 2
-                    else f"{prev.number + 1}〜{p.number - 1}"
+                    else t("value.range", first=prev.number + 1, last=p.number - 1)
                 )
                 yield finding(
                     "number-gap",
@@ -229,7 +230,7 @@ def check_merge_references(projects: list[Project], config: Config) -> Iterator[
 
 def _show(value: object) -> str:
     if value is None:
-        return "空欄"
+        return t("cli.blank")
     if isinstance(value, int):
         return f"{value:,}"
     return str(value) if value != DASH else DASH

@@ -159,4 +159,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "OneDrive/SharePoint), so no backup can be made. Run without --save and save in Excel.",
     ),
     "list.separator": ("、", ", "),
+    "value.none": ("なし", "none"),
+    "value.range": ("{first}〜{last}", "{first}-{last}"),
 }

@@ -98,4 +98,67 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "更新前の控え: {backup}",
         "Added project {number} '{name}' as sheet '{sheet}': {path}\nBackup: {backup}",
     ),
+    # ---- checking the written copy (edit/refresh.py, edit/new.py)
+    "edit.verify.finding": (
+        "シート「{sheet}」{cell}: {message}",
+        "sheet '{sheet}' {cell}: {message}",
+    ),
+    "edit.verify.content": (
+        "書き込んだファイルの個表の内容が元と一致しません",
+        "the project sheets of the written file differ from the original",
+    ),
+    "edit.verify.summary_missing": (
+        "書き込んだファイルに「{sheet}」がありません",
+        "the written file has no '{sheet}'",
+    ),
+    "edit.verify.order": (
+        "シートの並びが予定と違います",
+        "the sheet order differs from the plan",
+    ),
+    "edit.verify.planned": (
+        "書き込んだファイルの個表の内容が予定と一致しません",
+        "the project sheets of the written file differ from the plan",
+    ),
+    "edit.verify.failed": (
+        "書き込んだ結果の確認で問題が見つかったため、マスターは置き換えていません: {problems}",
+        "Checking the written result found problems, so the master was not replaced: {problems}",
+    ),
+    "edit.verify.separator": ("／", "; "),
+    # ---- planning a new project (edit/new.py)
+    "new.reference.unsafe": (
+        "「{text}」の事業番号の参照を安全に書き換えられません。手で直してください。",
+        "The project-number reference in '{text}' cannot be rewritten safely. Fix it by hand.",
+    ),
+    "new.number.unreadable": (
+        "シート「{sheet}」の事業番号のセルが読めません。",
+        "The project number cell of sheet '{sheet}' cannot be read.",
+    ),
+    "new.number.formula": (
+        "シート「{sheet}」の事業番号 {cell} は数式です。"
+        "番号を振り直せないため中止しました（数式をやめて番号を直接入力してください）。",
+        "The project number {cell} of sheet '{sheet}' is a formula, so it cannot be "
+        "renumbered; stopped (type the number instead of the formula).",
+    ),
+    "new.number.text": (
+        "シート「{sheet}」の事業番号「{value}」を書き換えられません。",
+        "The project number '{value}' of sheet '{sheet}' cannot be rewritten.",
+    ),
+    "new.name.missing": ("事業名（--name）を指定してください。", "Give the project name (--name)."),
+    "new.name.duplicate": (
+        "事業名「{name}」はシート「{sheet}」の事業と同じです。別の名前にしてください。",
+        "The project name '{name}' is already used on sheet '{sheet}'. Choose another name.",
+    ),
+    "new.municipalities.unknown": (
+        "関係市町村「{names}」は設定にありません（使えるのは {known}）。",
+        "The municipalities '{names}' are not in the config (known: {known}).",
+    ),
+    "new.after.unknown": (
+        "事業番号 {after} の個表がありません（ある番号: {have}）。",
+        "There is no project sheet numbered {after} (numbers: {have}).",
+    ),
+    "new.sheet.exists": ("同じ名前のシートがあります", "a sheet of that name exists"),
+    "new.sheet.bad_name": (
+        "新しい個表のシート名「{sheet}」が使えません（{problem}）。",
+        "The new project sheet cannot be named '{sheet}' ({problem}).",
+    ),
 }

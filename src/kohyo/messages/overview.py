@@ -40,4 +40,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "これらを直してから、もう一度 kohyo diff を実行してください。",
         "Fix these and run kohyo diff again.",
     ),
+    # ---- writing the overview (overview/render.py)
+    "overview.template.missing": (
+        "変更概要のテンプレートが見つかりません: {path}"
+        "（config.toml と同じフォルダーの templates/overview/ に置いてください）",
+        "The change overview template was not found: {path} "
+        "(put it in templates/overview/ beside config.toml)",
+    ),
+    "overview.template.line": ("（{line} 行目）", " (line {line})"),
+    "overview.template.error": (
+        "テンプレート {path} に誤りがあります{where}: {detail}",
+        "The template {path} has an error{where}: {detail}",
+    ),
+    "overview.no_folder": (
+        "出力先のフォルダーを作れません: {path}: {reason}",
+        "The output folder cannot be made: {path}: {reason}",
+    ),
+    "overview.cannot_write": (
+        "{path} を書き込めません（{reason}）。Excel などで開いていれば閉じてから、"
+        "もう一度実行してください",
+        "{path} cannot be written ({reason}). If Excel or another program has it open, "
+        "close it and run again",
+    ),
 }
