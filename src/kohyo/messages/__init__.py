@@ -44,7 +44,7 @@ def current_lang() -> str:
     return "en" if lang.startswith("en") else "ja"
 
 
-def t(key: str, **fields: object) -> str:
+def t(key: str, /, **fields: object) -> str:
     """The message *key* in the current language, with *fields* filled in."""
     ja, en = CATALOGUE[key]
     return (en if current_lang() == "en" else ja).format(**fields)

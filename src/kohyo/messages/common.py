@@ -161,4 +161,97 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "list.separator": ("、", ", "),
     "value.none": ("なし", "none"),
     "value.range": ("{first}〜{last}", "{first}-{last}"),
+    # ---- config.toml values (config.py)
+    "config.bad_value": (
+        "設定ファイル {path} の {key} が正しくありません: {problem}",
+        "The settings file {path}: {key} is not valid: {problem}",
+    ),
+    "config.required": ("この項目は必須です", "this key is required"),
+    "config.wrong_type": (
+        "型が違います（{kind}を指定してください。値: {value}）",
+        "wrong type (give {kind}; value: {value})",
+    ),
+    "config.kind.or": ("または", " or "),
+    "config.kind.str": ("文字列", "a string"),
+    "config.kind.int": ("整数", "an integer"),
+    "config.kind.float": ("数値", "a number"),
+    "config.kind.bool": ("true/false", "true/false"),
+    "config.kind.list": ("配列", "an array"),
+    "config.kind.dict": ("表", "a table"),
+    "config.empty": ("空にはできません", "must not be empty"),
+    "config.not_positive": (
+        "正の数を指定してください（{value}）",
+        "give a positive number ({value})",
+    ),
+    "config.at_least_one": ("1 以上を指定してください（{value}）", "give 1 or more ({value})"),
+    "config.municipalities.none": (
+        "市町村を1つ以上指定してください",
+        "give at least one municipality",
+    ),
+    "config.municipalities.not_text": (
+        "{index} 番目が文字列ではないか空です（{value}）",
+        "item {index} is not a string or is empty ({value})",
+    ),
+    "config.municipalities.bad_chars": (
+        "「{name}」にファイル名に使えない文字 {chars} があります",
+        "'{name}' has characters not allowed in file names: {chars}",
+    ),
+    "config.municipalities.duplicate": ("「{name}」が重複しています", "'{name}' is listed twice"),
+    "config.central_city.unknown": (
+        "「{name}」が municipalities にありません",
+        "'{name}' is not in municipalities",
+    ),
+    "config.label.is_municipality": (
+        "「{label}」は市町村名と同じです",
+        "'{label}' is the same as a municipality's name",
+    ),
+    "config.years.not_ints": (
+        "西暦の年度を整数の配列で指定してください（{value}）",
+        "give the fiscal years as an array of integers ({value})",
+    ),
+    "config.years.not_western": (
+        "西暦（例: 2020）で指定してください（{value}）",
+        "give western years (e.g. 2020) ({value})",
+    ),
+    "config.years.order": (
+        "重複なく昇順に並べてください（{value}）",
+        "list them in ascending order without repeats ({value})",
+    ),
+    "config.target_year.early": (
+        "{value} は計画の年度より前です",
+        "{value} is before the plan's years",
+    ),
+    "config.sheet_name.bad": (
+        "シート名に使えません（31文字以内、[]:*?/\\ を除く）: 「{name}」",
+        "not usable as a sheet name (at most 31 characters, none of []:*?/\\): '{name}'",
+    ),
+    "config.position.bad": (
+        '"first"、"last" または 1 以上の整数を指定してください（{value}）',
+        'give "first", "last" or an integer of 1 or more ({value})',
+    ),
+    "config.pattern.bad": (
+        "使える差し込みは {{area}} {{town}} {{date}} です（{reason}）",
+        "the fields you can use are {{area}} {{town}} {{date}} ({reason})",
+    ),
+    "config.security.bad": (
+        '"starttls"、"ssl"、"none" のいずれかです（{value}）',
+        'one of "starttls", "ssl", "none" ({value})',
+    ),
+    "config.password.forbidden": (
+        "パスワードは設定ファイルに書かず、環境変数で渡してください",
+        "do not write the password in the settings file; pass it in an environment variable",
+    ),
+    "config.port.bad": ("1〜65535 の整数です（{value}）", "an integer from 1 to 65535 ({value})"),
+    "config.recipients.unknown": (
+        "「{town}」は area.municipalities にありません",
+        "'{town}' is not in area.municipalities",
+    ),
+    "config.recipients.not_table": (
+        "to と cc を持つ表で指定してください",
+        "give a table with to and cc",
+    ),
+    "config.address.bad": (
+        "メールアドレスの形ではありません（{value}）",
+        "not a mail address ({value})",
+    ),
 }
