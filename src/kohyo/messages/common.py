@@ -175,7 +175,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "config.kind.str": ("文字列", "a string"),
     "config.kind.int": ("整数", "an integer"),
     "config.kind.float": ("数値", "a number"),
-    "config.kind.bool": ("true/false", "true/false"),
+    "config.kind.bool": ("true/false", "true or false"),
     "config.kind.list": ("配列", "an array"),
     "config.kind.dict": ("表", "a table"),
     "config.empty": ("空にはできません", "must not be empty"),
