@@ -105,4 +105,77 @@ MESSAGES: dict[
         "Remove the references or rename the sheet by hand.",
     ),
     "rename.referenced.more": ("ほかに {count} か所あります。", " {count} more place(s)."),
+    # ---- replacing the master (files/atomic.py)
+    "atomic.step_failed": (
+        "「{name}」の{step}に失敗しました（{reason}）。元のファイルはそのままで、何も書き込んでいません。",
+        "'{name}': {step} failed ({reason}). The original file is unchanged; nothing was written.",
+    ),
+    "atomic.step.create_temp": ("一時ファイルの作成", "creating the temporary file"),
+    "atomic.step.write": ("新しい内容の書き出し", "writing the new content"),
+    "atomic.step.fsync": ("一時ファイルの保存 (fsync)", "saving the temporary file (fsync)"),
+    "atomic.step.verify": ("新しい内容の確認", "checking the new content"),
+    "atomic.step.stat": ("状態の確認", "checking the file's state"),
+    "atomic.step.backup": ("控え（バックアップ）の作成", "making the backup"),
+    # ---- output names (files/names.py)
+    "names.folder_too_long": (
+        "出力先のフォルダーのパスが長すぎます（{length} 文字）: {folder}。"
+        "--out で短い場所を指定してください。",
+        "The output folder's path is too long ({length} characters): {folder}. "
+        "Give a shorter place with --out.",
+    ),
+    "names.folder_pattern": (
+        "設定ファイル {path} の distribution.folder_pattern には "
+        "{{date}} と {{area}} だけが使えます（{pattern}）",
+        "In the settings file {path}, distribution.folder_pattern may use only "
+        "{{date}} and {{area}} ({pattern})",
+    ),
+    "names.same_file_name": (
+        "設定ファイル {path} の distribution.filename_pattern（{pattern}）では "
+        "{first} と {town} のファイル名が同じ「{name}」になります。{{town}} を入れてください。",
+        "With distribution.filename_pattern ({pattern}) in the settings file {path}, "
+        "{first} and {town} get the same file name '{name}'. Put {{town}} in it.",
+    ),
+    # ---- PDF (files/pdf.py)
+    "pdf.install_hint": (
+        "PDF を作るには LibreOffice が必要です。"
+        "Windows: https://ja.libreoffice.org/ からインストールしてください。"
+        "Debian/Ubuntu: sudo apt-get install libreoffice-calc-nogui fonts-ipaexfont 。"
+        "別の場所にある場合は環境変数 {env} に soffice のパスを指定してください。",
+        "Making PDFs needs LibreOffice. "
+        "Windows: install it from https://www.libreoffice.org/. "
+        "Debian/Ubuntu: sudo apt-get install libreoffice-calc-nogui fonts-ipaexfont. "
+        "If it is installed elsewhere, give the path of soffice in the environment variable {env}.",
+    ),
+    "pdf.not_a_file": (
+        "（{env}={value} はファイルではありません）",
+        " ({env}={value} is not a file)",
+    ),
+    "pdf.no_soffice": (
+        "LibreOffice（soffice）が見つかりません{where}。{hint}",
+        "LibreOffice (soffice) was not found{where}. {hint}",
+    ),
+    "pdf.not_made": (
+        "LibreOffice で {name} を PDF にできませんでした（ファイルが作られませんでした）。",
+        "LibreOffice could not turn {name} into a PDF (no file was made).",
+    ),
+    "pdf.cannot_start": (
+        "LibreOffice（{exe}）を起動できません: {reason}。{hint}",
+        "LibreOffice ({exe}) cannot be started: {reason}. {hint}",
+    ),
+    "pdf.timeout": (
+        "LibreOffice での PDF 変換が {seconds} 秒以内に終わらなかったため中止しました。"
+        "LibreOffice の画面（回復・更新の確認など）が残っていないか確認してください。",
+        "The PDF conversion in LibreOffice did not finish within {seconds} seconds and was "
+        "stopped. Check that no LibreOffice window (recovery, update prompt …) is left open.",
+    ),
+    "pdf.failed": (
+        "LibreOffice での PDF 変換に失敗しました（終了コード {code}）: {detail}",
+        "The PDF conversion in LibreOffice failed (exit code {code}): {detail}",
+    ),
+    "pdf.cannot_write": (
+        "{name} を書き込めませんでした（{reason}）。"
+        "PDF を開いているプログラムを閉じてから、もう一度実行してください。",
+        "{name} could not be written ({reason}). Close the program that has the PDF open "
+        "and run again.",
+    ),
 }
