@@ -6,6 +6,7 @@ import click
 
 from kohyo.check.findings import CATALOGUE
 from kohyo.cli.common import common_options, guarded
+from kohyo.cli.localized import KohyoCommand
 from kohyo.messages import current_lang, severity_label, t
 
 
@@ -27,9 +28,9 @@ def codes_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
-@click.command("codes")
+@click.command("codes", cls=KohyoCommand)
 @common_options
 @guarded
 def codes_cmd(config_path: object) -> None:
-    """検証コードの一覧を表示します (list finding codes, as Markdown)."""
+    """List the finding codes (as Markdown) (--help: ``help.codes`` in the catalogue)."""
     click.echo(codes_markdown(), nl=False)

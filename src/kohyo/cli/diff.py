@@ -9,6 +9,7 @@ from rich.console import Console
 
 from kohyo.check.findings import Finding, Report
 from kohyo.cli.common import common_options, emit_json, folder_option, guarded, json_option
+from kohyo.cli.localized import KohyoCommand
 from kohyo.cli.render import print_findings
 from kohyo.config import load_config
 from kohyo.messages import t
@@ -17,29 +18,17 @@ from kohyo.overview.render import compare_files, default_out_dir, write_change_o
 _PATH = click.Path(path_type=Path, dir_okay=True)
 
 
-@click.command("diff")
+@click.command("diff", cls=KohyoCommand)
 @click.argument("old", type=_PATH)
 @click.argument("new", type=_PATH, required=False)
-@folder_option("--out", "out_dir", help="出力先のフォルダー（既定: 出力先/変更概要_<日付>）。")
-@json_option("変更点を JSON で出力します（ファイルは作りません）。")
+@folder_option("--out", "out_dir")
+@json_option()
 @common_options
 @guarded
 def diff_cmd(
     old: Path, new: Path | None, out_dir: Path | None, as_json: bool, config_path: Path
 ) -> None:
-    """2つのマスターを比べ、変更案の概要を作ります (compare two versions of the master).
-
-    \b
-    OLD  変更前（現在）のマスター
-    NEW  変更案のマスター（省くと config.toml の paths.master）
-
-    新規・変更・統合・名称変更・終了（削除）を事業ごとに示します。
-    事業番号がずれただけの事業は「変更」に数えません。
-
-    \b
-    出力: overview.html（印刷用）、overview.md、overview.xlsx
-    終了コード: 0 完了、1 比べられないマスター（事業名の重複など）、2 ファイルを読めない
-    """
+    """Compare two versions of the master and write the change overview (--help: ``help.diff`` in the catalogue)."""
     config = load_config(config_path)
     new_path = new if new is not None else config.paths.master
     result = compare_files(old, new_path, config)

@@ -22,6 +22,7 @@ from kohyo.cli.common import (
     resolve,
     towns_option,
 )
+from kohyo.cli.localized import KohyoCommand
 from kohyo.cli.render import print_findings, summary_line
 from kohyo.distribute.build import DistributionResult, distribute_master, select_towns
 from kohyo.distribute.build import Progress as ProgressFn
@@ -34,18 +35,16 @@ PROGRESS_MIN_TOWNS = 4  # a progress bar for more than a few towns …
 PROGRESS_MIN_PROJECTS = 50  # … or projects
 
 
-@click.command("distribute")
+@click.command("distribute", cls=KohyoCommand)
 @master_argument
-@towns_option("この市町村の分だけ作ります（くり返し指定できます）。省くと全市町村。")
+@towns_option()
 @folder_option(
     "--out",
     "out_dir",
-    help="出力先のフォルダー（既定: paths.output_dir の下の distribution.folder_pattern）。",
 )
 @click.option(
     "--pdf/--no-pdf",
     default=None,
-    help="PDF も作ります（LibreOffice が必要）。既定は config の distribution.pdf。",
 )
 @json_option()
 @common_options
@@ -58,13 +57,7 @@ def distribute_cmd(
     as_json: bool,
     config_path: Path,
 ) -> None:
-    """市町村ごとの配布用ブックを作ります (one workbook per municipality).
-
-    各ブックには、その市町村が関係する事業だけが入ります（1 枚目が一覧、続いて個表）。
-    マスターにエラーがあれば何も作らず終了コード 1 です。MASTER を省くと
-    config.toml の paths.master を使います。作ったファイルの一覧は出力先の
-    manifest.json に書かれ、kohyo mail はそれを読んで送ります。
-    """
+    """Make one workbook per municipality (--help: ``help.distribute`` in the catalogue)."""
     config, path = resolve(config_path, master)
     selected = select_towns(config, list(towns))  # an unknown name stops before any reading
     before = _digest(path)

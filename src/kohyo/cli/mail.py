@@ -14,36 +14,32 @@ from kohyo.cli.common import (
     json_option,
     towns_option,
 )
+from kohyo.cli.localized import KohyoCommand
 from kohyo.config import load_config
 from kohyo.mail.send import MailReport, MailRequest, TownResult, run_mail
 from kohyo.messages import t
 
 
-@click.command("mail")
+@click.command("mail", cls=KohyoCommand)
 @click.option(
     "--send",
     is_flag=True,
-    help="SMTP で実際に送信します。指定しなければ送信せず、.eml を書き出すだけです（ドライラン）。",
 )
 @click.option(
     "--resend",
     is_flag=True,
-    help="送信記録にあるもの（送信済み）も、もう一度送ります。--send と一緒に使います。",
 )
-@towns_option("送る市町村（繰り返し指定できます）。既定は配布フォルダーにある連携町村すべて。")
+@towns_option()
 @folder_option(
     "--outbox",
-    help="ドライランで .eml を書き出すフォルダー（既定: config.toml の mail.outbox_dir）。",
 )
 @folder_option(
     "--dir",
     "folder",
-    help="配布フォルダー（distribution folder、manifest.json のあるフォルダー）。既定は出力先の最新のもの。",
 )
 @click.option(
     "--summary",
     type=click.Path(path_type=Path, exists=True),
-    help="本文に入れる「変更の概要」: テキストファイル、または <市町村名>.txt を置いたフォルダー。",
 )
 @json_option()
 @common_options
@@ -58,18 +54,7 @@ def mail_cmd(
     as_json: bool,
     config_path: Path,
 ) -> None:
-    """市町村別の個表をメールで送ります (mail each partner town its files).
-
-    既定はドライランです。送信はせず、町村ごとに 1 通の .eml（Outlook や Thunderbird で開けます）を書き出します。
-    内容を確かめてから --send で送信してください。
-
-    送る前に、宛先が config.toml のとおりか、添付が配布したときのままか（sha256）、
-    ほかの市町村の事業が入っていないか、サイズが上限以内かを確かめます。
-    問題があれば 1 通も送りません（終了コード 2）。
-
-    送信したものは送信記録 mail_ledger.jsonl に残り、もう一度実行しても送り直しません（--resend で送り直します）。
-    途中で失敗した場合は終了コード 1 で、次の実行では残りだけを送ります。
-    """
+    """Mail each partner town its files (--help: ``help.mail`` in the catalogue)."""
     if resend and not send:
         raise click.UsageError(t("mail.resend_needs_send"))
     if outbox is not None and send:
