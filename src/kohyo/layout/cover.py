@@ -39,11 +39,12 @@ from kohyo.layout.look import (
     read_look_file,
 )
 from kohyo.layout.text import RowHeights, cell_lines, clean_text, column_pixels, text_units
+from kohyo.messages import t
 from kohyo.model.derive import derive_total
 from kohyo.model.project import DASH, Amount, Project, amount_text
 from kohyo.read.normalize import wareki
 
-WHAT = "一覧シートの書式ファイル"
+WHAT = "look.what.cover"  # the message key naming the file
 # "_ " keeps a space's width free after the figure (Excel and LibreOffice alike; an
 # alignment indent on right-aligned numbers is ignored by LibreOffice in some columns)
 PADDED_NUMBER_FORMAT = NUMBER_FORMAT + "_ "
@@ -105,7 +106,7 @@ class CoverLook(PrintLook):
 
 def _sheet_name(v: str) -> str | None:
     if not v.strip() or len(v) > 31 or set(v) & SHEET_NAME_FORBIDDEN:
-        return "シート名に使えません（31文字以内、[]:*?/\\ を除く）"
+        return t("look.check.sheet_name")
     return None
 
 

@@ -22,6 +22,7 @@ from xlsxwriter.worksheet import Worksheet
 from kohyo.config import Config
 from kohyo.layout.look import BORDER_STYLES, PAPER_SIZES, LookError, PrintLook, SheetLook, load_look
 from kohyo.layout.text import RowHeights, cell_lines, clean_text, column_pixels
+from kohyo.messages import t
 from kohyo.model.project import Amount, Project
 
 __all__ = [
@@ -116,9 +117,7 @@ class _Sheet:
         cell = xl_rowcol_to_cell(r, c1)
         text, removed = clean_text(value)
         if removed:
-            log.warning(
-                "シート「%s」の %s から使えない文字を取り除きました: %r", self.name, cell, removed
-            )
+            log.warning(t("layout.stripped", sheet=self.name, cell=cell, removed=repr(removed)))
             if self.stripped is not None:
                 self.stripped.append(StrippedText(self.name, cell, removed))
         fmt = self.fmt[style]

@@ -178,4 +178,104 @@ MESSAGES: dict[
         "{name} could not be written ({reason}). Close the program that has the PDF open "
         "and run again.",
     ),
+    # ---- look files and templates (layout/look.py, layout/cover.py, layout/blank.py, layout/summary.py)
+    "look.what.kohyo": ("個表の書式ファイル", "the project sheet look file"),
+    "look.what.cover": ("一覧シートの書式ファイル", "the cover sheet look file"),
+    "look.what.dict": ("書式", "look"),
+    "look.missing": ("{what}が見つかりません: {path}", "{what} was not found: {path}"),
+    "look.not_utf8": (
+        "{what}を UTF-8 として読めません: {path}",
+        "{what} cannot be read as UTF-8: {path}",
+    ),
+    "look.syntax": (
+        "{what}の書き方に誤りがあります: {path}: {detail}",
+        "{what} has a syntax error: {path}: {detail}",
+    ),
+    "look.unreadable": (
+        "{what}を開けません: {path}: {reason}",
+        "{what} cannot be opened: {path}: {reason}",
+    ),
+    "look.bad_value": (
+        "{what} {source} の {key} が正しくありません: {problem}",
+        "{what} {source}: {key} is not valid: {problem}",
+    ),
+    "look.unknown_section": (
+        "知らない項目です（使えるのは {known}）",
+        "unknown key (known: {known})",
+    ),
+    "look.not_table": ("[{section}] の表として書いてください", "write it as the table [{section}]"),
+    "look.unknown_key": (
+        "知らない項目です（[{section}] に書けるのは {known}）",
+        "unknown key ([{section}] may hold {known})",
+    ),
+    "look.wrong_kind": ("{kind}を指定してください（値: {value}）", "give {kind} (value: {value})"),
+    "look.problem": ("{problem}（値: {value}）", "{problem} (value: {value})"),
+    "look.kind.str": ("文字列", "a string"),
+    "look.kind.bool": ("true または false", "true or false"),
+    "look.kind.number": ("数値", "a number"),
+    "look.check.positive": ("0 より大きい数を指定してください", "give a number above 0"),
+    "look.check.font_size": ("6〜72 ポイントの範囲で指定してください", "give 6 to 72 points"),
+    "look.check.width": ("1〜100 の範囲で指定してください", "give 1 to 100"),
+    "look.check.margin": ("0〜10 cm の範囲で指定してください", "give 0 to 10 cm"),
+    "look.check.colour": (
+        "色は #RRGGBB の形（例: #DDEBF7）で指定してください",
+        "give a colour as #RRGGBB (e.g. #DDEBF7)",
+    ),
+    "look.check.choice": ("{options} のいずれかを指定してください", "give one of {options}"),
+    "look.check.placeholders": (
+        "差し込みに使えるのは {names} だけです（{detail}）",
+        "only {names} can be filled in ({detail})",
+    ),
+    "look.check.length": ("{limit} 文字以内にしてください", "use at most {limit} characters"),
+    "look.check.nonempty": ("空にはできません", "must not be empty"),
+    "look.check.sheet_name": (
+        "シート名に使えません（31文字以内、[]:*?/\\ を除く）",
+        "not usable as a sheet name (at most 31 characters, none of []:*?/\\)",
+    ),
+    "blank.where": ("個表のひな形 {path}", "the project sheet template {path}"),
+    "blank.unreadable": ("{where} を読めません: {reason}", "{where} cannot be read: {reason}"),
+    "blank.bad_value": (
+        "{where} の {key} が正しくありません: {problem}",
+        "{where}: {key} is not valid: {problem}",
+    ),
+    "blank.unknown": ("知らない項目です", "unknown key"),
+    "blank.sheet_name": (
+        "{{number}} を含む文字列にしてください（{value}）",
+        "give a string containing {{number}} ({value})",
+    ),
+    "blank.not_text": ("文字列にしてください（{value}）", "give a string ({value})"),
+    "blank.cost": ('"" か "{dash}" にしてください（{value}）', 'give "" or "{dash}" ({value})'),
+    "blank.roles": (
+        "文字列の配列（1 つ以上）にしてください（{value}）",
+        "give an array of strings (at least one) ({value})",
+    ),
+    "blank.role_placeholders": (
+        "差し込みは {{central_city}} {{partner_label}} だけです（{value}）",
+        "only {{central_city}} and {{partner_label}} can be filled in ({value})",
+    ),
+    "blank.indicator_rows": (
+        "0〜20 の整数にしてください（{value}）",
+        "give an integer from 0 to 20 ({value})",
+    ),
+    "blank.notes": (
+        "「※」で始まる文字列の配列にしてください（{value}）",
+        "give an array of strings that begin with ※ ({value})",
+    ),
+    "summary.where": ("総括表の書式ファイル {path}", "the summary sheet look file {path}"),
+    "summary.bad_value": (
+        "{where} の {key} が正しくありません（{value}）",
+        "{where}: {key} is not valid ({value})",
+    ),
+    "summary.bad_style": (
+        "{where} の style.{name} が正しくありません（不明な項目: {unknown}）",
+        "{where}: style.{name} is not valid (unknown keys: {unknown})",
+    ),
+    "summary.bad_style_value": (
+        "{where} の style.{name} が正しくありません: {reason}",
+        "{where}: style.{name} is not valid: {reason}",
+    ),
+    "layout.stripped": (
+        "シート「{sheet}」の {cell} から使えない文字を取り除きました: {removed}",
+        "Removed unusable characters from sheet '{sheet}' {cell}: {removed}",
+    ),
 }
