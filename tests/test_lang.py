@@ -259,3 +259,9 @@ def test_severity_labels_are_shared(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KOHYO_LANG", "en")
     assert [severity_label(s) for s in ("error", "warning", "info")] == ["error", "warning", "info"]
     assert "| `no-projects` | error | No project sheets" in codes_markdown()
+
+
+def test_docs_codes_md_is_what_kohyo_codes_prints(cli_run) -> None:
+    res = cli_run("codes")
+    assert res.exit_code == 0
+    assert (REPO / "docs" / "codes.md").read_text(encoding="utf-8") == res.stdout
