@@ -4,6 +4,7 @@ the same failure, both languages, one line, no traceback."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import string
 import subprocess
@@ -265,3 +266,25 @@ def test_docs_codes_md_is_what_kohyo_codes_prints(cli_run) -> None:
     res = cli_run("codes")
     assert res.exit_code == 0
     assert (REPO / "docs" / "codes.md").read_text(encoding="utf-8") == res.stdout
+
+
+JAPANESE = re.compile(r"[\u3000-\u303f\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff01-\uff9f]")
+
+
+def test_english_texts_have_no_japanese() -> None:
+    from kohyo.check.findings import CATALOGUE as FINDINGS
+
+    english = [(k, en) for k, (_, en) in CATALOGUE.items()]
+    english += [(code, kind.en) for code, kind in FINDINGS.items()]
+    assert [(k, text) for k, text in english if JAPANESE.search(text)] == []
+
+
+def test_every_literal_message_key_exists() -> None:
+    """A typo in t("…") would only show when that message is needed: catch it here."""
+    used: set[str] = set()
+    for path in (REPO / "src" / "kohyo").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        used |= set(re.findall(r"""\bt\(\s*"([a-z_.]+)"\s*[,)]""", text))
+        used |= set(re.findall(r"""fail\([^()]*?"((?:config)\.[a-z_.]+)"\s*[,)]""", text))
+    assert len(used) > 300
+    assert sorted(used - set(CATALOGUE)) == []
