@@ -173,14 +173,12 @@ def _info_sheet(wb: xlsxwriter.Workbook, report: Report, master: Path, now: date
     label = wb.add_format({"font_name": FONT, "bold": True})
     text = wb.add_format({"font_name": FONT})
     rows = (
-        ("report.info.master", os.path.abspath(master)),
-        ("report.info.written", now.strftime("%Y-%m-%d %H:%M")),
-        ("report.info.errors", str(report.count("error"))),
-        ("report.info.warnings", str(report.count("warning"))),
-        ("report.info.infos", str(report.count("info"))),
+        (t("report.info.master"), os.path.abspath(master)),
+        (t("report.info.written"), now.strftime("%Y-%m-%d %H:%M")),
+        *((severity_label(s), str(report.count(s))) for s in ("error", "warning", "info")),
     )
-    for r, (key, value) in enumerate(rows):
-        ws.write_string(r, 0, t(key), label)
+    for r, (name, value) in enumerate(rows):
+        ws.write_string(r, 0, name, label)
         ws.write_string(r, 1, value, text)
     ws.set_column(0, 0, 12)
     ws.set_column(1, 1, 80)

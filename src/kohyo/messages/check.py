@@ -25,9 +25,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.tip": ("マスターの {where} を開きます", "Open {where} in the master"),
     "report.info.master": ("マスター", "master"),
     "report.info.written": ("作成日時", "written"),
-    "report.info.errors": ("エラー", "errors"),
-    "report.info.warnings": ("警告", "warnings"),
-    "report.info.infos": ("情報", "info"),
     # ---- kohyo codes (cli/codes.py)
     "codes.header": (
         "| code | 重要度 | メッセージ（日本語） | message (English) |\n|---|---|---|---|",
