@@ -17,11 +17,22 @@ from __future__ import annotations
 
 import os
 
-from kohyo.messages import check, cli, common, distribute, edit, mail, overview, read, write
+from kohyo.messages import (
+    check,
+    cli,
+    common,
+    distribute,
+    edit,
+    mail,
+    overview,
+    read,
+    sample,
+    write,
+)
 
 __all__ = ["CATALOGUE", "current_lang", "severity_label", "t"]
 
-_MODULES = (common, cli, read, check, edit, write, distribute, overview, mail)
+_MODULES = (common, cli, read, check, edit, write, distribute, overview, mail, sample)
 
 
 def _merge() -> dict[str, tuple[str, str]]:
