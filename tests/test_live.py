@@ -268,7 +268,7 @@ def test_cli_refresh_live_save_in_english(
     res = cli_run("refresh", sample_master, "--live", "--save",
                   "--config", tmp_area_config.path, "--lang", "en")  # fmt: skip
     assert res.exit_code == 0, res.output
-    assert "Project 2 total (計): — → 21,833 (sheet '2' G5)" in res.stdout
+    assert "Project 2 total: — → 21,833 (sheet '2' G5)" in res.stdout
     assert "Saved the workbook in Excel" in res.stdout and book.saved == 1
 
 

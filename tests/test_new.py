@@ -292,7 +292,9 @@ def test_plan_in_english(sample_master: Path, tmp_area_config, cli_run) -> None:
     res = cli_run("new", sample_master, "--name", "New", "--after", "4",
                   "--config", tmp_area_config.path, "--lang", "en")  # fmt: skip
     assert res.exit_code == 2
-    assert "New 個表: project 5 'New'" in res.stdout and "Renumbered projects" in res.stdout
+    assert (
+        "New project sheet: project 5 'New'" in res.stdout and "Renumbered projects" in res.stdout
+    )
     assert res.stderr.startswith("Error: Cannot ask for confirmation")
 
 

@@ -216,3 +216,21 @@ def test_open_writes_the_default_report_and_opens_it(
     res = cli_run("validate", master, "--open", "--config", REAL_CONFIG)
     assert res.exit_code == 1
     assert opened == [tmp_path / "master_検証結果.xlsx"] and opened[0].exists()
+
+
+@pytest.mark.parametrize(("lang", "labels"), [("ja", ["エラー", "警告", "情報"]),
+                                              ("en", ["error", "warning", "info"])])  # fmt: skip
+def test_severity_labels_are_the_catalogues(
+    tmp_path: Path, cli_run, lang: str, labels: list[str]
+) -> None:
+    """The findings sheet, the about sheet and the CLI table say the same severity words."""
+    master = bad_master(tmp_path / "master.xlsx")
+    report = tmp_path / "findings.xlsx"
+    res = cli_run("validate", master, "--report", report, "--config", REAL_CONFIG, "--lang", lang)
+    assert res.exit_code == 1
+    book = openpyxl.load_workbook(report)
+    used = {c.value for c in book.worksheets[0]["A"][1:]}
+    assert used <= set(labels) and labels[0] in used
+    assert [c.value for c in book.worksheets[1]["A"][2:5]] == labels
+    table = res.stdout.splitlines()[1:]
+    assert table[0].split()[0] in labels

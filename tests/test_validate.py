@@ -440,7 +440,7 @@ MESSAGES: list[tuple[str, dict[str, Any], str, str]] = [
         "municipality-unknown",
         {"municipalities": "青森市、青森町"},
         "関係市町村に設定にない名前があります: 「青森町」（設定されている市町村: 青森市、平内町、今別町、蓬田村、外ヶ浜町）",
-        "Unknown municipality '青森町' (configured: 青森市、平内町、今別町、蓬田村、外ヶ浜町)",
+        "Unknown municipality '青森町' (configured: 青森市, 平内町, 今別町, 蓬田村, 外ヶ浜町)",
     ),
     (
         "total-mismatch",
@@ -453,8 +453,8 @@ MESSAGES: list[tuple[str, dict[str, Any], str, str]] = [
         {"year_headers": [f"{y}年度" for y in range(2019, 2024)]},
         "事業費見込額の年度が設定と一致しません（シート: 2019、2020、2021、2022、2023、"
         "設定: 2020、2021、2022、2023、2024）",
-        "Cost years differ from config (sheet: 2019、2020、2021、2022、2023; "
-        "config: 2020、2021、2022、2023、2024)",
+        "Cost years differ from config (sheet: 2019, 2020, 2021, 2022, 2023; "
+        "config: 2020, 2021, 2022, 2023, 2024)",
     ),
     (
         "kpi-target-year",
@@ -472,7 +472,7 @@ MESSAGES: list[tuple[str, dict[str, Any], str, str]] = [
         "role-unknown",
         {"roles": [("青森市", "a"), ("青森町", "b")]},
         "役割分担の「青森町」は設定にない市町村名です（青森市、平内町、今別町、蓬田村、外ヶ浜町、連携町村 のいずれか）",
-        "Role row '青森町' is not a configured municipality (青森市、平内町、今別町、蓬田村、外ヶ浜町、連携町村)",
+        "Role row '青森町' is not a configured municipality (青森市, 平内町, 今別町, 蓬田村, 外ヶ浜町, 連携町村)",
     ),
     (
         "number-stored-as-text",

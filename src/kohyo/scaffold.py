@@ -240,9 +240,7 @@ def example_project(config: Config) -> Project:
     for i, year in enumerate(years):
         value: int | str = (1200, 800, 800)[i] if i < 3 else DASH
         amounts[year] = CostCell(value, CellKind.NUMBER if i < 3 else CellKind.DASH, None)
-    costs = CostPlan(
-        headers=[YearHeader(y, year_header(y), None) for y in years], amounts=amounts
-    )
+    costs = CostPlan(headers=[YearHeader(y, year_header(y), None) for y in years], amounts=amounts)
     costs.total = CostCell(derive_total(costs), CellKind.NUMBER, None)
     return Project(
         sheet=EXAMPLE_SHEET, number=None, number_raw=EXAMPLE_NUMBER, number_cell=None,

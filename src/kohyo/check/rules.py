@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from kohyo.check.findings import Finding, Report, finding
 from kohyo.config import Config
+from kohyo.messages import t
 from kohyo.model import labels
 from kohyo.model.chars import codepoints, unsafe_in_text, visible
 from kohyo.model.derive import derive_total
@@ -59,7 +60,7 @@ def check_municipalities(p: Project, config: Config) -> Iterator[Finding]:
     cell = p.municipalities_label.cell
     if not p.municipalities_label.text.strip():
         yield finding("municipality-empty", p.sheet, cell)
-    known = "、".join(config.area.municipalities)
+    known = t("list.separator").join(config.area.municipalities)
     for name in p.unknown_municipalities:
         yield finding("municipality-unknown", p.sheet, cell, name=name, known=known)
 
@@ -79,8 +80,8 @@ def check_year_headers(p: Project, config: Config) -> Iterator[Finding]:
             "year-header-mismatch",
             p.sheet,
             cell,
-            found="、".join(map(str, found)) or "なし",
-            expected="、".join(map(str, expected)),
+            found=t("list.separator").join(map(str, found)) or t("value.none"),
+            expected=t("list.separator").join(map(str, expected)),
         )
     if costs.total is None:
         yield finding("total-missing", p.sheet, costs.label_cell)
@@ -135,7 +136,7 @@ def check_roles(p: Project, config: Config) -> Iterator[Finding]:
         yield finding("role-none", p.sheet, p.block_cells.get(labels.ROLES))
     area = config.area
     allowed = {*area.municipalities, area.partner_label, area.all_label}
-    known = "、".join([*area.municipalities, area.partner_label])
+    known = t("list.separator").join([*area.municipalities, area.partner_label])
     for role in p.roles:
         if role.who not in allowed:
             yield finding("role-unknown", p.sheet, role.who_cell, who=role.who, known=known)
@@ -191,7 +192,7 @@ def check_number_order(projects: list[Project], config: Config) -> Iterator[Find
                 missing = (
                     str(prev.number + 1)
                     if p.number == prev.number + 2
-                    else f"{prev.number + 1}〜{p.number - 1}"
+                    else t("value.range", first=prev.number + 1, last=p.number - 1)
                 )
                 yield finding(
                     "number-gap",
@@ -301,7 +302,7 @@ def project_texts(p: Project) -> Iterator[tuple[str, str | None]]:
 
 def _show(value: object) -> str:
     if value is None:
-        return "空欄"
+        return t("cli.blank")
     if isinstance(value, int):
         return f"{value:,}"
     return str(value) if value != DASH else DASH

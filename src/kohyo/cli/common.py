@@ -36,7 +36,6 @@ def lang_option(func: F) -> F:
         callback=_set_lang,
         expose_value=False,
         is_eager=True,
-        help="メッセージの言語 (ja/en)。環境変数 KOHYO_LANG でも指定できます。",
     )(func)
 
 
@@ -49,24 +48,23 @@ def common_options(func: F) -> F:
         type=click.Path(path_type=Path, dir_okay=True),
         default=Path("config.toml"),
         show_default=True,
-        help="設定ファイル config.toml の場所。",
     )(func)
     return func
 
 
-def json_option(help: str = "結果を JSON で出力します（プログラム向け）。") -> Callable[[F], F]:
+def json_option() -> Callable[[F], F]:
     """--json, a flag passed as ``as_json``."""
-    return click.option("--json", "as_json", is_flag=True, help=help)
+    return click.option("--json", "as_json", is_flag=True)
 
 
-def towns_option(help: str) -> Callable[[F], F]:
+def towns_option() -> Callable[[F], F]:
     """--town NAME, which may be repeated, passed as the tuple ``towns``."""
-    return click.option("--town", "towns", multiple=True, metavar="NAME", help=help)
+    return click.option("--town", "towns", multiple=True, metavar="NAME")
 
 
-def folder_option(*decls: str, help: str) -> Callable[[F], F]:
+def folder_option(*decls: str) -> Callable[[F], F]:
     """An option naming a folder (which need not exist yet), passed as a Path."""
-    return click.option(*decls, type=click.Path(path_type=Path, file_okay=False), help=help)
+    return click.option(*decls, type=click.Path(path_type=Path, file_okay=False))
 
 
 def master_argument(func: F) -> F:

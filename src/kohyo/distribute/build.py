@@ -91,7 +91,8 @@ class StrippedCell:
                 count=len(self.removed),
                 start=visible(self.removed, limit=SHOWN_REMOVED_CHARS),
             )
-        return f"{where} から使えない文字 {self.removed!r} を取り除きました"
+        return t("distribute.stripped", town=self.town, sheet=self.sheet, cell=self.cell,
+                 removed=repr(self.removed))  # fmt: skip
 
 
 @dataclass
@@ -135,8 +136,11 @@ def select_towns(config: Config, towns: list[str] | None) -> list[str]:
     unknown = sorted(wanted - set(known))
     if unknown:
         raise KohyoError(
-            f"設定ファイルにない市町村です: {'、'.join(unknown)}"
-            f"（指定できるのは {'、'.join(known)}）",
+            t(
+                "distribute.town.unknown",
+                names=t("list.separator").join(unknown),
+                known=t("list.separator").join(known),
+            ),
             path=str(config.path),
         )
     return [t for t in known if t in wanted]
@@ -179,7 +183,9 @@ def distribute_master(
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         where = master_path if exc.filename == str(master_path) else folder
-        raise WriteError(f"{where} を開けません（{exc.strerror or exc}）", path=str(where)) from exc
+        raise WriteError(
+            t("distribute.cannot_open", path=where, reason=exc.strerror or exc), path=str(where)
+        ) from exc
     cleanup_stale_temps(folder)
 
     jobs = [_Job(t, folder / names[t], len(projects_of(master, t))) for t in selected]
@@ -285,9 +291,13 @@ def _build_town(job: _Job, state: _State) -> _Built:
         if leaks:
             foreign = sorted({str(lk.project_number) for lk in leaks})
             raise KohyoError(
-                f"{job.path.name} に {job.town} が関係しない事業（No.{'、No.'.join(foreign)}）の"
-                f"内容が含まれていました（{leaks[0].part}）。kohyo の不具合です。"
-                "このファイルは削除しました。配布しないでください。",
+                t(
+                    "distribute.leak",
+                    file=job.path.name,
+                    town=job.town,
+                    numbers=(t("list.separator") + "No.").join(foreign),
+                    part=leaks[0].part,
+                ),
                 path=str(job.path),
             )
         described = _described(tmp, "xlsx", name=job.path.name)
@@ -296,8 +306,7 @@ def _build_town(job: _Job, state: _State) -> _Built:
             os.replace(tmp, job.path)
         except OSError as exc:  # Windows: the previous file is open in Excel
             raise WriteError(
-                f"{job.path.name} を書き込めませんでした（{exc.strerror or exc}）。"
-                "Excel などで開いている場合は閉じてから、もう一度実行してください。",
+                t("distribute.file.locked", file=job.path.name, reason=exc.strerror or exc),
                 path=str(job.path),
             ) from exc
     finally:
@@ -338,9 +347,11 @@ def _write_manifest(
     dropped = [t for t in old_towns if t not in new]
     if not same_master and dropped:
         notices.append(
-            f"このフォルダーの {MANIFEST_NAME} は別のマスター（または変更前のマスター）から"
-            f"作られていたため、今回作らなかった {'、'.join(dropped)} の記載を外しました。"
-            "必要なら --town で作り直してください"
+            t(
+                "distribute.manifest.dropped",
+                manifest=MANIFEST_NAME,
+                towns=t("list.separator").join(dropped),
+            )
         )
         old_towns = {}
     towns: dict[str, Any] = {}
@@ -365,7 +376,7 @@ def _write_manifest(
         os.replace(tmp, path)
     except OSError as exc:
         raise WriteError(
-            f"{path} を書き込めませんでした（{exc.strerror or exc}）", path=str(path)
+            t("distribute.cannot_write", path=path, reason=exc.strerror or exc), path=str(path)
         ) from exc
     finally:
         tmp.unlink(missing_ok=True)
@@ -394,7 +405,7 @@ def _old_towns(
     except FileNotFoundError:
         return {}, True
     except (OSError, ValueError):
-        notices.append(f"{path.name} を読めなかったため、新しく作り直しました")
+        notices.append(t("distribute.manifest.remade", name=path.name))
         return {}, True
     towns = old.get("towns") if isinstance(old, dict) else None
     if not isinstance(towns, dict):

@@ -30,6 +30,7 @@ from kohyo.layout.cover import (
     write_cover,
 )
 from kohyo.layout.kohyo import SheetLook, StrippedText, load_look, write_kohyo_sheet
+from kohyo.messages import t
 from kohyo.model.derive import derive_total
 from kohyo.model.project import DASH, CellKind, CostCell, Project
 from kohyo.templates_lookup import template_path
@@ -96,7 +97,8 @@ def write_town_workbook(
         wb.close()
     except (xlsxwriter.exceptions.XlsxWriterException, OSError) as exc:
         raise WriteError(
-            f"{town} のブックを作れませんでした（{type(exc).__name__}: {exc}）", path=str(path)
+            t("distribute.town.failed", town=town, reason=f"{type(exc).__name__}: {exc}"),
+            path=str(path),
         ) from exc
     return (cover_name, *(p.sheet for p in projects))
 

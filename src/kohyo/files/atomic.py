@@ -222,15 +222,20 @@ def _prune_backups(target: Path, backup_dir: Path, keep: int) -> None:
 
 
 def _step(target: Path, what: str, fn: Callable[[], _T]) -> _T:
-    """Run one pre-replace step; any non-kohyo error becomes a WriteError naming the file."""
+    """Run one pre-replace step (*what*: its message key); any non-kohyo error becomes a
+    WriteError naming the file."""
     try:
         return fn()
     except KohyoError:
         raise
     except Exception as exc:
         raise WriteError(
-            f"「{target.name}」の{what}に失敗しました（{type(exc).__name__}: {exc}）。"
-            "元のファイルはそのままで、何も書き込んでいません。",
+            t(
+                "atomic.step_failed",
+                name=target.name,
+                step=t(what),
+                reason=f"{type(exc).__name__}: {exc}",
+            ),
             path=str(target),
         ) from exc
 
@@ -258,21 +263,21 @@ def replace_atomically(
     check_not_locked(target)
     tag, stamp = f"{_host_token()}-{os.getpid()}-{secrets.token_hex(4)}", now or datetime.now()
     tmp = target.with_name(f"{TEMP_PREFIX}{target.name}.{tag}{TEMP_SUFFIX}")
-    _step(target, "一時ファイルの作成", lambda: open(tmp, "xb").close())
+    _step(target, "atomic.step.create_temp", lambda: open(tmp, "xb").close())
     try:  # from here on, every path out removes tmp (os.replace consumed it on success)
-        _step(target, "新しい内容の書き出し", lambda: write(tmp))
+        _step(target, "atomic.step.write", lambda: write(tmp))
         crash_point("after-write")
-        _step(target, "一時ファイルの保存 (fsync)", lambda: _fsync_path(tmp))
+        _step(target, "atomic.step.fsync", lambda: _fsync_path(tmp))
         crash_point("after-fsync")
-        _step(target, "新しい内容の確認", lambda: verify(tmp))
+        _step(target, "atomic.step.verify", lambda: verify(tmp))
         crash_point("after-verify")
         check_not_locked(target)  # Excel may have opened it while we verified
-        before = _step(target, "状態の確認", lambda: os.stat(target))
+        before = _step(target, "atomic.step.stat", lambda: os.stat(target))
         mk = lambda: _make_backup(target, backup_dir, stamp, expected_digest)  # noqa: E731
-        backup = _step(target, "控え（バックアップ）の作成", mk)
+        backup = _step(target, "atomic.step.backup", mk)
         _prune_backups(target, backup_dir, keep)
         crash_point("after-backup")
-        after = _step(target, "状態の確認", lambda: os.stat(target))
+        after = _step(target, "atomic.step.stat", lambda: os.stat(target))
         if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
             backup.unlink(missing_ok=True)
             raise _changed(target)

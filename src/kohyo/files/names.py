@@ -24,6 +24,7 @@ from pathlib import Path
 from kohyo.config import Config
 from kohyo.errors import ConfigError, KohyoError
 from kohyo.files.atomic import TEMP_PREFIX, TEMP_SUFFIX
+from kohyo.messages import t
 
 MAX_PATH_CHARS = 240
 TEMP_NAME_CHARS = 48  # temp_path_beside() makes names of about 45 characters
@@ -55,8 +56,7 @@ def fit_name(folder: Path, name: str, limit: int = MAX_PATH_CHARS) -> str:
     room = limit - len(str(folder)) - 1
     if room < TEMP_NAME_CHARS:
         raise KohyoError(
-            f"出力先のフォルダーのパスが長すぎます（{len(str(folder))} 文字）: {folder}。"
-            "--out で短い場所を指定してください。",
+            t("names.folder_too_long", length=len(str(folder)), folder=folder),
             path=str(folder),
         )
     if len(name) <= room:
@@ -74,8 +74,7 @@ def distribution_folder(config: Config, day: date, out_dir: Path | None) -> Path
         name = pattern.format(date=day.isoformat(), area=config.area.short_name)
     except (KeyError, IndexError, ValueError):
         raise ConfigError(
-            f"設定ファイル {config.path} の distribution.folder_pattern には "
-            f"{{date}} と {{area}} だけが使えます（{pattern!r}）",
+            t("names.folder_pattern", path=config.path, pattern=repr(pattern)),
             path=str(config.path),
         ) from None
     parts = [safe_name(p) for p in re.split(r"[/\\]", name) if p.strip()]
@@ -99,9 +98,14 @@ def distribution_file_names(
         key = name.casefold()  # Windows folders ignore case
         if key in seen:
             raise ConfigError(
-                f"設定ファイル {config.path} の distribution.filename_pattern（{pattern!r}）では "
-                f"{seen[key]} と {town} のファイル名が同じ「{name}」になります。"
-                "{town} を入れてください。",
+                t(
+                    "names.same_file_name",
+                    path=config.path,
+                    pattern=repr(pattern),
+                    first=seen[key],
+                    town=town,
+                    name=name,
+                ),
                 path=str(config.path),
             )
         seen[key] = town

@@ -21,6 +21,7 @@ from kohyo.layout.grid import NUMBER_FORMAT, kohyo_grid, project_content
 from kohyo.layout.look import PAPER_SIZES, SheetLook
 from kohyo.layout.pagetext import sheet_page_text
 from kohyo.layout.text import column_pixels
+from kohyo.messages import t
 from kohyo.model import labels
 from kohyo.model.project import (
     DASH,
@@ -60,14 +61,16 @@ def load_new_template(path: Path) -> NewTemplate:
     """Read the template; a missing file means the built-in one. Bad values: ConfigError."""
     if not path.exists():
         return NewTemplate()
-    where = f"個表のひな形 {path}"
+    where = t("blank.where", path=path)
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
-        raise ConfigError(f"{where} を読めません: {exc}", path=str(path)) from None
+        raise ConfigError(t("blank.unreadable", where=where, reason=exc), path=str(path)) from None
 
     def fail(key: str, problem: str) -> ConfigError:
-        return ConfigError(f"{where} の {key} が正しくありません: {problem}", path=str(path))
+        return ConfigError(
+            t("blank.bad_value", where=where, key=key, problem=problem), path=str(path)
+        )
 
     sheet = raw.get("sheet", {})
     values = raw.get("values", {})
@@ -78,37 +81,37 @@ def load_new_template(path: Path) -> NewTemplate:
         - {"municipalities", "content", "effect", "cost", "roles", "indicator_rows", "notes"}
     }
     if unknown:
-        raise fail(sorted(unknown)[0], "知らない項目です")
+        raise fail(sorted(unknown)[0], t("blank.unknown"))
     base = NewTemplate()
     name = sheet.get("name", base.sheet_name)
     if not isinstance(name, str) or "{number}" not in name:
-        raise fail("sheet.name", f"{{number}} を含む文字列にしてください（{name!r}）")
+        raise fail("sheet.name", t("blank.sheet_name", value=repr(name)))
     texts = {k: values.get(k, getattr(base, k)) for k in ("municipalities", "content", "effect")}
     for key, value in texts.items():
         if not isinstance(value, str):
-            raise fail(f"values.{key}", f"文字列にしてください（{value!r}）")
+            raise fail(f"values.{key}", t("blank.not_text", value=repr(value)))
     cost = values.get("cost", base.cost)
     if cost not in ("", DASH):
-        raise fail("values.cost", f'"" か "{DASH}" にしてください（{cost!r}）')
+        raise fail("values.cost", t("blank.cost", dash=DASH, value=repr(cost)))
     roles = values.get("roles", list(base.roles))
     if not isinstance(roles, list) or not roles or not all(isinstance(r, str) for r in roles):
-        raise fail("values.roles", f"文字列の配列（1 つ以上）にしてください（{roles!r}）")
+        raise fail("values.roles", t("blank.roles", value=repr(roles)))
     for role in roles:
         try:
             role.format(**{k: "" for k in _PLACEHOLDERS})
         except (KeyError, IndexError, ValueError):
             raise fail(
                 "values.roles",
-                f"差し込みは {{central_city}} {{partner_label}} だけです（{role!r}）",
+                t("blank.role_placeholders", value=repr(role)),
             ) from None
     rows = values.get("indicator_rows", base.indicator_rows)
     if not isinstance(rows, int) or isinstance(rows, bool) or not 0 <= rows <= 20:
-        raise fail("values.indicator_rows", f"0〜20 の整数にしてください（{rows!r}）")
+        raise fail("values.indicator_rows", t("blank.indicator_rows", value=repr(rows)))
     notes = values.get("notes", [])
     if not isinstance(notes, list) or not all(
         isinstance(n, str) and n.startswith("※") for n in notes
     ):
-        raise fail("values.notes", f"「※」で始まる文字列の配列にしてください（{notes!r}）")
+        raise fail("values.notes", t("blank.notes", value=repr(notes)))
     return NewTemplate(name, texts["municipalities"], texts["content"], texts["effect"], cost,
                        tuple(roles), rows, tuple(notes))  # fmt: skip
 

@@ -41,12 +41,13 @@ from kohyo.layout.look import (
 )
 from kohyo.layout.pagetext import set_page_texts
 from kohyo.layout.text import RowHeights, cell_lines, clean_text, column_pixels, text_units
+from kohyo.messages import t
 from kohyo.model.derive import derive_total
 from kohyo.model.excel import sheet_name_problem
 from kohyo.model.project import DASH, Amount, Project, amount_text
 from kohyo.read.normalize import wareki
 
-WHAT = "一覧シートの書式ファイル"
+WHAT = "look.what.cover"  # the message key naming the file
 # "_ " keeps a space's width free after the figure (Excel and LibreOffice alike; an
 # alignment indent on right-aligned numbers is ignored by LibreOffice in some columns)
 PADDED_NUMBER_FORMAT = NUMBER_FORMAT + "_ "
@@ -105,7 +106,7 @@ class CoverLook(PrintLook):
 
 def _sheet_name(v: str) -> str | None:
     problem = sheet_name_problem(v)
-    return None if problem is None else f"シート名に使えません（{problem}）"
+    return None if problem is None else t("look.check.sheet_name", problem=problem)
 
 
 # The texts of [text] that are templates, and what each may fill in.

@@ -45,7 +45,9 @@ class Ledger:
         except FileNotFoundError:
             return []
         except OSError as exc:
-            raise MailError(f"送信記録 {self.path} を読めません（{exc.strerror}）") from None
+            raise MailError(
+                t("mail.ledger.unreadable", path=self.path, reason=exc.strerror)
+            ) from None
         lines = raw.split(b"\n")
         tail = lines.pop()  # b"" when the file ends with a newline
         out: list[dict[str, Any]] = []
@@ -58,8 +60,7 @@ class Ledger:
                 record = None
             if not isinstance(record, dict):
                 raise MailError(
-                    f"送信記録 {self.path} の {number} 行目を読めません。"
-                    "手で編集した場合は元に戻してください。",
+                    t("mail.ledger.bad_line", path=self.path, line=number),
                     path=str(self.path),
                 )
             out.append(record)
@@ -114,7 +115,7 @@ class Ledger:
                 pass
         except OSError as exc:
             raise MailError(
-                f"送信記録 {self.path} に書き込めないため送信しません（{exc.strerror}）",
+                t("mail.ledger.not_writable", path=self.path, reason=exc.strerror),
                 path=str(self.path),
             ) from None
 

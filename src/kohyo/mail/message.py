@@ -22,6 +22,7 @@ import jinja2
 from kohyo import __version__
 from kohyo.config import Config
 from kohyo.errors import ConfigError
+from kohyo.messages import t
 from kohyo.templates_lookup import template_loader, template_path
 
 MIME_TYPES: dict[str, tuple[str, str]] = {
@@ -83,12 +84,17 @@ class MailTemplates:
             return self.env.get_template(name).render(context)
         except jinja2.TemplateSyntaxError as exc:
             raise ConfigError(
-                f"メールのテンプレート {self.paths[name]} の {exc.lineno} 行目に誤りがあります: {exc.message}",
+                t(
+                    "mail.template.syntax",
+                    path=self.paths[name],
+                    line=exc.lineno,
+                    detail=exc.message,
+                ),
                 path=str(self.paths[name]),
             ) from None
         except jinja2.TemplateError as exc:
             raise ConfigError(
-                f"メールのテンプレート {self.paths[name]} を差し込みできません: {exc}",
+                t("mail.template.render", path=self.paths[name], detail=exc),
                 path=str(self.paths[name]),
             ) from None
 
@@ -97,8 +103,7 @@ def envelope_sender(config: Config) -> str:
     address = parseaddr(config.mail.sender)[1]
     if "@" not in address:
         raise ConfigError(
-            f"設定ファイル {config.path} の mail.sender に差出人のメールアドレスを指定してください"
-            f"（{config.mail.sender!r}）",
+            t("mail.sender.missing", path=config.path, value=repr(config.mail.sender)),
             path=str(config.path),
         )
     return address
@@ -127,7 +132,7 @@ def render_letter(
     context = letter_context(config, letter, summary)
     subject = " ".join(templates.render("subject.j2", context).split())
     if not subject:
-        raise ConfigError(f"件名が空になりました（{templates.paths['subject.j2']}）")
+        raise ConfigError(t("mail.subject.empty", path=templates.paths["subject.j2"]))
     body = templates.render("body.j2", context).replace("\r\n", "\n").strip("\n") + "\n"
     return subject, body
 

@@ -6,6 +6,7 @@ it passes can be written by every command without error or silent change.
 
 from __future__ import annotations
 
+from kohyo.messages import t
 from kohyo.model.chars import codepoints, unsafe_in_name
 
 MAX_CELL_CHARS = 32767
@@ -17,17 +18,17 @@ SHEET_NAME_FORBIDDEN = frozenset("[]:*?/\\")
 
 
 def sheet_name_problem(name: str) -> str | None:
-    """Why Excel (and XlsxWriter) refuse *name* as a sheet name, in Japanese; None if fine."""
+    """Why Excel (and XlsxWriter) refuse *name* as a sheet name (a message); None if fine."""
     if not name.strip() or len(name) > MAX_SHEET_NAME:
-        return f"1〜{MAX_SHEET_NAME} 文字にしてください（{len(name)} 文字）"
+        return t("sheetname.length", limit=MAX_SHEET_NAME, length=len(name))
     bad = sorted(set(name) & SHEET_NAME_FORBIDDEN)
     if bad:
-        return f"使えない文字 {''.join(bad)} があります"
+        return t("sheetname.chars", chars="".join(bad))
     controls = unsafe_in_name(name)
     if controls:
-        return f"制御文字 {codepoints(controls)} があります"
+        return t("sheetname.controls", chars=codepoints(controls))
     if name[0] == "'" or name[-1] == "'":
-        return "先頭と末尾に ' は使えません"
+        return t("sheetname.quote")
     if name.casefold() == "history":
-        return "「History」は Excel が予約している名前です"
+        return t("sheetname.history")
     return None

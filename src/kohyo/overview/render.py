@@ -24,6 +24,7 @@ from kohyo.check.findings import Finding, Report
 from kohyo.config import Config
 from kohyo.errors import KohyoError, WriteError
 from kohyo.layout.look import SheetLook, load_look
+from kohyo.messages import t
 from kohyo.model.chars import strip_unsafe_text
 from kohyo.model.project import Master
 from kohyo.overview.compare import ChangeOverview, blocking_findings, compare_masters
@@ -103,9 +104,15 @@ def render_change_overview(ov: ChangeOverview, config: Config) -> dict[str, str]
         try:
             out[name] = env.get_template(template).render(v=view, today=date.today())
         except jinja2.TemplateError as exc:
-            where = f"（{exc.lineno} 行目）" if isinstance(exc, jinja2.TemplateSyntaxError) else ""
+            syntax = isinstance(exc, jinja2.TemplateSyntaxError)
+            where = t("overview.template.line", line=exc.lineno) if syntax else ""
             raise KohyoError(
-                f"テンプレート {paths[template]} に誤りがあります{where}: {exc}"
+                t(
+                    "overview.template.error",
+                    path=paths[template],
+                    where=where,
+                    detail=exc,
+                )
             ) from None
     return out
 
@@ -125,7 +132,7 @@ def write_change_overview(ov: ChangeOverview, out_dir: Path, config: Config) -> 
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise WriteError(f"出力先のフォルダーを作れません: {out_dir}: {exc.strerror}") from None
+        raise WriteError(t("overview.no_folder", path=out_dir, reason=exc.strerror)) from None
     written = []
     for name, text in texts.items():
         written.append(
@@ -144,8 +151,5 @@ def _replace(target: Path, write: Any) -> Path:
         os.replace(tmp, target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise WriteError(
-            f"{target} を書き込めません（{exc.strerror}）。Excel などで開いていれば閉じてから、"
-            "もう一度実行してください"
-        ) from None
+        raise WriteError(t("overview.cannot_write", path=target, reason=exc.strerror)) from None
     return target

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from kohyo.config import Config
+from kohyo.messages import t
 from kohyo.model import labels
 from kohyo.model.project import (
     DASH,
@@ -180,14 +181,14 @@ def parse_workbook(sheets: Iterable[SheetGrid], config: Config, path: str) -> Ma
     for grid in sheets:
         order.append(grid.name)
         if grid.name == config.summary.sheet_name:
-            skipped.append(SkippedSheet(grid.name, "kohyo が作る総括表"))
+            skipped.append(SkippedSheet(grid.name, t("parse.skipped.summary")))
             continue
         if grid.part is None:
-            skipped.append(SkippedSheet(grid.name, "グラフシートなど、セルを持たないシート"))
+            skipped.append(SkippedSheet(grid.name, t("parse.skipped.no_cells")))
             continue
         sheet = _Sheet(grid)
         if sheet.find(L_NAME) is None:
-            skipped.append(SkippedSheet(grid.name, "「事業名」の見出しがありません"))
+            skipped.append(SkippedSheet(grid.name, t("parse.skipped.no_name_label")))
             continue
         projects.append(parse_project(sheet, config))
     return Master(path=path, projects=projects, skipped=skipped, sheet_order=order)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from kohyo.errors import KohyoError
+from kohyo.messages import t
 from kohyo.model.chars import strip_unsafe_text
 
 Value = int | float | str | None
@@ -63,7 +64,7 @@ def serialize_like(root: etree._Element, original: bytes) -> bytes:
 def parse_xml(data: bytes) -> etree._Element:
     """Parse a package part: no DTDs, no entities, no network."""
     if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data[:4096]:
-        raise KohyoError("ブック内の XML に DOCTYPE 宣言があります（不正なファイルの可能性）。")
+        raise KohyoError(t("patch.doctype"))
     return etree.fromstring(data, _PARSER)
 
 

@@ -1,21 +1,9 @@
-"""The CLI's own messages in Japanese (default) and English: ``t(key, **fields)``.
-
-Findings carry their own templates (:mod:`kohyo.check.findings`); this catalogue holds
-everything else a person reads: command reports, and the common reasons a
-command cannot run at all (file missing, not an xlsx, locked, bad config).
-The language is chosen when the message is made, from ``KOHYO_LANG`` (which
-``--lang`` sets): ``en``… for English, anything else for Japanese. The terms
-are the seed's (個表, 事業費見込額, 総括表 …), glossed in English.
-"""
+"""Messages every command shares: the CLI frame, opening and locking files, config.toml, live Excel."""
 
 from __future__ import annotations
 
-from kohyo.check.findings import current_lang
-
-__all__ = ["CATALOGUE", "current_lang", "t"]
-
 # key -> (Japanese, English). Fields are str.format fields; both texts use the same ones.
-CATALOGUE: dict[str, tuple[str, str]] = {
+MESSAGES: dict[str, tuple[str, str]] = {
     # ---- every command (cli/common.py)
     "cli.error": ("エラー: {message}", "Error: {message}"),
     "cli.interrupted": (
@@ -28,133 +16,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "cli.unexpected.log": ("詳細は {log} に記録しました。", "Details were written to {log}."),
     "cli.blank": ("空欄", "blank"),
-    # ---- validate (cli/check.py)
-    "validate.count": ("（個表 {count} 件）", " ({count} project sheets)"),
-    "validate.report.written": (
-        "検証結果を書き出しました: {path}",
-        "Wrote the findings workbook (検証結果): {path}",
-    ),
-    "validate.report.open_failed": (
-        "検証結果を開けませんでした。エクスプローラーから開いてください: {path}",
-        "Could not open the findings workbook; open it yourself: {path}",
-    ),
-    "report.same_as_master": (
-        "検証結果の書き出し先がマスターと同じファイルです: {path}。別のファイル名を指定してください"
-        "（マスターには書き込みません）。",
-        "The findings workbook would overwrite the master: {path}. Give another file name "
-        "(kohyo never writes findings into the master).",
-    ),
-    "report.not_xlsx": (
-        "検証結果のファイル名は .xlsx で終わるようにしてください: {path}",
-        "The findings workbook's name must end in .xlsx: {path}",
-    ),
-    "report.no_folder": (
-        "検証結果を書き出すフォルダーがありません: {folder}",
-        "The folder for the findings workbook does not exist: {folder}",
-    ),
-    "report.cannot_write": (
-        "検証結果を書き出せません: {path}（{reason}）。Excel で開いている場合は閉じてから、"
-        "もう一度実行してください。",
-        "The findings workbook cannot be written: {path} ({reason}). If it is open in Excel, "
-        "close it and run again.",
-    ),
-    "validate.live.book": (
-        "Excel で開いているブックを検証しました: {name}",
-        "Checked the workbook open in Excel: {name}",
-    ),
-    # ---- refresh (cli/refresh.py)
-    "refresh.total": (
-        "事業{number} 計: {old} → {new}（シート「{sheet}」{cell}）",
-        "Project {number} total (計): {old} → {new} (sheet '{sheet}' {cell})",
-    ),
-    "refresh.summary": (
-        "{sheet}: {status}（具体的取組の総数 {count}事業）",
-        "{sheet}: {status} ({count} projects)",
-    ),
-    "refresh.summary.created": ("作成しました", "created"),
-    "refresh.summary.updated": ("更新しました", "updated"),
-    "refresh.summary.unchanged": ("変更なし", "unchanged"),
-    "refresh.saved": (
-        "マスターを更新しました: {path}\n更新前の控え: {backup}",
-        "Saved {path}; backup: {backup}",
-    ),
-    "refresh.nothing": (
-        "変更はありません（マスターはそのままです）。",
-        "Nothing to change (the master is as it was).",
-    ),
-    "refresh.has_errors": (
-        "エラーがあるため、マスターには何も書き込んでいません。",
-        "The master has errors; nothing was written.",
-    ),
-    "refresh.save_needs_live": (
-        "--save は --live と一緒に指定してください（ファイルの更新は常に保存まで行います）。",
-        "--save goes with --live (a refresh of the file always saves).",
-    ),
-    "refresh.live.book": (
-        "Excel で開いているブック「{name}」を更新しました。",
-        "Updated the workbook open in Excel: {name}.",
-    ),
-    "refresh.live.unsaved": (
-        "まだ保存していません。内容を確かめてから Excel で保存してください（--save で保存まで行います）。",
-        "Not saved yet: check it, then save in Excel (or run with --save).",
-    ),
-    "refresh.live.saved": (
-        "Excel でブックを保存しました: {path}\n保存前のファイルの控え: {backup}",
-        "Saved the workbook in Excel: {path}; backup of the file before: {backup}",
-    ),
-    "refresh.live.saved_nobackup": (
-        "Excel でブックを保存しました: {path}",
-        "Saved the workbook in Excel: {path}",
-    ),
-    "refresh.live.nothing": (
-        "変更はありません（ブックはそのままです）。",
-        "Nothing to change (the workbook is as it was).",
-    ),
-    # ---- new (cli/new.py)
-    "new.has_errors": (
-        "マスターにエラーがあるため、個表を追加しません。エラーを直してから、もう一度実行してください。",
-        "The master has errors, so no 個表 was added. Fix them and run again.",
-    ),
-    "new.plan.title": (
-        "新しい個表: 事業番号 {number}「{name}」（関係市町村: {municipalities}）を"
-        "シート「{sheet}」として{where}に追加します。",
-        "New 個表: project {number} '{name}' (municipalities: {municipalities}), "
-        "sheet '{sheet}', {where}.",
-    ),
-    "new.plan.after": ("シート「{sheet}」の後ろ", "after sheet '{sheet}'"),
-    "new.plan.first": ("最初の個表の前", "before the first 個表"),
-    "new.plan.renumber": ("事業番号の振り直し", "Renumbered projects"),
-    "new.plan.renumber.columns": ("事業番号 旧→新|シート名|事業名", "number old→new|sheet|name"),
-    "new.plan.no_renumber": (
-        "番号が変わる事業はありません。",
-        "No other project changes its number.",
-    ),
-    "new.plan.references": ("書き換える参照", "References rewritten"),
-    "new.plan.references.columns": ("シート|セル|旧|新", "sheet|cell|old|new"),
-    "new.plan.no_references": (
-        "書き換える参照（NO.xに統合 など）はありません。",
-        "No references (such as NO.x に統合) need rewriting.",
-    ),
-    "new.plan.summary": (
-        "「{sheet}」も新しい番号で作り直します。",
-        "'{sheet}' is regenerated with the new numbers.",
-    ),
-    "new.confirm": ("この内容でマスターに書き込みますか？", "Write this into the master?"),
-    "new.cancelled": (
-        "取りやめました。マスターは変更していません。",
-        "Cancelled. The master was not changed.",
-    ),
-    "new.needs_yes": (
-        "確認の質問に答えられない実行方法です。内容を確かめたうえで --yes を付けて実行してください"
-        "（マスターは変更していません）。",
-        "Cannot ask for confirmation here. Check the plan above and run again with --yes "
-        "(the master was not changed).",
-    ),
-    "new.done": (
-        "事業番号 {number}「{name}」の個表をシート「{sheet}」として追加しました: {path}\n"
-        "更新前の控え: {backup}",
-        "Added project {number} '{name}' as sheet '{sheet}': {path}\nBackup: {backup}",
-    ),
     # ---- opening a workbook (xlsx/package.py)
     "file.missing": (
         "ファイルが見つかりません。パスを確認してください。",
@@ -293,11 +154,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{path} を作れません: {reason}",
         "Cannot create {path}: {reason}",
     ),
-    "init.ask.area": ("圏域名（例: 〇〇圏域連携中枢都市圏）", "Area name (圏域名)"),
-    "init.ask.central": ("連携中枢都市（例: 〇〇市）", "Central city (連携中枢都市)"),
+    "init.ask.area": (
+        "圏域名（例: 〇〇圏域連携中枢都市圏）",
+        "Area name (e.g. Example Regional Collaboration Area)",
+    ),
+    "init.ask.central": ("連携中枢都市（例: 〇〇市）", "Central city (e.g. Example City)"),
     "init.ask.towns": (
         "構成市町村（連携中枢都市を含めて、「、」で区切って）",
-        "Municipalities, the central city included, separated by 、 or commas (構成市町村)",
+        "Municipalities, the central city included, separated by commas",
     ),
     "init.done": ("圏域のフォルダーを作りました: {folder}", "Made the area folder: {folder}"),
     "init.done.config": (
@@ -306,7 +170,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "init.done.master": (
         "  {path}（マスター。「記入例」のシートと、空の個表「1」）",
-        "  {path} (the master: a 記入例 example sheet and a blank 個表 「1」)",
+        "  {path} (the master: an example sheet and a blank project sheet '1')",
     ),
     "init.done.templates": (
         "  {folder}（テンプレート {count} 個の写し。書き換えると次の実行から使われます）",
@@ -318,7 +182,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "init.next": (
         "次に: {folder} で kohyo validate を実行してから、マスターに個表を入力していきます。",
-        "Next: run kohyo validate in {folder}, then fill in the master's 個表.",
+        "Next: run kohyo validate in {folder}, then fill in the master's project sheets.",
     ),
     # ---- live Excel (live.py)
     "live.no_xlwings": (
@@ -391,10 +255,100 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "送信記録のロックファイル {path} を作れないため送信しません（{reason}）",
         "Cannot create the send ledger's lock file {path} ({reason}); nothing was sent",
     ),
+    "list.separator": ("、", ", "),
+    "value.none": ("なし", "none"),
+    "value.range": ("{first}〜{last}", "{first}-{last}"),
+    # ---- config.toml values (config.py)
+    "config.bad_value": (
+        "設定ファイル {path} の {key} が正しくありません: {problem}",
+        "The settings file {path}: {key} is not valid: {problem}",
+    ),
+    "config.required": ("この項目は必須です", "this key is required"),
+    "config.wrong_type": (
+        "型が違います（{kind}を指定してください。値: {value}）",
+        "wrong type (give {kind}; value: {value})",
+    ),
+    "config.kind.or": ("または", " or "),
+    "config.kind.str": ("文字列", "a string"),
+    "config.kind.int": ("整数", "an integer"),
+    "config.kind.float": ("数値", "a number"),
+    "config.kind.bool": ("true/false", "true or false"),
+    "config.kind.list": ("配列", "an array"),
+    "config.kind.dict": ("表", "a table"),
+    "config.empty": ("空にはできません", "must not be empty"),
+    "config.not_positive": (
+        "正の数を指定してください（{value}）",
+        "give a positive number ({value})",
+    ),
+    "config.at_least_one": ("1 以上を指定してください（{value}）", "give 1 or more ({value})"),
+    "config.municipalities.none": (
+        "市町村を1つ以上指定してください",
+        "give at least one municipality",
+    ),
+    "config.municipalities.not_text": (
+        "{index} 番目が文字列ではないか空です（{value}）",
+        "item {index} is not a string or is empty ({value})",
+    ),
+    "config.municipalities.bad_chars": (
+        "「{name}」にファイル名に使えない文字 {chars} があります",
+        "'{name}' has characters not allowed in file names: {chars}",
+    ),
+    "config.municipalities.duplicate": ("「{name}」が重複しています", "'{name}' is listed twice"),
+    "config.central_city.unknown": (
+        "「{name}」が municipalities にありません",
+        "'{name}' is not in municipalities",
+    ),
+    "config.label.is_municipality": (
+        "「{label}」は市町村名と同じです",
+        "'{label}' is the same as a municipality's name",
+    ),
+    "config.years.not_ints": (
+        "西暦の年度を整数の配列で指定してください（{value}）",
+        "give the fiscal years as an array of integers ({value})",
+    ),
+    "config.years.not_western": (
+        "西暦（例: 2020）で指定してください（{value}）",
+        "give western years (e.g. 2020) ({value})",
+    ),
+    "config.years.order": (
+        "重複なく昇順に並べてください（{value}）",
+        "list them in ascending order without repeats ({value})",
+    ),
+    "config.target_year.early": (
+        "{value} は計画の年度より前です",
+        "{value} is before the plan's years",
+    ),
+    "config.sheet_name.bad": (
+        "シート名に使えません（{reason}）: 「{name}」",
+        "not usable as a sheet name ({reason}): '{name}'",
+    ),
+    "config.position.bad": (
+        '"first"、"last" または 1 以上の整数を指定してください（{value}）',
+        'give "first", "last" or an integer of 1 or more ({value})',
+    ),
+    "config.pattern.bad": (
+        "使える差し込みは {{area}} {{town}} {{date}} です（{reason}）",
+        "the fields you can use are {{area}} {{town}} {{date}} ({reason})",
+    ),
+    "config.security.bad": (
+        '"starttls"、"ssl"、"none" のいずれかです（{value}）',
+        'one of "starttls", "ssl", "none" ({value})',
+    ),
+    "config.password.forbidden": (
+        "パスワードは設定ファイルに書かず、環境変数で渡してください",
+        "do not write the password in the settings file; pass it in an environment variable",
+    ),
+    "config.port.bad": ("1〜65535 の整数です（{value}）", "an integer from 1 to 65535 ({value})"),
+    "config.recipients.unknown": (
+        "「{town}」は area.municipalities にありません",
+        "'{town}' is not in area.municipalities",
+    ),
+    "config.recipients.not_table": (
+        "to と cc を持つ表で指定してください",
+        "give a table with to and cc",
+    ),
+    "config.address.bad": (
+        "メールアドレスの形ではありません（{value}）",
+        "not a mail address ({value})",
+    ),
 }
-
-
-def t(key: str, **fields: object) -> str:
-    """The message *key* in the current language, with *fields* filled in."""
-    ja, en = CATALOGUE[key]
-    return (en if current_lang() == "en" else ja).format(**fields)
