@@ -10,11 +10,9 @@ the form Excel itself writes for a link to a cell of another workbook
 
 from __future__ import annotations
 
-import contextlib
 import os
 import subprocess
 import sys
-import tempfile
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -23,6 +21,7 @@ import xlsxwriter
 
 from kohyo.check.findings import Finding, Report, current_lang
 from kohyo.errors import KohyoError
+from kohyo.files.atomic import write_atomically
 from kohyo.layout.text import text_units
 from kohyo.messages import t
 
@@ -105,21 +104,15 @@ def write_findings_report(
         raise KohyoError(t("report.not_xlsx", path=dest), path=str(dest))
     if not dest.parent.is_dir():
         raise KohyoError(t("report.no_folder", folder=dest.parent), path=str(dest))
-    fd, tmp_name = tempfile.mkstemp(prefix=".~kohyo-report-", suffix=".xlsx", dir=dest.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    stamp = now or datetime.now()
     try:
-        _write(tmp, report, master, dest, list(sheet_order), now or datetime.now())
-        with contextlib.suppress(OSError):  # mkstemp made it private; a report is for sharing
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, dest)
+        write_atomically(
+            dest, lambda tmp: _write(tmp, report, master, dest, list(sheet_order), stamp)
+        )
     except OSError as exc:
         raise KohyoError(
             t("report.cannot_write", path=dest, reason=exc.strerror or exc), path=str(dest)
         ) from exc
-    finally:
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
     return dest
 
 

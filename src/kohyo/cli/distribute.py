@@ -26,7 +26,7 @@ from kohyo.cli.render import print_findings, summary_line
 from kohyo.distribute.build import DistributionResult, distribute_master, select_towns
 from kohyo.distribute.build import Progress as ProgressFn
 from kohyo.errors import WorkbookError
-from kohyo.files.atomic import file_digest
+from kohyo.files.digest import file_digest
 from kohyo.read.master import check_master
 
 PROGRESS_MIN_TOWNS = 4  # a progress bar for more than a few towns …

@@ -1,4 +1,4 @@
-"""A distribution folder: its manifest.json (written by `kohyo distribute`), verified.
+"""A distribution folder's manifest.json: its record types, its writer and its reader.
 
 The manifest is the contract between distributing and mailing: which town gets
 which files, the sha256 of every file as it was written, and which master (and
@@ -10,7 +10,7 @@ distributed, and no xlsx holds a project its town is not part of.
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
 import json
 import re
 import unicodedata
@@ -20,11 +20,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from kohyo import __version__
 from kohyo.config import Config
 from kohyo.distribute.leakcheck import check_file
-from kohyo.errors import KohyoError
+from kohyo.errors import KohyoError, WriteError
+from kohyo.files.atomic import write_atomically
+from kohyo.files.digest import bytes_digest, file_digest
 from kohyo.model.project import Master
 from kohyo.read.master import read_master
+from kohyo.read.normalize import nfkc
 
 MANIFEST_NAME = "manifest.json"
 KINDS = ("xlsx", "pdf")
@@ -43,6 +47,15 @@ class DistributedFile:
     kind: str  # "xlsx" or "pdf"
     sha256: str
     size: int  # the manifest's "bytes"
+
+    @classmethod
+    def of(cls, path: Path, kind: str, *, name: str | None = None) -> DistributedFile:
+        """The record of the file at *path* as it is now (named *name* in the folder)."""
+        data = path.read_bytes()
+        return cls(name or path.name, kind, bytes_digest(data), len(data))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "kind": self.kind, "sha256": self.sha256, "bytes": self.size}
 
 
 @dataclass(frozen=True)
@@ -147,14 +160,14 @@ def read_distributed_master(config: Config, manifest: Manifest) -> Master:
         raise ManifestError(
             f"配布のもとになったマスター {path} が見つかりません。{_AGAIN}", path=str(path)
         )
-    if file_sha256(path) != manifest.master_sha256:
+    if file_digest(path) != manifest.master_sha256:
         raise ManifestError(
             f"マスター {path} が配布（{manifest.date}）のあとで変更されています。"
             f"配布したファイルが今のマスターと合わない可能性があるため使えません。{_AGAIN}",
             path=str(path),
         )
     master = read_master(path, config)
-    if file_sha256(path) != manifest.master_sha256:  # changed while being read
+    if file_digest(path) != manifest.master_sha256:  # changed while being read
         raise ManifestError(f"確認中にマスター {path} が変更されました。{_AGAIN}", path=str(path))
     return master
 
@@ -170,7 +183,7 @@ def verified_file(
         return None, f"{f.name} が配布フォルダーにありません。{_AGAIN}"
     except OSError as exc:
         return None, f"{f.name} を読めません（{exc.strerror}）"
-    if len(data) != f.size or hashlib.sha256(data).hexdigest() != f.sha256:
+    if len(data) != f.size or bytes_digest(data) != f.sha256:
         return (
             None,
             f"{f.name} が配布したときの内容と違います（sha256 が manifest と一致しません）。{_AGAIN}",
@@ -184,7 +197,7 @@ def verified_file(
         leaks = check_file(path, master, town)
     except (zipfile.BadZipFile, OSError) as exc:
         return None, f"{f.name} を xlsx として開けません（{exc}）"
-    if file_sha256(path) != f.sha256:  # replaced while being checked
+    if file_digest(path) != f.sha256:  # replaced while being checked
         return None, f"{f.name} が確認中に変更されました。{_AGAIN}"
     if leaks:
         numbers = sorted({lk.project_number for lk in leaks}, key=lambda n: n or 0)
@@ -200,12 +213,92 @@ def project_list(numbers: list[int | None]) -> str:
     return f"（{'、'.join(shown)}）" if shown else ""
 
 
-def file_sha256(path: Path) -> str:
-    with path.open("rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest()
-
-
 _AGAIN = "kohyo distribute をもう一度実行してください。"
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def write_manifest(
+    folder: Path,
+    config: Config,
+    master_path: Path,
+    master_sha: str,
+    issued: date,
+    made: dict[str, TownFiles],
+    notices: list[str],
+) -> Path:
+    """Write the manifest; entries of towns not made this time are kept if from the same master."""
+    path = folder / MANIFEST_NAME
+    old_towns, same_master = _old_towns(path, str(master_path), master_sha, notices)
+    for town, entry in old_towns.items():
+        if town in made:
+            _remove_stale(folder, entry, {f.name for f in made[town].files}, master_path)
+    dropped = [t for t in old_towns if t not in made]
+    if not same_master and dropped:
+        notices.append(
+            f"このフォルダーの {MANIFEST_NAME} は別のマスター（または変更前のマスター）から"
+            f"作られていたため、今回作らなかった {'、'.join(dropped)} の記載を外しました。"
+            "必要なら --town で作り直してください"
+        )
+        old_towns = {}
+    towns: dict[str, Any] = {}
+    for town in config.area.municipalities:
+        if town in made:
+            towns[town] = {"projects": list(made[town].projects),
+                           "files": [f.to_dict() for f in made[town].files]}  # fmt: skip
+        elif town in old_towns:
+            towns[town] = old_towns[town]
+    doc = {
+        "kohyo_version": __version__,
+        "area": config.area.name,
+        "date": issued.isoformat(),
+        "master": str(master_path),
+        "master_sha256": master_sha,
+        "towns": towns,
+    }
+    text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    try:
+        write_atomically(path, text.encode("utf-8"))
+    except OSError as exc:
+        raise WriteError(
+            f"{path} を書き込めませんでした（{exc.strerror or exc}）", path=str(path)
+        ) from exc
+    return path
+
+
+def _remove_stale(folder: Path, entry: dict[str, Any], keep: set[str], master: Path) -> None:
+    """Remove files a re-made town had before (a PDF not made again, an older date) — but only
+    files exactly as kohyo wrote them (the old manifest's sha256), and never the master."""
+    for f in entry.get("files", []):
+        name, sha = (f.get("name"), f.get("sha256")) if isinstance(f, dict) else (None, None)
+        if not isinstance(name, str) or name in keep or Path(name).name != name:
+            continue
+        path = folder / name
+        with contextlib.suppress(OSError):
+            if path.resolve() != master and file_digest(path) == sha:
+                path.unlink()
+
+
+def _old_towns(
+    path: Path, master: str, master_sha: str, notices: list[str]
+) -> tuple[dict[str, Any], bool]:
+    """An existing manifest's town entries, and whether it was made from this very master."""
+    try:
+        old = json.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        return {}, True
+    except (OSError, ValueError):
+        notices.append(f"{path.name} を読めなかったため、新しく作り直しました")
+        return {}, True
+    towns = old.get("towns") if isinstance(old, dict) else None
+    if not isinstance(towns, dict):
+        return {}, True
+    same = old.get("master") == master and old.get("master_sha256") == master_sha
+    return {nfkc(t): e for t, e in towns.items() if isinstance(e, dict)}, same
+
+
+# --- reading (checks) -------------------------------------------------------------------------
 
 
 def _town(entry: Any, town: str, path: Path) -> TownFiles:

@@ -23,7 +23,8 @@ from kohyo.check.findings import Report
 from kohyo.check.rules import validate_master
 from kohyo.config import Config
 from kohyo.errors import KohyoError, WriteError
-from kohyo.files.atomic import check_not_locked, file_digest, replace_atomically
+from kohyo.files.atomic import check_not_locked, replace_atomically
+from kohyo.files.digest import file_digest
 from kohyo.layout.blank import (
     TEMPLATE_FILE,
     NewTemplate,

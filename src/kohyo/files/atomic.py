@@ -1,7 +1,14 @@
-"""The one way kohyo replaces the master: temp file beside it, verify, backup, ``os.replace``.
+"""Atomic writes: every file kohyo writes goes through :func:`write_atomically`.
 
-Excel saves the same way, so a kill at any moment leaves the master wholly old or
-wholly new (docs/reliability.md, promise 2). Order of :func:`replace_atomically`:
+:func:`write_atomically` writes into a temp file beside the target, fsyncs it, lets the
+caller verify it, renames it over the target and fsyncs the folder. A temp file never
+outlives a failure (exception or KeyboardInterrupt); a SIGKILLed run's temp file is
+removed later by :func:`cleanup_stale_temps`. So a reader never sees half a file under
+its final name — the report, the overview, the .eml outbox, the town workbooks, their
+PDFs and manifest.json all rely on this.
+
+:func:`replace_atomically` replaces the master on top of it (docs/reliability.md,
+promise 2): the master is wholly old or wholly new whatever happens. Its order:
 
 1. remove our own stale temp files in the folder (:func:`cleanup_stale_temps`);
 2. refuse if the master is open in Excel or not writable (:func:`check_not_locked`);
@@ -11,16 +18,16 @@ wholly new (docs/reliability.md, promise 2). Order of :func:`replace_atomically`
    the bytes as they are copied: if they no longer match ``expected_digest`` nothing is written;
    then keep only the newest ``keep`` backups of that stem. Same-second backups get ``_01``,
    ``_02``… (not ``-1``: ``-`` sorts before ``.``, ``_`` after it, so names sort by time);
-5. ``os.replace(tmp, master)`` and fsync the folder (POSIX only).
+5. rename the temp file over the master and fsync the folder (POSIX only).
 
 Test-only hook: with ``KOHYO_TEST_CRASH_AT=<step>`` (one of ``CRASH_STEPS``) the process
-SIGKILLs itself at that step, so tests/test_safe_write.py can crash deterministically.
+SIGKILLs itself at that step, so tests/test_safe_write.py can crash deterministically;
+``KOHYO_TEST_INTERRUPT_AT=<step>`` raises KeyboardInterrupt there instead.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
 import secrets
@@ -34,15 +41,17 @@ from pathlib import Path
 from typing import TypeVar
 
 from kohyo.errors import KohyoError, LockedError, WriteError
+from kohyo.files.digest import CHUNK, bytes_digest, new_hasher
+from kohyo.files.digest import file_digest as file_digest
 from kohyo.messages import t
 
 CRASH_ENV = "KOHYO_TEST_CRASH_AT"
+INTERRUPT_ENV = "KOHYO_TEST_INTERRUPT_AT"
 CRASH_STEPS = ("after-write", "after-fsync", "after-verify", "after-backup", "after-replace")
 TEMP_PREFIX = ".~kohyo-"
 TEMP_SUFFIX = ".kohyo-tmp"
 STALE_AFTER_SECONDS = 600.0
 _TEMP_RE = re.compile(r"\.~kohyo-.+\.(?P<host>[0-9a-f]{8})-(?P<pid>\d+)-[0-9a-f]{8}\.kohyo-tmp\Z")
-_CHUNK = 1 << 20
 _T = TypeVar("_T")
 _Backup = tuple[tuple[str, int], Path]  # ((timestamp, same-second counter), path)
 
@@ -50,21 +59,14 @@ _Backup = tuple[tuple[str, int], Path]  # ((timestamp, same-second counter), pat
 def crash_point(step: str) -> None:
     """Test-only: SIGKILL this process if ``KOHYO_TEST_CRASH_AT`` names ``step``.
 
-    ``replace_atomically`` calls it at ``CRASH_STEPS``; a test's write callback may call it
+    :func:`write_atomically` and :func:`replace_atomically` call it at ``CRASH_STEPS``; a test's write callback may call it
     too (the tests use ``"during-write"``). Never set the variable outside tests.
     """
     if os.environ.get(CRASH_ENV) == step:
         # Windows has no SIGKILL; os.kill with SIGTERM there is TerminateProcess, just as hard.
         os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
-
-
-def file_digest(path: str | os.PathLike[str]) -> str:
-    """sha256 (hex) of the file's bytes."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(_CHUNK), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    if os.environ.get(INTERRUPT_ENV) == step:
+        raise KeyboardInterrupt(step)
 
 
 def owner_file_candidates(path: Path) -> list[Path]:
@@ -107,7 +109,62 @@ def check_not_locked(path: str | os.PathLike[str]) -> None:
 
 
 def _host_token() -> str:
-    return hashlib.sha256(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:8]
+    return bytes_digest(socket.gethostname().encode("utf-8", "replace"))[:8]
+
+
+def temp_path_beside(final: Path, label: str | None = None) -> Path:
+    """A fresh temporary name in *final*'s folder, in the pattern :func:`cleanup_stale_temps` knows.
+
+    ``.~kohyo-<label>.<host>-<pid>-<random>.kohyo-tmp``; *label* defaults to ``out``, which
+    keeps the name within 47 characters (pids have up to 7 digits), so it fits wherever
+    *final* fits (:func:`kohyo.files.names.fit_name`).
+    """
+    tag = f"{_host_token()}-{os.getpid()}-{secrets.token_hex(4)}"
+    return final.with_name(f"{TEMP_PREFIX}{label or 'out'}.{tag}{TEMP_SUFFIX}")
+
+
+def _rename(tmp: Path, final: Path) -> None:
+    os.replace(tmp, final)
+
+
+def write_atomically(
+    path: str | os.PathLike[str],
+    content: bytes | Callable[[Path], None],
+    *,
+    verify: Callable[[Path], None] | None = None,
+    commit: Callable[[Path, Path], None] = _rename,
+    tmp: Path | None = None,
+) -> Path:
+    """Write *path* so that it is wholly the old file or wholly the new one; return *path*.
+
+    *content* is the bytes, or ``content(tmp)`` writes the temp file. Then the temp file is
+    fsynced, ``verify(tmp)`` may reject it (by raising), ``commit(tmp, path)`` puts it in place
+    (default: ``os.replace``) and the folder is fsynced. Every exception — KeyboardInterrupt
+    too — propagates unchanged and leaves no temp file; the target is then untouched unless
+    *commit* replaced it. *tmp* overrides :func:`temp_path_beside`'s name.
+    """
+    path = Path(path)
+    tmp = tmp or temp_path_beside(path)
+    open(tmp, "xb").close()  # exclusive: never someone else's file
+    try:  # from here on, every path out removes tmp (the commit consumed it on success)
+        if isinstance(content, bytes):
+            with open(tmp, "wb") as f:
+                f.write(content)
+        else:
+            content(tmp)
+        crash_point("after-write")
+        _fsync_path(tmp)
+        crash_point("after-fsync")
+        if verify is not None:
+            verify(tmp)
+        crash_point("after-verify")
+        commit(tmp, path)
+        crash_point("after-replace")
+        _fsync_dir(path.parent)
+        return path
+    finally:
+        with contextlib.suppress(OSError):  # else cleanup_stale_temps removes it later
+            tmp.unlink(missing_ok=True)
 
 
 def _dead_here(host: str, pid: int) -> bool:
@@ -197,10 +254,10 @@ def _make_backup(target: Path, backup_dir: Path, now: datetime, expected_digest:
             break
         except FileExistsError:
             n += 1
-    h = hashlib.sha256()
+    h = new_hasher()
     try:
         with os.fdopen(fd, "wb") as out, open(target, "rb") as src:
-            for chunk in iter(lambda: src.read(_CHUNK), b""):
+            for chunk in iter(lambda: src.read(CHUNK), b""):
                 h.update(chunk)
                 out.write(chunk)
             out.flush()
@@ -228,11 +285,15 @@ def _step(target: Path, what: str, fn: Callable[[], _T]) -> _T:
     except KohyoError:
         raise
     except Exception as exc:
-        raise WriteError(
-            f"「{target.name}」の{what}に失敗しました（{type(exc).__name__}: {exc}）。"
-            "元のファイルはそのままで、何も書き込んでいません。",
-            path=str(target),
-        ) from exc
+        raise _failed(target, what, exc) from exc
+
+
+def _failed(target: Path, what: str, exc: Exception) -> WriteError:
+    return WriteError(
+        f"「{target.name}」の{what}に失敗しました（{type(exc).__name__}: {exc}）。"
+        "元のファイルはそのままで、何も書き込んでいません。",
+        path=str(target),
+    )
 
 
 def replace_atomically(
@@ -256,25 +317,19 @@ def replace_atomically(
     target, backup_dir = Path(target), Path(backup_dir)
     cleanup_stale_temps(target.parent)
     check_not_locked(target)
-    tag, stamp = f"{_host_token()}-{os.getpid()}-{secrets.token_hex(4)}", now or datetime.now()
-    tmp = target.with_name(f"{TEMP_PREFIX}{target.name}.{tag}{TEMP_SUFFIX}")
-    _step(target, "一時ファイルの作成", lambda: open(tmp, "xb").close())
-    try:  # from here on, every path out removes tmp (os.replace consumed it on success)
-        _step(target, "新しい内容の書き出し", lambda: write(tmp))
-        crash_point("after-write")
-        _step(target, "一時ファイルの保存 (fsync)", lambda: _fsync_path(tmp))
-        crash_point("after-fsync")
-        _step(target, "新しい内容の確認", lambda: verify(tmp))
-        crash_point("after-verify")
+    stamp = now or datetime.now()
+    backups: list[Path] = []
+
+    def commit(tmp: Path, target: Path) -> None:
         check_not_locked(target)  # Excel may have opened it while we verified
         before = _step(target, "状態の確認", lambda: os.stat(target))
         mk = lambda: _make_backup(target, backup_dir, stamp, expected_digest)  # noqa: E731
-        backup = _step(target, "控え（バックアップ）の作成", mk)
+        backups.append(_step(target, "控え（バックアップ）の作成", mk))
         _prune_backups(target, backup_dir, keep)
         crash_point("after-backup")
         after = _step(target, "状態の確認", lambda: os.stat(target))
         if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
-            backup.unlink(missing_ok=True)
+            backups[0].unlink(missing_ok=True)
             raise _changed(target)
         with contextlib.suppress(OSError):  # the master's permissions, not the umask's
             shutil.copymode(target, tmp)
@@ -290,9 +345,15 @@ def replace_atomically(
                 ),
                 path=str(target),
             ) from exc
-        crash_point("after-replace")
-        _fsync_dir(target.parent)
-        return backup
-    finally:
-        with contextlib.suppress(OSError):  # else cleanup_stale_temps removes it later
-            tmp.unlink(missing_ok=True)
+
+    try:
+        write_atomically(
+            target,
+            lambda tmp: _step(target, "新しい内容の書き出し", lambda: write(tmp)),
+            verify=lambda tmp: _step(target, "新しい内容の確認", lambda: verify(tmp)),
+            commit=commit,
+            tmp=temp_path_beside(target, target.name),
+        )
+    except OSError as exc:  # creating or fsyncing the temp file
+        raise _failed(target, "一時ファイルの作成・保存", exc) from exc
+    return backups[0]

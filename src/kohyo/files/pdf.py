@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kohyo.errors import KohyoError
+from kohyo.files.atomic import write_atomically
 
 SOFFICE_ENV = "KOHYO_SOFFICE"
 """Environment variable naming the soffice executable, when it is not on PATH."""
@@ -169,7 +170,7 @@ def _kill(proc: subprocess.Popen[bytes], posix: bool) -> None:
 
 def _replace(src: Path, dest: Path) -> None:
     try:
-        os.replace(src, dest)
+        write_atomically(dest, lambda tmp: os.replace(src, tmp))
     except OSError as exc:  # Windows: the old PDF is open in a viewer
         raise PdfError(
             f"{dest.name} を書き込めませんでした（{exc.strerror or exc}）。"

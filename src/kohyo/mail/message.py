@@ -8,7 +8,6 @@ sent here: :mod:`kohyo.mail.prepare` checks, :mod:`kohyo.mail.send` delivers.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -23,6 +22,7 @@ import jinja2
 from kohyo import __version__
 from kohyo.config import Config
 from kohyo.errors import ConfigError
+from kohyo.files.digest import bytes_digest
 
 MIME_TYPES: dict[str, tuple[str, str]] = {
     "xlsx": ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
@@ -44,7 +44,7 @@ class Attachment:
 
     @property
     def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
+        return bytes_digest(self.data)
 
 
 @dataclass(frozen=True)

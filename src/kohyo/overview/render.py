@@ -9,11 +9,10 @@ The xlsx is written by :mod:`kohyo.overview.xlsx`.
 
 from __future__ import annotations
 
-import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import jinja2
 from markupsafe import Markup, escape
@@ -21,6 +20,7 @@ from markupsafe import Markup, escape
 from kohyo.check.findings import Finding, Report
 from kohyo.config import Config
 from kohyo.errors import KohyoError, WriteError
+from kohyo.files.atomic import write_atomically
 from kohyo.model.project import Master
 from kohyo.overview.compare import ChangeOverview, blocking_findings, compare_masters
 from kohyo.overview.view import build_view
@@ -129,16 +129,12 @@ def write_change_overview(ov: ChangeOverview, out_dir: Path, config: Config) -> 
     return written
 
 
-def _replace(target: Path, write: Any) -> Path:
+def _replace(target: Path, write: Callable[[Path], None]) -> Path:
     """Write beside *target*, then swap it in: a reader never sees half a file."""
-    tmp = target.with_name(f".{target.stem}.{os.getpid()}.tmp{target.suffix}")
     try:
-        write(tmp)
-        os.replace(tmp, target)
+        return write_atomically(target, write)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise WriteError(
             f"{target} を書き込めません（{exc.strerror}）。Excel などで開いていれば閉じてから、"
             "もう一度実行してください"
         ) from None
-    return target
