@@ -234,6 +234,31 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "open. The original file is unchanged and the new content was not applied. Close the "
         "file and run again{hint}.",
     ),
+    "write.would_replace_input": (
+        "{path} には書き込みません: 今回読み込んだファイル（{input}）と同じファイルです。"
+        "マスターや読み込んだファイルは上書きしません。出力先かファイル名の設定を見直してください。",
+        "Refusing to write {path}: it is the same file as an input of this run ({input}). "
+        "kohyo never overwrites the master or a file it read. Check the output folder or the "
+        "file name pattern.",
+    ),
+    "distribute.out_not_ours": (
+        "出力先のフォルダー {folder} には kohyo が作っていないファイルがあります（{names}）。"
+        "配布ファイル用の別のフォルダーを指定するか、それでもよければ --force を付けてください。",
+        "The output folder {folder} holds files kohyo did not write ({names}). Give another "
+        "folder for the distribution, or add --force if that is really what you want.",
+    ),
+    "distribute.out_other_run": (
+        "出力先のフォルダー {folder} の manifest.json は別のマスター（{other}）の配布です。"
+        "別のフォルダーを指定するか、置き換えてよければ --force を付けてください。",
+        "The manifest.json in the output folder {folder} belongs to a distribution of another "
+        "master ({other}). Give another folder, or add --force to replace it.",
+    ),
+    "config.filename_pattern_no_town": (
+        "{{town}} を入れてください。市町村ごとに別のファイル名にするためで、"
+        "{{town}} がないと全市町村が同じ名前になり、マスターなど別のファイルを上書きしかねません",
+        "it must contain {{town}}, so that each municipality gets its own file name; without it "
+        "every municipality gets the same name and could overwrite another file such as the master",
+    ),
     "write.changed": (
         "マスター「{name}」が読み込み後に変更されました（Excel などで保存された可能性が"
         "あります）。何も書き込んでいません。もう一度実行してください。",

@@ -21,7 +21,7 @@ import xlsxwriter
 
 from kohyo.check.findings import Finding, Report, current_lang
 from kohyo.errors import KohyoError
-from kohyo.files.atomic import write_atomically
+from kohyo.files.atomic import same_file, write_atomically
 from kohyo.layout.text import text_units
 from kohyo.messages import t
 
@@ -73,15 +73,6 @@ def link_target(master: Path, report: Path) -> str:
 def cell_location(sheet: str, cell: str | None) -> str:
     """``'シート名'!G5``: the sheet always quoted (quotes doubled), A1 for a whole sheet."""
     return "'" + sheet.replace("'", "''") + "'!" + (cell or "A1")
-
-
-def same_file(a: Path, b: Path) -> bool:
-    if os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b)):
-        return True
-    try:
-        return a.exists() and b.exists() and os.path.samefile(a, b)
-    except OSError:
-        return False
 
 
 def write_findings_report(

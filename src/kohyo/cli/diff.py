@@ -50,7 +50,7 @@ def diff_cmd(
         emit_json(ov.to_dict())
         return
     target = out_dir if out_dir is not None else default_out_dir(config)
-    written = write_change_overview(ov, target, config)
+    written = write_change_overview(ov, target, config, inputs=(old, new_path))
     echo = click.echo
     echo(f"変更の概要を作りました: {target}")
     echo(f"  具体的取組の総数: [現在] {ov.old_count}事業 ⇒ [変更案] {ov.new_count}事業")

@@ -46,6 +46,12 @@ PROGRESS_MIN_PROJECTS = 50  # … or projects
     default=None,
     help="PDF も作ります（LibreOffice が必要）。既定は config の distribution.pdf。",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="--out のフォルダーに kohyo が作っていないファイルや別の配布の manifest.json が"
+    "あっても書き込みます（マスターは決して上書きしません）。",
+)
 @json_option()
 @common_options
 @guarded
@@ -54,6 +60,7 @@ def distribute_cmd(
     towns: tuple[str, ...],
     out_dir: Path | None,
     pdf: bool | None,
+    force: bool,
     as_json: bool,
     config_path: Path,
 ) -> None:
@@ -94,6 +101,7 @@ def distribute_cmd(
             pdf=config.distribution.pdf if pdf is None else pdf,
             progress=progress,
             master_sha256=before,
+            force=force,
         )
     if as_json:
         emit_json(result.to_dict())

@@ -27,10 +27,16 @@ from typing import Any
 
 from kohyo.config import Config
 from kohyo.distribute.leakcheck import check_file
-from kohyo.distribute.manifest import MANIFEST_NAME, DistributedFile, TownFiles, write_manifest
+from kohyo.distribute.manifest import (
+    MANIFEST_NAME,
+    DistributedFile,
+    TownFiles,
+    check_out_folder,
+    write_manifest,
+)
 from kohyo.distribute.town import Looks, load_looks, write_town_workbook
 from kohyo.errors import KohyoError, WriteError
-from kohyo.files.atomic import cleanup_stale_temps, write_atomically
+from kohyo.files.atomic import check_not_input, cleanup_stale_temps, write_atomically
 from kohyo.files.digest import file_digest
 from kohyo.files.names import distribution_file_names, distribution_folder
 from kohyo.files.pdf import convert_to_pdf, require_soffice
@@ -135,12 +141,15 @@ def distribute_master(
     progress: Progress | None = None,
     master_sha256: str | None = None,
     parallel: bool | None = None,
+    force: bool = False,
 ) -> DistributionResult:
     """Write each municipality's workbook (and PDF) and the folder's manifest.json.
 
     *master_sha256* is the digest of the master file as it was read (computed
     from ``master.path`` when omitted). *parallel* forces worker processes on or
-    off (default: :func:`use_processes`); the files are identical either way.
+    off (default: :func:`use_processes`); the files are identical either way. An *out_dir*
+    holding files kohyo did not write is refused unless *force*; no file is ever written over
+    the master or the config, whatever *force* says.
     Raises KohyoError (exit code 2) when anything cannot be written, and on a leak.
     """
     selected = select_towns(config, towns)
@@ -151,6 +160,12 @@ def distribute_master(
     folder = distribution_folder(config, issued, out_dir)
     names = distribution_file_names(config, selected, issued, folder)
     master_path = Path(master.path).resolve()
+    inputs = (master_path, config.path)
+    for name in [*names.values(), *(Path(n).stem + ".pdf" for n in names.values() if pdf)]:
+        check_not_input(folder / name, inputs)
+    check_not_input(folder / MANIFEST_NAME, inputs)
+    if out_dir is not None and not force:
+        check_out_folder(folder, master_path)
     try:
         sha = master_sha256 or file_digest(master_path)
         folder.mkdir(parents=True, exist_ok=True)
@@ -277,7 +292,7 @@ def _build_town(job: _Job, state: _State) -> _Built:
         described.append(DistributedFile.of(tmp, "xlsx", name=job.path.name))
 
     try:
-        write_atomically(job.path, write, verify=verify)
+        write_atomically(job.path, write, verify=verify, inputs=(state.master.path,))
     except OSError as exc:  # Windows: the previous file is open in Excel
         raise WriteError(
             f"{job.path.name} を書き込めませんでした（{exc.strerror or exc}）。"

@@ -24,8 +24,9 @@ from kohyo import __version__
 from kohyo.config import Config
 from kohyo.distribute.leakcheck import check_file
 from kohyo.errors import KohyoError, WriteError
-from kohyo.files.atomic import write_atomically
+from kohyo.files.atomic import TEMP_PREFIX, write_atomically
 from kohyo.files.digest import bytes_digest, file_digest
+from kohyo.messages import t
 from kohyo.model.project import Master
 from kohyo.read.master import read_master
 from kohyo.read.normalize import nfkc
@@ -259,12 +260,56 @@ def write_manifest(
     }
     text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
     try:
-        write_atomically(path, text.encode("utf-8"))
+        write_atomically(path, text.encode("utf-8"), inputs=(master_path, config.path))
     except OSError as exc:
         raise WriteError(
             f"{path} を書き込めませんでした（{exc.strerror or exc}）", path=str(path)
         ) from exc
     return path
+
+
+def check_out_folder(folder: Path, master_path: Path) -> None:
+    """Refuse (KohyoError) an output folder holding files kohyo did not write there.
+
+    Kohyo's own are the manifest, the files it lists, and kohyo's temp files; a manifest
+    from a distribution of another master makes the whole folder someone else's.
+    """
+    try:
+        entries = [p.name for p in folder.iterdir()]
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise WriteError(
+            f"{folder} を開けません（{exc.strerror or exc}）", path=str(folder)
+        ) from exc
+    listed: set[str] = set()
+    if MANIFEST_NAME in entries:
+        try:
+            doc = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8-sig"))
+        except (OSError, ValueError):
+            doc = None
+        other = doc.get("master") if isinstance(doc, dict) else None
+        if other != str(master_path):
+            raise KohyoError(
+                t("distribute.out_other_run", folder=folder, other=other or MANIFEST_NAME),
+                path=str(folder),
+            )
+        for entry in (
+            (doc.get("towns") or {}).values() if isinstance(doc.get("towns"), dict) else []
+        ):
+            for f in entry.get("files", []) if isinstance(entry, dict) else []:
+                if isinstance(f, dict) and isinstance(f.get("name"), str):
+                    listed.add(f["name"])
+    foreign = sorted(
+        n
+        for n in entries
+        if n != MANIFEST_NAME and n not in listed and not n.startswith(TEMP_PREFIX)
+    )
+    if foreign:
+        names = "、".join(foreign[:3]) + (
+            f" ほか {len(foreign) - 3} 件" if len(foreign) > 3 else ""
+        )
+        raise KohyoError(t("distribute.out_not_ours", folder=folder, names=names), path=str(folder))
 
 
 def _remove_stale(folder: Path, entry: dict[str, Any], keep: set[str], master: Path) -> None:

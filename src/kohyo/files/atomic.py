@@ -35,7 +35,7 @@ import shutil
 import signal
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
@@ -123,6 +123,25 @@ def temp_path_beside(final: Path, label: str | None = None) -> Path:
     return final.with_name(f"{TEMP_PREFIX}{label or 'out'}.{tag}{TEMP_SUFFIX}")
 
 
+def same_file(a: Path, b: Path) -> bool:
+    """Whether *a* and *b* name the same file (same path, or a link / another spelling of it)."""
+    if os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b)):
+        return True
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def check_not_input(target: Path, inputs: Iterable[str | os.PathLike[str]]) -> None:
+    """Raise WriteError if writing *target* would replace one of *inputs* (the master above all)."""
+    for source in inputs:
+        if same_file(Path(target), Path(source)):
+            raise WriteError(
+                t("write.would_replace_input", path=target, input=source), path=str(target)
+            )
+
+
 def _rename(tmp: Path, final: Path) -> None:
     os.replace(tmp, final)
 
@@ -134,6 +153,7 @@ def write_atomically(
     verify: Callable[[Path], None] | None = None,
     commit: Callable[[Path, Path], None] = _rename,
     tmp: Path | None = None,
+    inputs: Iterable[str | os.PathLike[str]] = (),
 ) -> Path:
     """Write *path* so that it is wholly the old file or wholly the new one; return *path*.
 
@@ -141,9 +161,11 @@ def write_atomically(
     fsynced, ``verify(tmp)`` may reject it (by raising), ``commit(tmp, path)`` puts it in place
     (default: ``os.replace``) and the folder is fsynced. Every exception — KeyboardInterrupt
     too — propagates unchanged and leaves no temp file; the target is then untouched unless
-    *commit* replaced it. *tmp* overrides :func:`temp_path_beside`'s name.
+    *commit* replaced it. *tmp* overrides :func:`temp_path_beside`'s name. A *path* that is
+    one of *inputs* (files this run read) is refused with a WriteError before anything is written.
     """
     path = Path(path)
+    check_not_input(path, inputs)
     tmp = tmp or temp_path_beside(path)
     open(tmp, "xb").close()  # exclusive: never someone else's file
     try:  # from here on, every path out removes tmp (the commit consumed it on success)

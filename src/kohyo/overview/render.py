@@ -9,7 +9,7 @@ The xlsx is written by :mod:`kohyo.overview.xlsx`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 from kohyo.check.findings import Finding, Report
 from kohyo.config import Config
 from kohyo.errors import KohyoError, WriteError
-from kohyo.files.atomic import write_atomically
+from kohyo.files.atomic import check_not_input, write_atomically
 from kohyo.model.project import Master
 from kohyo.overview.compare import ChangeOverview, blocking_findings, compare_masters
 from kohyo.overview.view import build_view
@@ -112,8 +112,15 @@ def default_out_dir(config: Config, today: date | None = None) -> Path:
     return config.paths.output_dir / f"変更概要_{(today or date.today()):%Y%m%d}"
 
 
-def write_change_overview(ov: ChangeOverview, out_dir: Path, config: Config) -> list[Path]:
-    """Write overview.html, overview.md and overview.xlsx into *out_dir*; return their paths."""
+def write_change_overview(
+    ov: ChangeOverview, out_dir: Path, config: Config, *, inputs: Sequence[Path] = ()
+) -> list[Path]:
+    """Write overview.html, overview.md and overview.xlsx into *out_dir*; return their paths.
+
+    None of them may replace one of *inputs* (the masters compared): WriteError, nothing written.
+    """
+    for name in (*TEMPLATES, "overview.xlsx"):
+        check_not_input(out_dir / name, inputs)
     texts = render_change_overview(ov, config)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
