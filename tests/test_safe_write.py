@@ -318,7 +318,7 @@ def test_replace_refused_by_the_os_leaves_original(env, monkeypatch):
     def refuse(src: object, dst: object) -> None:
         raise PermissionError(13, "別のプロセスが使用中です")
 
-    monkeypatch.setattr(sw.os, "replace", refuse)
+    monkeypatch.setattr(sw, "_put_in_place", refuse)
     with pytest.raises(WriteError) as e:
         replace(target, NEW, backup_dir)
     msg = e.value.message
@@ -450,7 +450,7 @@ def test_backup_names_in_one_second_do_not_collide_and_sort_by_time(env):
     now = datetime(2025, 4, 1, 9, 30, 5)
     for i in range(12):  # past _09 -> _10, where unpadded numbers would mis-sort
         replace(target, f"v{i + 1}".encode(), backup_dir, keep=20, now=now)
-    names = sorted(p.name for p in backup_dir.iterdir())
+    names = backup_files(backup_dir)
     assert len(set(names)) == 12
     assert names[:3] == [
         "令和6年度 個表_20250401-093005.xlsx",
@@ -467,7 +467,7 @@ def test_backup_after_pruned_same_second_still_sorts_last(env):
     now = datetime(2025, 4, 1, 9, 30, 5)
     for i in range(4):
         replace(target, f"v{i + 1}".encode(), backup_dir, keep=2, now=now)
-    names = sorted(p.name for p in backup_dir.iterdir())
+    names = backup_files(backup_dir)
     assert [(backup_dir / n).read_bytes() for n in names] == [b"v2", b"v3"]
 
 
@@ -475,7 +475,7 @@ def test_backup_names_with_the_real_clock_sort_by_time(env):
     target, backup_dir = env
     for i in range(5):
         replace(target, f"v{i + 1}".encode(), backup_dir, keep=10)
-    names = sorted(p.name for p in backup_dir.iterdir())
+    names = backup_files(backup_dir)
     contents = [(backup_dir / n).read_bytes() for n in names]
     assert contents == [OLD, b"v1", b"v2", b"v3", b"v4"]
 
@@ -520,3 +520,60 @@ def test_cleanup_removes_old_temps_and_never_touches_other_files(tmp_path):
 
 def test_cleanup_of_missing_folder_is_quiet(tmp_path):
     assert sw.cleanup_stale_temps(tmp_path / "nowhere") == []
+
+
+# --- backups are written as atomically as the master, and only verified ones count ----------
+
+
+def backup_files(backup_dir: Path) -> list[str]:
+    """The backups in the folder by name (their .sha256 records left out)."""
+    return sorted(p.name for p in backup_dir.iterdir() if not p.name.endswith(sw.RECORD_SUFFIX))
+
+
+def test_killed_backup_leaves_no_file_under_a_backup_name(env):
+    target, backup_dir = env
+    proc = child(target, backup_dir, crash_at="backup-after-write")
+    proc.communicate(timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+    assert target.read_bytes() == OLD and backups(backup_dir) == []
+    (left,) = temps(backup_dir)  # the half-made backup is only a temp file …
+    assert_next_call_cleans_up(target, backup_dir)
+    assert not left.exists()  # … that the next run removes
+    assert [b.read_bytes() for b in backups(backup_dir)] == [OLD]
+
+
+def test_broken_backups_are_neither_counted_nor_kept(env):
+    target, backup_dir = env
+    backup_dir.mkdir()
+    good = [replace(target, f"v{i}".encode(), backup_dir, keep=10) for i in range(2)]
+    stem = "令和6年度 個表"
+    broken = [backup_dir / f"{stem}_20990101-000000.xlsx",  # a killed copy: 0 bytes
+              backup_dir / f"{stem}_20990101-000001.xlsx"]  # fmt: skip
+    broken[0].write_bytes(b"")
+    broken[1].write_bytes(OLD[:1000])  # truncated
+    altered = good[1]
+    altered.write_bytes(b"changed after it was written")
+    replace(target, b"v2", backup_dir, keep=2)
+    kept = backups(backup_dir)
+    assert [b.read_bytes() for b in kept] == [OLD, b"v1"]  # the two newest that verify
+    assert not any(b.exists() for b in (*broken, altered))
+    assert all(sw.backup_verifies(b) for b in kept)
+    assert backup_files(backup_dir) == [b.name for b in kept]
+    records = sorted(p.name for p in backup_dir.iterdir() if p.name.endswith(sw.RECORD_SUFFIX))
+    assert records == [b.name + sw.RECORD_SUFFIX for b in kept]
+
+
+def test_a_backup_is_recorded_in_sha256sum_format(env):
+    target, backup_dir = env
+    backup = replace(target, NEW, backup_dir)
+    record = backup.with_name(backup.name + sw.RECORD_SUFFIX).read_text(encoding="utf-8")
+    assert record == f"{sw.file_digest(backup)}  {backup.name}\n"
+    assert sw.file_digest(backup) == sw.bytes_digest(OLD)
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX permission bits")
+def test_backup_has_the_masters_permissions(env):
+    target, backup_dir = env
+    target.chmod(0o640)
+    backup = replace(target, NEW, backup_dir)
+    assert backup.stat().st_mode & 0o777 == 0o640

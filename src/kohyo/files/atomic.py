@@ -14,10 +14,13 @@ promise 2): the master is wholly old or wholly new whatever happens. Its order:
 2. refuse if the master is open in Excel or not writable (:func:`check_not_locked`);
 3. ``write(tmp)`` into ``.~kohyo-<name>.<host>-<pid>-<random>.kohyo-tmp`` beside the master,
    then flush + fsync it, then ``verify(tmp)``;
-4. copy the master to ``backup_dir/<stem>_<YYYYmmdd-HHMMSS>[_NN]<suffix>`` (fsynced), hashing
-   the bytes as they are copied: if they no longer match ``expected_digest`` nothing is written;
-   then keep only the newest ``keep`` backups of that stem. Same-second backups get ``_01``,
-   ``_02``… (not ``-1``: ``-`` sorts before ``.``, ``_`` after it, so names sort by time);
+4. copy the master to ``backup_dir/<stem>_<YYYYmmdd-HHMMSS>[_NN]<suffix>`` as atomically as
+   the master itself (temp file, fsync, re-read and hash, the master's permissions, then the
+   name), hashing the bytes as they are copied: if they no longer match ``expected_digest``
+   nothing is written; ``<name>.sha256`` records its digest. Then keep only the newest ``keep``
+   backups of that stem that verify against their record (broken ones are removed, never
+   counted). Same-second backups get ``_01``, ``_02``… (not ``-1``: ``-`` sorts before ``.``,
+   ``_`` after it, so names sort by time);
 5. rename the temp file over the master and fsync the folder (POSIX only).
 
 Test-only hook: with ``KOHYO_TEST_CRASH_AT=<step>`` (one of ``CRASH_STEPS``) the process
@@ -35,6 +38,7 @@ import shutil
 import signal
 import socket
 import time
+import zipfile
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
@@ -48,6 +52,7 @@ from kohyo.messages import t
 CRASH_ENV = "KOHYO_TEST_CRASH_AT"
 INTERRUPT_ENV = "KOHYO_TEST_INTERRUPT_AT"
 CRASH_STEPS = ("after-write", "after-fsync", "after-verify", "after-backup", "after-replace")
+RECORD_SUFFIX = ".sha256"
 TEMP_PREFIX = ".~kohyo-"
 TEMP_SUFFIX = ".kohyo-tmp"
 STALE_AFTER_SECONDS = 600.0
@@ -146,6 +151,11 @@ def _rename(tmp: Path, final: Path) -> None:
     os.replace(tmp, final)
 
 
+def _put_in_place(tmp: Path, master: Path) -> None:
+    """The master's rename (its own name so that a test can make the OS refuse it)."""
+    os.replace(tmp, master)
+
+
 def write_atomically(
     path: str | os.PathLike[str],
     content: bytes | Callable[[Path], None],
@@ -154,6 +164,7 @@ def write_atomically(
     commit: Callable[[Path, Path], None] = _rename,
     tmp: Path | None = None,
     inputs: Iterable[str | os.PathLike[str]] = (),
+    crash_prefix: str = "",
 ) -> Path:
     """Write *path* so that it is wholly the old file or wholly the new one; return *path*.
 
@@ -163,6 +174,7 @@ def write_atomically(
     too — propagates unchanged and leaves no temp file; the target is then untouched unless
     *commit* replaced it. *tmp* overrides :func:`temp_path_beside`'s name. A *path* that is
     one of *inputs* (files this run read) is refused with a WriteError before anything is written.
+    *crash_prefix* names this write's test-only crash points (``backup-after-write`` …).
     """
     path = Path(path)
     check_not_input(path, inputs)
@@ -174,14 +186,14 @@ def write_atomically(
                 f.write(content)
         else:
             content(tmp)
-        crash_point("after-write")
+        crash_point(crash_prefix + "after-write")
         _fsync_path(tmp)
-        crash_point("after-fsync")
+        crash_point(crash_prefix + "after-fsync")
         if verify is not None:
             verify(tmp)
-        crash_point("after-verify")
+        crash_point(crash_prefix + "after-verify")
         commit(tmp, path)
-        crash_point("after-replace")
+        crash_point(crash_prefix + "after-replace")
         _fsync_dir(path.parent)
         return path
     finally:
@@ -228,8 +240,12 @@ def cleanup_stale_temps(
     return removed
 
 
+def _backup_pattern(stem: str, suffix: str) -> re.Pattern[str]:
+    return re.compile(re.escape(stem) + r"_(\d{8}-\d{6})(?:_(\d{2,}))?" + re.escape(suffix) + r"\Z")
+
+
 def _backups(backup_dir: str | os.PathLike[str], stem: str, suffix: str) -> list[_Backup]:
-    pat = re.compile(re.escape(stem) + r"_(\d{8}-\d{6})(?:_(\d{2,}))?" + re.escape(suffix) + r"\Z")
+    pat = _backup_pattern(stem, suffix)
     try:
         entries = list(Path(backup_dir).iterdir())
     except FileNotFoundError:
@@ -238,8 +254,22 @@ def _backups(backup_dir: str | os.PathLike[str], stem: str, suffix: str) -> list
 
 
 def list_backups(backup_dir: str | os.PathLike[str], stem: str, suffix: str) -> list[Path]:
-    """Backups of one master (same stem and suffix), oldest first."""
+    """Backups of one master (same stem and suffix), oldest first — whole or not."""
     return [p for _, p in _backups(backup_dir, stem, suffix)]
+
+
+def record_of(backup: Path) -> Path:
+    """The backup's record: ``<name>.sha256``, one line in ``sha256sum`` format."""
+    return backup.with_name(backup.name + RECORD_SUFFIX)
+
+
+def backup_verifies(backup: Path) -> bool:
+    """Whether *backup* is whole: its record names the digest it has now."""
+    try:
+        recorded = record_of(backup).read_text(encoding="utf-8").split()
+        return bool(recorded) and recorded[0] == file_digest(backup)
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def _fsync_path(path: Path) -> None:
@@ -264,40 +294,101 @@ def _changed(target: Path) -> WriteError:
 
 
 def _make_backup(target: Path, backup_dir: Path, now: datetime, expected_digest: str) -> Path:
-    """Copy ``target`` to a fresh, chronologically sorting name; check its digest while copying."""
+    """Copy ``target`` to a fresh, chronologically sorting name, as atomically as the master.
+
+    The copy goes to a temp file in *backup_dir* (its digest checked while copying, then
+    fsynced and re-read), gets the master's permissions and time, and only then its name —
+    never an existing one. Its record (``<name>.sha256``) follows; without a record that
+    matches, rotation neither counts nor keeps it.
+    """
     backup_dir.mkdir(parents=True, exist_ok=True)
+    cleanup_stale_temps(backup_dir)
     ts = now.strftime("%Y%m%d-%H%M%S")
     taken = [k for k, _ in _backups(backup_dir, target.stem, target.suffix) if k[0] == ts]
-    n = max((k[1] + 1 for k in taken), default=0)  # after the last, even if earlier ones went
-    while True:  # exclusive create: a concurrent run never overwrites our name
-        dest = backup_dir / f"{target.stem}_{ts}{f'_{n:02d}' if n else ''}{target.suffix}"
-        try:
-            fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0))
-            break
-        except FileExistsError:
-            n += 1
-    h = new_hasher()
-    try:
-        with os.fdopen(fd, "wb") as out, open(target, "rb") as src:
+    first = max((k[1] + 1 for k in taken), default=0)  # after the last, even if earlier ones went
+
+    def name(n: int) -> Path:
+        return backup_dir / f"{target.stem}_{ts}{f'_{n:02d}' if n else ''}{target.suffix}"
+
+    def copy(tmp: Path) -> None:
+        h = new_hasher()
+        with open(tmp, "wb") as out, open(target, "rb") as src:
             for chunk in iter(lambda: src.read(CHUNK), b""):
                 h.update(chunk)
                 out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
+                crash_point("backup-during-write")
         if h.hexdigest() != expected_digest:
             raise _changed(target)
-        shutil.copystat(target, dest)
+        shutil.copystat(target, tmp)  # the master's permissions and modification time
+
+    def verify(tmp: Path) -> None:
+        if file_digest(tmp) != expected_digest:
+            raise OSError(f"the copy in {tmp.name} does not match what was read")
+
+    chosen: list[Path] = []
+
+    def claim(tmp: Path, _: Path) -> None:  # a concurrent run never loses its name to us
+        n = first
+        while True:
+            try:
+                _link_new(tmp, name(n))
+                break
+            except FileExistsError:
+                n += 1
+        chosen.append(name(n))
+
+    write_atomically(name(first), copy, verify=verify, commit=claim, crash_prefix="backup-")
+    backup = chosen[0]
+    try:
+        record = f"{expected_digest}  {backup.name}\n".encode()
+        write_atomically(record_of(backup), record, crash_prefix="record-")
     except BaseException:
-        dest.unlink(missing_ok=True)
+        backup.unlink(missing_ok=True)
         raise
-    _fsync_dir(backup_dir)
-    return dest
+    return backup
+
+
+def _link_new(tmp: Path, dest: Path) -> None:
+    """Give *tmp*'s file the name *dest* too; FileExistsError if *dest* exists."""
+    if os.name == "nt":
+        os.rename(tmp, dest)  # never replaces on Windows
+        return
+    try:
+        os.link(tmp, dest)
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links: check, then rename
+        if os.path.lexists(dest):
+            raise FileExistsError(dest) from None
+        os.rename(tmp, dest)
 
 
 def _prune_backups(target: Path, backup_dir: Path, keep: int) -> None:
-    for old in list_backups(backup_dir, target.stem, target.suffix)[:-keep]:
-        with contextlib.suppress(OSError):  # e.g. a backup open in Excel: the write is fine
-            old.unlink()
+    """Keep the newest *keep* backups that verify; remove the rest and every broken one.
+
+    A backup with no record at all that is a whole zip was written before backups were
+    recorded: it is kept and not counted.
+    """
+    whole: list[Path] = []
+    for backup in list_backups(backup_dir, target.stem, target.suffix):
+        if backup_verifies(backup):
+            whole.append(backup)
+        elif record_of(backup).exists() or not zipfile.is_zipfile(backup):
+            _remove_backup(backup)
+    for old in whole[:-keep]:
+        _remove_backup(old)
+    pat = _backup_pattern(target.stem, target.suffix)
+    with contextlib.suppress(OSError):
+        for p in backup_dir.iterdir():
+            name = p.name.removesuffix(RECORD_SUFFIX)
+            if name != p.name and pat.match(name) and not (backup_dir / name).exists():
+                p.unlink()  # the record of a backup that is gone
+
+
+def _remove_backup(backup: Path) -> None:
+    with contextlib.suppress(OSError):  # e.g. a backup open in Excel: the write is fine
+        backup.unlink()
+        record_of(backup).unlink(missing_ok=True)
 
 
 def _step(target: Path, what: str, fn: Callable[[], _T]) -> _T:
@@ -356,7 +447,7 @@ def replace_atomically(
         with contextlib.suppress(OSError):  # the master's permissions, not the umask's
             shutil.copymode(target, tmp)
         try:
-            os.replace(tmp, target)
+            _put_in_place(tmp, target)
         except OSError as exc:  # Windows: PermissionError (WinError 5/32) if another app holds it
             raise WriteError(
                 t(
