@@ -77,7 +77,9 @@ def backups(backup_dir: Path, name: str = NAME) -> list[Path]:
     return sw.list_backups(backup_dir, p.stem, p.suffix)
 
 
-def child(target: Path, backup_dir: Path, crash_at: str | None = None) -> subprocess.Popen[str]:
+def child(
+    target: Path, backup_dir: Path, crash_at: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.Popen[str]:
     new_file = target.parent.parent / "new.bin"
     new_file.write_bytes(NEW)
     script = target.parent.parent / "child.py"
@@ -86,8 +88,11 @@ def child(target: Path, backup_dir: Path, crash_at: str | None = None) -> subpro
     child_env.pop(sw.CRASH_ENV, None)
     if crash_at:
         child_env[sw.CRASH_ENV] = crash_at
+    child_env.update(env or {})
     args = [sys.executable, str(script), str(target), str(backup_dir), str(new_file)]
-    return subprocess.Popen(args, env=child_env, stdout=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        args, env=child_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
 
 
 def replace(target: Path, data: bytes, backup_dir: Path, keep: int = 10, **kw: object) -> Path:
@@ -315,7 +320,7 @@ def test_replace_refused_by_the_os_leaves_original(env, monkeypatch):
     # What Windows does when another program holds the master at the moment of os.replace.
     target, backup_dir = env
 
-    def refuse(src: object, dst: object) -> None:
+    def refuse(*args: object) -> None:
         raise PermissionError(13, "別のプロセスが使用中です")
 
     monkeypatch.setattr(sw, "_put_in_place", refuse)
@@ -577,3 +582,130 @@ def test_backup_has_the_masters_permissions(env):
     target.chmod(0o640)
     backup = replace(target, NEW, backup_dir)
     assert backup.stat().st_mode & 0o777 == 0o640
+
+
+# --- a save by another program in the last window before the replacement ---------------------
+
+SAVE_LIKE_EXCEL = """
+import os, sys
+target = sys.argv[1]
+tmp = target + ".excel-tmp"
+with open(tmp, "wb") as f:
+    f.write(b"saved by Excel meanwhile")
+os.replace(tmp, target)
+"""
+SAVE_IN_PLACE = """
+import sys
+with open(sys.argv[1], "r+b") as f:
+    f.truncate(0)
+    f.write(b"saved by Excel meanwhile")
+"""
+
+
+def hold_window(gate: Path) -> dict[str, str]:
+    return {sw.PAUSE_ENV: f"before-replace={gate}"}
+
+
+def wait_for(path: Path, proc: subprocess.Popen[str] | None = None) -> None:
+    deadline = time.monotonic() + 60
+    while not path.exists():
+        assert time.monotonic() < deadline, "the child never reached the window"
+        assert proc is None or proc.poll() is None, proc.communicate()
+        time.sleep(0.01)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="renameat2 is Linux's")
+@pytest.mark.parametrize("save", [SAVE_LIKE_EXCEL, SAVE_IN_PLACE], ids=["rename", "in-place"])
+def test_a_save_in_the_last_window_is_not_lost(env, save):
+    target, backup_dir = env
+    gate = target.parent.parent / "gate"
+    proc = child(target, backup_dir, env=hold_window(gate))
+    wait_for(Path(f"{gate}.waiting"), proc)  # every check passed; the swap is next
+    subprocess.run([sys.executable, "-c", save, str(target)], check=True)
+    gate.touch()
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode != 0 and "done" not in out
+    assert "読み込み後に変更されました" in err
+    assert target.read_bytes() == b"saved by Excel meanwhile"  # nothing lost
+    assert temps(target.parent) == [] and backups(backup_dir) == []
+
+
+def test_the_window_held_open_without_a_save_still_replaces(env):
+    target, backup_dir = env
+    gate = target.parent.parent / "gate"
+    proc = child(target, backup_dir, env=hold_window(gate))
+    wait_for(Path(f"{gate}.waiting"), proc)
+    gate.touch()
+    out, _ = proc.communicate(timeout=60)
+    assert "done" in out and target.read_bytes() == NEW
+    assert [b.read_bytes() for b in backups(backup_dir)] == [OLD]  # what the swap took out
+    assert temps(target.parent) == []
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="renameat2 is Linux's")
+def test_refresh_stops_with_exit_2_when_the_master_is_saved_in_the_window(
+    sample_master: Path, tmp_area_config
+):
+    gate = sample_master.parent / "gate"
+    cmd = [sys.executable, "-m", "kohyo", "refresh", str(sample_master), "--no-distribute"]
+    cmd += ["--config", str(tmp_area_config.path)]
+    proc = subprocess.Popen(
+        cmd, env={**os.environ, **hold_window(gate)}, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    wait_for(Path(f"{gate}.waiting"), proc)
+    subprocess.run([sys.executable, "-c", SAVE_LIKE_EXCEL, str(sample_master)], check=True)
+    gate.touch()
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 2
+    assert "読み込み後に変更されました" in err and "何も書き込んでいません" in err
+    assert sample_master.read_bytes() == b"saved by Excel meanwhile"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="renameat2 is Linux's")
+def test_swap_in_returns_exactly_what_it_replaced_and_swaps_back(tmp_path):
+    from kohyo.files.swap import swap_back, swap_in
+
+    new, target = tmp_path / "new", tmp_path / "target"
+    new.write_bytes(b"new")
+    target.write_bytes(b"what was there")
+    held = swap_in(new, target)
+    assert held == new and held.read_bytes() == b"what was there"
+    assert target.read_bytes() == b"new"
+    swap_back(held, target)
+    assert target.read_bytes() == b"what was there" and new.read_bytes() == b"new"
+
+
+def test_a_save_that_cannot_be_swapped_back_is_kept_and_so_is_the_backup(env, monkeypatch):
+    # Only the failure of the swap back is simulated; the swap and the save are real.
+    target, backup_dir = env
+    if not sys.platform.startswith("linux"):
+        pytest.skip("renameat2 is Linux's")
+
+    def save_then_fail(held: Path, master: Path) -> None:
+        raise OSError(5, "I/O error")
+
+    def write(tmp: Path) -> None:
+        tmp.write_bytes(NEW)
+
+    def verify(tmp: Path) -> None:  # the last thing before the swap: another program saves
+        pass
+
+    monkeypatch.setattr(sw, "swap_back", save_then_fail)
+    real_put = sw._put_in_place
+
+    def saved_just_before(tmp: Path, master: Path, digest: str) -> None:
+        master.write_bytes(b"saved by Excel meanwhile")
+        real_put(tmp, master, digest)
+
+    monkeypatch.setattr(sw, "_put_in_place", saved_just_before)
+    with pytest.raises(sw.SwapBackFailed) as e:
+        sw.replace_atomically(
+            target, write, verify,
+            expected_digest=sw.file_digest(target), backup_dir=backup_dir, keep=3,
+        )  # fmt: skip
+    (rescue,) = target.parent.glob("*_saved.xlsx")
+    assert rescue.read_bytes() == b"saved by Excel meanwhile" and str(rescue) in e.value.message
+    assert target.read_bytes() == NEW
+    assert [b.read_bytes() for b in backups(backup_dir)] == [OLD]
+    assert temps(target.parent) == []

@@ -234,6 +234,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "open. The original file is unchanged and the new content was not applied. Close the "
         "file and run again{hint}.",
     ),
+    "write.swap_back_failed": (
+        "マスター「{name}」が置き換えの瞬間に別のプログラムで保存されました。元に戻せなかったため"
+        "（{reason}）、その保存内容を {rescue} に残しました。マスターは kohyo の新しい内容です。"
+        "内容を確かめてください。",
+        "The master '{name}' was saved by another program at the moment of the replacement and "
+        "could not be put back ({reason}); that save was kept as {rescue}. The master now holds "
+        "kohyo's new content. Please check both.",
+    ),
     "write.would_replace_input": (
         "{path} には書き込みません: 今回読み込んだファイル（{input}）と同じファイルです。"
         "マスターや読み込んだファイルは上書きしません。出力先かファイル名の設定を見直してください。",

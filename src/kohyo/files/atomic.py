@@ -21,11 +21,15 @@ promise 2): the master is wholly old or wholly new whatever happens. Its order:
    backups of that stem that verify against their record (broken ones are removed, never
    counted). Same-second backups get ``_01``, ``_02``… (not ``-1``: ``-`` sorts before ``.``,
    ``_`` after it, so names sort by time);
-5. rename the temp file over the master and fsync the folder (POSIX only).
+5. swap the temp file in for the master in one step (:mod:`kohyo.files.swap`) and hash what
+   came out: if another program saved the master after all the checks, swap back and stop
+   (nothing lost); then fsync the folder (POSIX only).
 
 Test-only hook: with ``KOHYO_TEST_CRASH_AT=<step>`` (one of ``CRASH_STEPS``) the process
 SIGKILLs itself at that step, so tests/test_safe_write.py can crash deterministically;
-``KOHYO_TEST_INTERRUPT_AT=<step>`` raises KeyboardInterrupt there instead.
+``KOHYO_TEST_INTERRUPT_AT=<step>`` raises KeyboardInterrupt there instead, and
+``KOHYO_TEST_PAUSE_AT=<step>=<gate>`` touches ``<gate>.waiting`` and waits until ``<gate>``
+exists (so a test can save the master from another process inside a window).
 """
 
 from __future__ import annotations
@@ -47,10 +51,13 @@ from typing import TypeVar
 from kohyo.errors import KohyoError, LockedError, WriteError
 from kohyo.files.digest import CHUNK, bytes_digest, new_hasher
 from kohyo.files.digest import file_digest as file_digest
+from kohyo.files.swap import swap_back, swap_in
 from kohyo.messages import t
 
 CRASH_ENV = "KOHYO_TEST_CRASH_AT"
 INTERRUPT_ENV = "KOHYO_TEST_INTERRUPT_AT"
+PAUSE_ENV = "KOHYO_TEST_PAUSE_AT"  # "<step>=<gate file>"
+PAUSE_SECONDS = 60.0
 CRASH_STEPS = ("after-write", "after-fsync", "after-verify", "after-backup", "after-replace")
 RECORD_SUFFIX = ".sha256"
 TEMP_PREFIX = ".~kohyo-"
@@ -64,7 +71,8 @@ _Backup = tuple[tuple[str, int], Path]  # ((timestamp, same-second counter), pat
 def crash_point(step: str) -> None:
     """Test-only: SIGKILL this process if ``KOHYO_TEST_CRASH_AT`` names ``step``.
 
-    :func:`write_atomically` and :func:`replace_atomically` call it at ``CRASH_STEPS``; a test's write callback may call it
+    :func:`write_atomically` and :func:`replace_atomically` call it at ``CRASH_STEPS`` (and
+    ``before-replace``); a test's write callback may call it
     too (the tests use ``"during-write"``). Never set the variable outside tests.
     """
     if os.environ.get(CRASH_ENV) == step:
@@ -72,6 +80,12 @@ def crash_point(step: str) -> None:
         os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
     if os.environ.get(INTERRUPT_ENV) == step:
         raise KeyboardInterrupt(step)
+    paused, _, gate = os.environ.get(PAUSE_ENV, "").partition("=")
+    if paused == step and gate:  # hold the process here until the test opens the gate
+        Path(gate + ".waiting").touch()
+        deadline = time.monotonic() + PAUSE_SECONDS
+        while not os.path.exists(gate) and time.monotonic() < deadline:
+            time.sleep(0.01)
 
 
 def owner_file_candidates(path: Path) -> list[Path]:
@@ -151,9 +165,40 @@ def _rename(tmp: Path, final: Path) -> None:
     os.replace(tmp, final)
 
 
-def _put_in_place(tmp: Path, master: Path) -> None:
-    """The master's rename (its own name so that a test can make the OS refuse it)."""
-    os.replace(tmp, master)
+class SwapBackFailed(WriteError):
+    """Another program saved the master at the moment of the swap, and it could not be undone."""
+
+
+def _put_in_place(tmp: Path, master: Path, expected_digest: str) -> None:
+    """Swap *tmp* in for *master*; if what came out is not what was read, swap it back.
+
+    What was at the master's path at the moment of the swap is then byte for byte what the
+    backup holds (both hash to *expected_digest*). Without an atomic exchange (see
+    :mod:`kohyo.files.swap`) this is a plain rename, guarded only by the earlier checks.
+    """
+    held = swap_in(tmp, master)
+    if held is None:
+        return
+    try:
+        unchanged = file_digest(held) == expected_digest
+    except OSError:
+        unchanged = False
+    if unchanged:
+        with contextlib.suppress(OSError):  # the backup holds these bytes
+            held.unlink()
+        return
+    try:
+        swap_back(held, master)
+    except OSError as exc:  # keep the other program's save under a name of its own
+        rescue = master.with_name(
+            f"{master.stem}_{datetime.now():%Y%m%d-%H%M%S}_saved{master.suffix}"
+        )
+        os.replace(held, rescue)
+        raise SwapBackFailed(
+            t("write.swap_back_failed", name=master.name, rescue=rescue, reason=exc),
+            path=str(master),
+        ) from exc
+    raise _changed(master)
 
 
 def write_atomically(
@@ -442,12 +487,18 @@ def replace_atomically(
         crash_point("after-backup")
         after = _step(target, "状態の確認", lambda: os.stat(target))
         if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
-            backups[0].unlink(missing_ok=True)
+            _remove_backup(backups[0])
             raise _changed(target)
         with contextlib.suppress(OSError):  # the master's permissions, not the umask's
             shutil.copymode(target, tmp)
         try:
-            _put_in_place(tmp, target)
+            crash_point("before-replace")
+            _put_in_place(tmp, target, expected_digest)
+        except SwapBackFailed:  # replaced after all: the backup is the old content's only copy
+            raise
+        except KohyoError:  # saved by another program at the last moment: nothing replaced
+            _remove_backup(backups[0])
+            raise
         except OSError as exc:  # Windows: PermissionError (WinError 5/32) if another app holds it
             raise WriteError(
                 t(
