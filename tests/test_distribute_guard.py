@@ -125,3 +125,21 @@ def test_overview_never_replaces_a_master_it_compares(
     assert res.exit_code == 2 and "上書きしません" in res.stderr
     assert file_digest(old) == digest
     assert sorted(p.name for p in old.parent.iterdir()) == ["overview.xlsx"]
+
+
+def test_a_partial_run_after_an_edit_leaves_a_folder_that_is_still_kohyos(
+    tmp_path: Path, cli_run: Callable[..., Any]
+) -> None:
+    master = master_in(tmp_path / "m")
+    out = tmp_path / "配布"
+    base = ["distribute", master, "--out", out, "--config", REAL_CONFIG]
+    assert cli_run(*base).exit_code == 0
+    before = sorted(p.name for p in out.iterdir())
+    write_master(master, [project(1, "観光振興事業")])  # edited: the other towns' files are stale
+    res = cli_run(*base, "--town", TOWN)
+    assert res.exit_code == 0 and "記載とファイルを外しました" in res.stdout
+    doc = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    listed = [f["name"] for e in doc["towns"].values() for f in e["files"]]
+    assert sorted(p.name for p in out.iterdir()) == sorted(["manifest.json", *listed])
+    assert len(before) > len(listed) + 1
+    assert cli_run(*base).exit_code == 0  # no --force needed

@@ -237,9 +237,11 @@ def write_manifest(
             _remove_stale(folder, entry, {f.name for f in made[town].files}, master_path)
     dropped = [t for t in old_towns if t not in made]
     if not same_master and dropped:
+        for town in dropped:  # files of an outdated master, exactly as kohyo wrote them
+            _remove_stale(folder, old_towns[town], set(), master_path)
         notices.append(
             f"このフォルダーの {MANIFEST_NAME} は別のマスター（または変更前のマスター）から"
-            f"作られていたため、今回作らなかった {'、'.join(dropped)} の記載を外しました。"
+            f"作られていたため、今回作らなかった {'、'.join(dropped)} の記載とファイルを外しました。"
             "必要なら --town で作り直してください"
         )
         old_towns = {}
