@@ -14,7 +14,7 @@ import pytest
 from builders import project, write_master
 from kohyo.config import load_config
 from kohyo.edit.refresh import plan_refresh, refresh_master
-from kohyo.files.atomic import file_digest
+from kohyo.files.digest import file_digest
 from kohyo.read.master import check_master
 from xlsx_parts import OWNED_PARTS, cells_xml, members, sheet_parts
 

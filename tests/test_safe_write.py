@@ -21,6 +21,9 @@ import pytest
 
 from kohyo.errors import LockedError, WorkbookError, WriteError
 from kohyo.files import atomic as sw
+from kohyo.files import backup as bk
+from kohyo.files import replace as rp
+from kohyo.files.digest import bytes_digest, file_digest
 
 NAME = "令和6年度 個表.xlsx"
 OLD = random.Random(1).randbytes(2 * 2**20)
@@ -32,6 +35,8 @@ CHILD = """
 import sys
 from pathlib import Path
 from kohyo.files import atomic as sw
+from kohyo.files import replace as rp
+from kohyo.files.digest import file_digest
 
 target, backup_dir, new_file = map(Path, sys.argv[1:4])
 new = new_file.read_bytes()
@@ -48,9 +53,9 @@ def verify(tmp):
     if tmp.read_bytes() != new:
         raise ValueError("temp differs")
 
-digest = sw.file_digest(target)
+digest = file_digest(target)
 print("start", flush=True)
-sw.replace_atomically(target, write, verify, expected_digest=digest, backup_dir=backup_dir, keep=3)
+rp.replace_atomically(target, write, verify, expected_digest=digest, backup_dir=backup_dir, keep=3)
 print("done", flush=True)
 """
 
@@ -74,7 +79,7 @@ def temps(folder: Path) -> list[Path]:
 
 def backups(backup_dir: Path, name: str = NAME) -> list[Path]:
     p = Path(name)
-    return sw.list_backups(backup_dir, p.stem, p.suffix)
+    return bk.list_backups(backup_dir, p.stem, p.suffix)
 
 
 def child(
@@ -99,8 +104,8 @@ def replace(target: Path, data: bytes, backup_dir: Path, keep: int = 10, **kw: o
     def write(tmp: Path) -> None:
         tmp.write_bytes(data)
 
-    digest = sw.file_digest(target)
-    return sw.replace_atomically(
+    digest = file_digest(target)
+    return rp.replace_atomically(
         target, write, lambda p: None,
         expected_digest=digest, backup_dir=backup_dir, keep=keep, **kw,  # type: ignore[arg-type]
     )  # fmt: skip
@@ -200,9 +205,9 @@ def test_replace_returns_backup_of_old_content_and_uses_temp_beside_target(env):
         seen.append(tmp)
         tmp.write_bytes(NEW)
 
-    backup = sw.replace_atomically(
+    backup = rp.replace_atomically(
         target, write, lambda p: seen.append(p),
-        expected_digest=sw.file_digest(target), backup_dir=backup_dir, keep=3,
+        expected_digest=file_digest(target), backup_dir=backup_dir, keep=3,
         now=datetime(2025, 4, 1, 9, 30, 5),
     )  # fmt: skip
     assert target.read_bytes() == NEW
@@ -237,10 +242,10 @@ def test_keep_below_one_is_a_programming_error(env):
 
 def test_missing_master(env):
     target, backup_dir = env
-    digest = sw.file_digest(target)
+    digest = file_digest(target)
     target.unlink()
     with pytest.raises(WriteError, match="見つかりません") as e:
-        sw.replace_atomically(
+        rp.replace_atomically(
             target, lambda p: p.write_bytes(NEW), lambda p: None,
             expected_digest=digest, backup_dir=backup_dir, keep=3,
         )  # fmt: skip
@@ -255,7 +260,7 @@ def test_owner_file_means_open_in_excel(env):
     target, _ = env
     (target.parent / f"~${NAME}").write_bytes(b"\x05staff")
     with pytest.raises(LockedError) as e:
-        sw.check_not_locked(target)
+        rp.check_not_locked(target)
     assert NAME in e.value.message and "閉じて" in e.value.message
     assert "kohyo refresh --live" in e.value.message
     assert e.value.exit_code == 2
@@ -266,14 +271,14 @@ def test_truncated_owner_file_of_a_long_name(tmp_path):
     target.write_bytes(OLD)
     (tmp_path / ("~$" + target.name[2:])).write_bytes(b"")
     with pytest.raises(LockedError, match="閉じて"):
-        sw.check_not_locked(target)
+        rp.check_not_locked(target)
 
 
 def test_short_name_is_not_blocked_by_another_files_owner_file(tmp_path):
     target = tmp_path / "master.xlsx"
     target.write_bytes(OLD)
     (tmp_path / "~$ster.xlsx").write_bytes(b"")  # owner file of ster.xlsx
-    sw.check_not_locked(target)
+    rp.check_not_locked(target)
 
 
 def test_locked_master_is_not_written(env):
@@ -281,9 +286,9 @@ def test_locked_master_is_not_written(env):
     (target.parent / f"~${NAME}").write_bytes(b"")
     called = []
     with pytest.raises(LockedError, match="閉じて"):
-        sw.replace_atomically(
+        rp.replace_atomically(
             target, called.append, called.append,
-            expected_digest=sw.file_digest(target), backup_dir=backup_dir, keep=3,
+            expected_digest=file_digest(target), backup_dir=backup_dir, keep=3,
         )  # fmt: skip
     assert called == [] and target.read_bytes() == OLD
     assert temps(target.parent) == [] and not backup_dir.exists()
@@ -323,7 +328,7 @@ def test_replace_refused_by_the_os_leaves_original(env, monkeypatch):
     def refuse(*args: object) -> None:
         raise PermissionError(13, "別のプロセスが使用中です")
 
-    monkeypatch.setattr(sw, "_put_in_place", refuse)
+    monkeypatch.setattr(rp, "_put_in_place", refuse)
     with pytest.raises(WriteError) as e:
         replace(target, NEW, backup_dir)
     msg = e.value.message
@@ -336,10 +341,10 @@ def test_replace_refused_by_the_os_leaves_original(env, monkeypatch):
 
 def test_master_changed_before_the_call(env):
     target, backup_dir = env
-    digest = sw.file_digest(target)
+    digest = file_digest(target)
     target.write_bytes(b"saved by Excel meanwhile")
     with pytest.raises(WriteError) as e:
-        sw.replace_atomically(
+        rp.replace_atomically(
             target, lambda p: p.write_bytes(NEW), lambda p: None,
             expected_digest=digest, backup_dir=backup_dir, keep=3,
         )  # fmt: skip
@@ -357,9 +362,9 @@ def test_master_changed_while_writing(env):
         target.write_bytes(b"saved by Excel meanwhile")
 
     with pytest.raises(WriteError, match="読み込み後に変更されました"):
-        sw.replace_atomically(
+        rp.replace_atomically(
             target, write, lambda p: None,
-            expected_digest=sw.file_digest(target), backup_dir=backup_dir, keep=3,
+            expected_digest=file_digest(target), backup_dir=backup_dir, keep=3,
         )  # fmt: skip
     assert target.read_bytes() == b"saved by Excel meanwhile"
     assert temps(target.parent) == [] and backups(backup_dir) == []
@@ -367,14 +372,14 @@ def test_master_changed_while_writing(env):
 
 def test_master_changed_right_after_backup(env, monkeypatch):
     target, backup_dir = env
-    prune = sw._prune_backups
+    prune = rp.prune_backups
 
     def prune_then_excel_saves(*args: object) -> None:
         prune(*args)  # type: ignore[arg-type]
         with open(target, "ab") as f:
             f.write(b"+")
 
-    monkeypatch.setattr(sw, "_prune_backups", prune_then_excel_saves)
+    monkeypatch.setattr(rp, "prune_backups", prune_then_excel_saves)
     with pytest.raises(WriteError, match="読み込み後に変更されました"):
         replace(target, NEW, backup_dir)
     assert target.read_bytes() == OLD + b"+"
@@ -394,9 +399,9 @@ def test_failing_write_or_verify_leaves_master_and_no_temp(env, where):
 
     write, verify = (boom, lambda p: None) if where == "write" else (write_new, boom)
     with pytest.raises(WriteError) as e:
-        sw.replace_atomically(
+        rp.replace_atomically(
             target, write, verify,
-            expected_digest=sw.file_digest(target), backup_dir=backup_dir, keep=3,
+            expected_digest=file_digest(target), backup_dir=backup_dir, keep=3,
         )  # fmt: skip
     assert NAME in e.value.message and "セルが壊れています" in e.value.message
     assert isinstance(e.value.__cause__, ValueError)
@@ -411,9 +416,9 @@ def test_kohyo_error_from_verify_passes_through(env):
         raise WorkbookError("書き出したファイルを読み込めません")
 
     with pytest.raises(WorkbookError, match="読み込めません"):
-        sw.replace_atomically(
+        rp.replace_atomically(
             target, lambda p: p.write_bytes(NEW), verify,
-            expected_digest=sw.file_digest(target), backup_dir=backup_dir, keep=3,
+            expected_digest=file_digest(target), backup_dir=backup_dir, keep=3,
         )  # fmt: skip
     assert target.read_bytes() == OLD and temps(target.parent) == []
 
@@ -426,9 +431,9 @@ def test_interrupt_during_write_leaves_no_temp(env):
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        sw.replace_atomically(
+        rp.replace_atomically(
             target, write, lambda p: None,
-            expected_digest=sw.file_digest(target), backup_dir=backup_dir, keep=3,
+            expected_digest=file_digest(target), backup_dir=backup_dir, keep=3,
         )  # fmt: skip
     assert target.read_bytes() == OLD and temps(target.parent) == []
 
@@ -532,7 +537,7 @@ def test_cleanup_of_missing_folder_is_quiet(tmp_path):
 
 def backup_files(backup_dir: Path) -> list[str]:
     """The backups in the folder by name (their .sha256 records left out)."""
-    return sorted(p.name for p in backup_dir.iterdir() if not p.name.endswith(sw.RECORD_SUFFIX))
+    return sorted(p.name for p in backup_dir.iterdir() if not p.name.endswith(bk.RECORD_SUFFIX))
 
 
 def test_killed_backup_leaves_no_file_under_a_backup_name(env):
@@ -562,18 +567,18 @@ def test_broken_backups_are_neither_counted_nor_kept(env):
     kept = backups(backup_dir)
     assert [b.read_bytes() for b in kept] == [OLD, b"v1"]  # the two newest that verify
     assert not any(b.exists() for b in (*broken, altered))
-    assert all(sw.backup_verifies(b) for b in kept)
+    assert all(bk.backup_verifies(b) for b in kept)
     assert backup_files(backup_dir) == [b.name for b in kept]
-    records = sorted(p.name for p in backup_dir.iterdir() if p.name.endswith(sw.RECORD_SUFFIX))
-    assert records == [b.name + sw.RECORD_SUFFIX for b in kept]
+    records = sorted(p.name for p in backup_dir.iterdir() if p.name.endswith(bk.RECORD_SUFFIX))
+    assert records == [b.name + bk.RECORD_SUFFIX for b in kept]
 
 
 def test_a_backup_is_recorded_in_sha256sum_format(env):
     target, backup_dir = env
     backup = replace(target, NEW, backup_dir)
-    record = backup.with_name(backup.name + sw.RECORD_SUFFIX).read_text(encoding="utf-8")
-    assert record == f"{sw.file_digest(backup)}  {backup.name}\n"
-    assert sw.file_digest(backup) == sw.bytes_digest(OLD)
+    record = backup.with_name(backup.name + bk.RECORD_SUFFIX).read_text(encoding="utf-8")
+    assert record == f"{file_digest(backup)}  {backup.name}\n"
+    assert file_digest(backup) == bytes_digest(OLD)
 
 
 @pytest.mark.skipif(os.name == "nt", reason="POSIX permission bits")
@@ -691,18 +696,18 @@ def test_a_save_that_cannot_be_swapped_back_is_kept_and_so_is_the_backup(env, mo
     def verify(tmp: Path) -> None:  # the last thing before the swap: another program saves
         pass
 
-    monkeypatch.setattr(sw, "swap_back", save_then_fail)
-    real_put = sw._put_in_place
+    monkeypatch.setattr(rp, "swap_back", save_then_fail)
+    real_put = rp._put_in_place
 
     def saved_just_before(tmp: Path, master: Path, digest: str) -> None:
         master.write_bytes(b"saved by Excel meanwhile")
         real_put(tmp, master, digest)
 
-    monkeypatch.setattr(sw, "_put_in_place", saved_just_before)
-    with pytest.raises(sw.SwapBackFailed) as e:
-        sw.replace_atomically(
+    monkeypatch.setattr(rp, "_put_in_place", saved_just_before)
+    with pytest.raises(rp.SwapBackFailed) as e:
+        rp.replace_atomically(
             target, write, verify,
-            expected_digest=sw.file_digest(target), backup_dir=backup_dir, keep=3,
+            expected_digest=file_digest(target), backup_dir=backup_dir, keep=3,
         )  # fmt: skip
     (rescue,) = target.parent.glob("*_saved.xlsx")
     assert rescue.read_bytes() == b"saved by Excel meanwhile" and str(rescue) in e.value.message
