@@ -674,11 +674,12 @@ def test_swap_in_returns_exactly_what_it_replaced_and_swaps_back(tmp_path):
     new, target = tmp_path / "new", tmp_path / "target"
     new.write_bytes(b"new")
     target.write_bytes(b"what was there")
-    held = swap_in(new, target)
+    held = swap_in(new, target, tmp_path / "spare")
     assert held == new and held.read_bytes() == b"what was there"
     assert target.read_bytes() == b"new"
     swap_back(held, target)
     assert target.read_bytes() == b"what was there" and new.read_bytes() == b"new"
+    assert not (tmp_path / "spare").exists()  # used on Windows only
 
 
 def test_a_save_that_cannot_be_swapped_back_is_kept_and_so_is_the_backup(env, monkeypatch):

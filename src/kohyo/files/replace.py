@@ -85,7 +85,7 @@ def _put_in_place(tmp: Path, master: Path, expected_digest: str) -> None:
     backup holds (both hash to *expected_digest*). Without an atomic exchange (see
     :mod:`kohyo.files.swap`) this is a plain rename, guarded only by the earlier checks.
     """
-    held = swap_in(tmp, master)
+    held = swap_in(tmp, master, temp_path_beside(master, "held"))
     if held is None:
         return
     try:

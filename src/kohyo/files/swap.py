@@ -24,11 +24,12 @@ RENAME_EXCHANGE = 2
 _UNSUPPORTED = {errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP}
 
 
-def swap_in(new: Path, target: Path) -> Path | None:
+def swap_in(new: Path, target: Path, spare: Path) -> Path | None:
     """Put *new* at *target*'s path; return where the file it replaced now is.
 
-    None means the platform only allowed a plain rename: what was at *target* is gone.
-    OSError when the OS refuses (for instance the file is held open on Windows).
+    That is *new*'s path on Linux, *spare* (an unused name beside them) on Windows. None
+    means the platform only allowed a plain rename: what was at *target* is gone. OSError
+    when the OS refuses (for instance the file is held open on Windows).
     """
     if sys.platform.startswith("linux"):
         try:
@@ -37,9 +38,14 @@ def swap_in(new: Path, target: Path) -> Path | None:
         except _Unsupported:
             pass
     elif os.name == "nt":
-        held = new.with_name(new.name + ".old")
-        if _replace_file_w(target, new, held):
-            return held
+        try:
+            if _replace_file_w(target, new, spare):
+                return spare
+        except OSError:
+            # ERROR_UNABLE_TO_MOVE_REPLACEMENT_2: the original went to *spare*, *new* stayed
+            if spare.exists() and not target.exists():
+                os.replace(spare, target)
+            raise
     os.replace(new, target)
     return None
 
