@@ -126,14 +126,17 @@ def write_change_overview(
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise WriteError(f"出力先のフォルダーを作れません: {out_dir}: {exc.strerror}") from None
-    written = []
-    for name, text in texts.items():
-        written.append(
-            _replace(out_dir / name, lambda tmp, t=text: tmp.write_text(t, encoding="utf-8"))
-        )
+    written = [_replace(out_dir / name, _text_writer(text)) for name, text in texts.items()]
     view = build_view(ov, config)
     written.append(_replace(out_dir / "overview.xlsx", lambda tmp: write_overview_xlsx(view, tmp)))
     return written
+
+
+def _text_writer(text: str) -> Callable[[Path], None]:
+    def write(tmp: Path) -> None:
+        tmp.write_text(text, encoding="utf-8")
+
+    return write
 
 
 def _replace(target: Path, write: Callable[[Path], None]) -> Path:
