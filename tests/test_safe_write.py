@@ -715,3 +715,18 @@ def test_a_save_that_cannot_be_swapped_back_is_kept_and_so_is_the_backup(env, mo
     assert target.read_bytes() == NEW
     assert [b.read_bytes() for b in backups(backup_dir)] == [OLD]
     assert temps(target.parent) == []
+
+
+def test_a_whole_backup_from_before_records_is_left_alone_and_not_counted(env):
+    import zipfile
+
+    target, backup_dir = env
+    backup_dir.mkdir()
+    legacy = backup_dir / "令和6年度 個表_20200101-000000.xlsx"
+    with zipfile.ZipFile(legacy, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+    data = legacy.read_bytes()
+    for i in range(3):
+        replace(target, f"v{i}".encode(), backup_dir, keep=1)
+    assert legacy.read_bytes() == data
+    assert [b.read_bytes() for b in backups(backup_dir)] == [data, b"v1"]  # + the newest one

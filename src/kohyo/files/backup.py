@@ -4,7 +4,8 @@ Each backup is ``backup_dir/<stem>_<YYYYmmdd-HHMMSS>[_NN]<suffix>`` beside its r
 ``<name>.sha256`` (one line in ``sha256sum`` format). Same-second backups get ``_01``,
 ``_02``… (not ``-1``: ``-`` sorts before ``.``, ``_`` after it, so names sort by time).
 Rotation counts and keeps only backups that match their record: a broken one (a killed
-copy from an older kohyo, a file changed since) is removed, never counted.
+copy from an older kohyo, a file changed since) is removed, never counted. A backup with no
+record that is a whole zip was made before backups had records: it is left alone, not counted.
 """
 
 from __future__ import annotations
