@@ -504,11 +504,13 @@ def test_partial_run_merges_into_the_manifest(
 def test_partial_run_from_another_master_drops_the_other_towns(
     mixed_master: Master, config: Config, tmp_path: Path
 ) -> None:
-    distribute_master(mixed_master, config, out_dir=tmp_path, today=DAY)
+    out = tmp_path / "out"
+    distribute_master(mixed_master, config, out_dir=out, today=DAY)
     changed = tmp_path / "changed.xlsx"
     write_master(changed, MIXED[:2])
     other, _ = check_master(changed, config)
-    result = distribute_master(other, config, towns=["平内町"], out_dir=tmp_path, today=DAY)
+    # another master's distribution in --out: refused (test_distribute_guard.py) unless forced
+    result = distribute_master(other, config, towns=["平内町"], out_dir=out, today=DAY, force=True)
     doc = json.loads(result.manifest.read_text(encoding="utf-8"))
     assert list(doc["towns"]) == ["平内町"]
     assert "別のマスター" in result.notices[0]

@@ -21,7 +21,8 @@ from builders import project, write_master
 from fake_excel import Book, FakeXlwings, load_book
 from kohyo.edit.refresh import refresh_master
 from kohyo.errors import KohyoError
-from kohyo.files.atomic import file_digest, list_backups
+from kohyo.files.backup import list_backups
+from kohyo.files.digest import file_digest
 from kohyo.read.master import check_master, dump_master, package_limits
 from kohyo.read.parse import parse_workbook
 from kohyo.read.workbook import read_workbook

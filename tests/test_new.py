@@ -12,7 +12,8 @@ import kohyo.cli.new as new_cli
 from builders import project, write_master
 from kohyo.edit.new import rewrite_merge_references, sheet_named_by_number
 from kohyo.edit.refresh import refresh_master
-from kohyo.files.atomic import file_digest, list_backups
+from kohyo.files.backup import list_backups
+from kohyo.files.digest import file_digest
 from kohyo.read.master import check_master, dump_master
 from kohyo.xlsx.sheetops import referenced_sheets
 from libreoffice import convert

@@ -14,7 +14,7 @@ import pytest
 from builders import project, write_master
 from kohyo.config import load_config
 from kohyo.edit.refresh import plan_refresh, refresh_master
-from kohyo.files.atomic import file_digest
+from kohyo.files.digest import file_digest
 from kohyo.read.master import check_master
 from ooxml import assert_valid_xlsx
 from xlsx_parts import OWNED_PARTS, cells_xml, members, sheet_parts
@@ -219,8 +219,9 @@ def test_kill_after_replace_leaves_new_file_and_backup(
         env={"KOHYO_TEST_CRASH_AT": "after-replace"},
     )  # fmt: skip
     assert proc.returncode != 0
-    backups = list((tmp_area_config.paths.backup_dir).iterdir())
-    assert len(backups) == 1 and backups[0].read_bytes() == original
+    backups = sorted((tmp_area_config.paths.backup_dir).iterdir())  # the backup and its record
+    assert len(backups) == 2 and backups[0].read_bytes() == original
+    assert backups[1].name == backups[0].name + ".sha256"
     result = refresh_master(sample_master, tmp_area_config)
     assert not result.written  # it was complete: nothing left to do
 

@@ -16,7 +16,7 @@ from builders import project, write_master
 from conftest import REAL_CONFIG
 from kohyo.check.report import cell_location, link_target
 from kohyo.config import load_config
-from kohyo.files.atomic import file_digest
+from kohyo.files.digest import file_digest
 from kohyo.read.master import check_master
 from libreoffice import convert
 from ooxml import assert_valid_xlsx

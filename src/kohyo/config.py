@@ -8,6 +8,7 @@ file's folder, so commands work from any current directory.
 from __future__ import annotations
 
 import math
+import string
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
@@ -245,7 +246,9 @@ def _build(cfg_path: Path, raw: dict[str, Any]) -> Config:
     )
     dist = root.sub("distribution")
     distribution = DistributionSettings(
-        filename_pattern=_pattern(dist, "filename_pattern", "{area}_{town}_個表_{date}.xlsx"),
+        filename_pattern=_per_town_pattern(
+            dist, "filename_pattern", "{area}_{town}_個表_{date}.xlsx"
+        ),
         folder_pattern=_pattern(dist, "folder_pattern", "配布_{date}"),
         pdf=dist.get("pdf", bool, False),
     )
@@ -325,6 +328,14 @@ def _pattern(t: _Reader, key: str, default: str) -> str:
         pattern.format(area="a", town="t", date="d", number="1")
     except (KeyError, IndexError, ValueError) as exc:
         raise t.fail(key, "config.pattern.bad", reason=exc) from None
+    return pattern
+
+
+def _per_town_pattern(r: _Reader, key: str, default: str) -> str:
+    """A file name pattern that gives each municipality its own name (so never the master's)."""
+    pattern = _pattern(r, key, default)
+    if "town" not in {field for _, field, _, _ in string.Formatter().parse(pattern)}:
+        raise r.fail(key, "config.filename_pattern_no_town")
     return pattern
 
 

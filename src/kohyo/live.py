@@ -481,9 +481,10 @@ def refresh_live(
 
 def _backup(path: Path, config: Config) -> Path:
     """Copy the saved file (what Excel will overwrite) to the backup folder, as refresh does."""
-    # The naming and pruning are safe_write's, so both paths share one set of backups.
-    from kohyo.files.atomic import _make_backup, _prune_backups, file_digest
+    # The naming and pruning are kohyo.files.backup's, so both paths share one set of backups.
+    from kohyo.files.backup import make_backup, prune_backups
+    from kohyo.files.digest import file_digest
 
-    backup = _make_backup(path, config.paths.backup_dir, datetime.now(), file_digest(path))
-    _prune_backups(path, config.paths.backup_dir, config.refresh.backups_keep)
+    backup = make_backup(path, config.paths.backup_dir, datetime.now(), file_digest(path))
+    prune_backups(path, config.paths.backup_dir, config.refresh.backups_keep)
     return backup

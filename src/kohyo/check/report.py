@@ -10,7 +10,6 @@ the form Excel itself writes for a link to a cell of another workbook
 
 from __future__ import annotations
 
-import contextlib
 import os
 import subprocess
 import sys
@@ -23,6 +22,7 @@ import xlsxwriter
 
 from kohyo.check.findings import Finding, Report
 from kohyo.errors import KohyoError
+from kohyo.files.atomic import same_file, write_atomically
 from kohyo.layout.text import text_units
 from kohyo.messages import severity_label, t
 
@@ -67,15 +67,6 @@ def cell_location(sheet: str, cell: str | None) -> str:
     return "'" + sheet.replace("'", "''") + "'!" + (cell or "A1")
 
 
-def same_file(a: Path, b: Path) -> bool:
-    if os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b)):
-        return True
-    try:
-        return a.exists() and b.exists() and os.path.samefile(a, b)
-    except OSError:
-        return False
-
-
 def write_findings_report(
     report: Report,
     master: Path,
@@ -96,28 +87,30 @@ def write_findings_report(
         raise KohyoError(t("report.not_xlsx", path=dest), path=str(dest))
     if not dest.parent.is_dir():
         raise KohyoError(t("report.no_folder", folder=dest.parent), path=str(dest))
+    _check_folder_writable(dest)
+    stamp = now or datetime.now()
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=".~kohyo-report-", suffix=".xlsx", dir=dest.parent)
+        write_atomically(
+            dest, lambda tmp: _write(tmp, report, master, dest, list(sheet_order), stamp)
+        )
+    except OSError as exc:
+        raise KohyoError(
+            t("report.cannot_write", path=dest, reason=exc.strerror or exc), path=str(dest)
+        ) from exc
+    return dest
+
+
+def _check_folder_writable(dest: Path) -> None:
+    """A folder the user may not write in is its own clear message, before anything is made."""
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".~kohyo-report-", suffix=".tmp", dir=dest.parent)
     except OSError as exc:
         raise KohyoError(
             t("report.folder_not_writable", folder=dest.parent, reason=exc.strerror or exc),
             path=str(dest),
         ) from None
     os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        _write(tmp, report, master, dest, list(sheet_order), now or datetime.now())
-        with contextlib.suppress(OSError):  # mkstemp made it private; a report is for sharing
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, dest)
-    except OSError as exc:
-        raise KohyoError(
-            t("report.cannot_write", path=dest, reason=exc.strerror or exc), path=str(dest)
-        ) from exc
-    finally:
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
-    return dest
+    Path(probe).unlink(missing_ok=True)
 
 
 def _write(

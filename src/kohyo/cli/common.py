@@ -7,9 +7,9 @@ import functools
 import json
 import os
 import sys
-import tempfile
 import traceback
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -17,6 +17,7 @@ import click
 
 from kohyo.config import Config, load_config
 from kohyo.errors import KohyoError
+from kohyo.files.atomic import write_atomically
 from kohyo.messages import t
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -110,9 +111,8 @@ def guarded(func: F) -> F:
         except KeyboardInterrupt:
             fail(t("cli.interrupted"), 2)
         except Exception:  # the last line of defence: log it, say so plainly
-            log = Path(tempfile.gettempdir()) / "kohyo-error.log"
             try:
-                log.write_text(traceback.format_exc(), encoding="utf-8")
+                log = write_crash_log(traceback.format_exc())
                 where = t("cli.unexpected.log", log=log)
             except OSError:
                 where = ""
@@ -120,6 +120,26 @@ def guarded(func: F) -> F:
         return None
 
     return wrapper  # type: ignore[return-value]
+
+
+def cache_dir() -> Path:
+    """kohyo's folder in the user's cache: ``%LOCALAPPDATA%\\kohyo`` or ``$XDG_CACHE_HOME/kohyo``."""
+    if os.name == "nt":
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "kohyo"
+
+
+def write_crash_log(text: str) -> Path:
+    """Write one run's traceback to its own file in :func:`cache_dir`; return its path."""
+    folder = cache_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = f"error-{datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}"
+    n = 0
+    while (folder / f"{stem}{f'_{n}' if n else ''}.log").exists():
+        n += 1
+    return write_atomically(folder / f"{stem}{f'_{n}' if n else ''}.log", text.encode("utf-8"))
 
 
 def configure_streams() -> None:

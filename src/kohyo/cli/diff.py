@@ -40,7 +40,7 @@ def diff_cmd(
         emit_json(ov.to_dict())
         return
     target = out_dir if out_dir is not None else default_out_dir(config)
-    written = write_change_overview(ov, target, config)
+    written = write_change_overview(ov, target, config, inputs=(old, new_path))
     echo = click.echo
     echo(t("diff.written", path=target))
     echo(t("diff.count", old=ov.old_count, new=ov.new_count))

@@ -27,7 +27,7 @@ from kohyo.cli.render import print_findings, summary_line
 from kohyo.distribute.build import DistributionResult, distribute_master, select_towns
 from kohyo.distribute.build import Progress as ProgressFn
 from kohyo.errors import WorkbookError
-from kohyo.files.atomic import file_digest
+from kohyo.files.digest import file_digest
 from kohyo.messages import t
 from kohyo.read.master import check_master
 
@@ -46,6 +46,10 @@ PROGRESS_MIN_PROJECTS = 50  # … or projects
     "--pdf/--no-pdf",
     default=None,
 )
+@click.option(
+    "--force",
+    is_flag=True,
+)
 @json_option()
 @common_options
 @guarded
@@ -54,6 +58,7 @@ def distribute_cmd(
     towns: tuple[str, ...],
     out_dir: Path | None,
     pdf: bool | None,
+    force: bool,
     as_json: bool,
     config_path: Path,
 ) -> None:
@@ -86,6 +91,7 @@ def distribute_cmd(
             pdf=config.distribution.pdf if pdf is None else pdf,
             progress=progress,
             master_sha256=before,
+            force=force,
         )
     if as_json:
         emit_json(result.to_dict())

@@ -1,4 +1,4 @@
-"""A distribution folder: its manifest.json (written by `kohyo distribute`), verified.
+"""A distribution folder's manifest.json: its record types, its writer and its reader.
 
 The manifest is the contract between distributing and mailing: which town gets
 which files, the sha256 of every file as it was written, and which master (and
@@ -10,7 +10,7 @@ distributed, and no xlsx holds a project its town is not part of.
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
 import json
 import re
 import unicodedata
@@ -20,12 +20,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from kohyo import __version__
 from kohyo.config import Config
 from kohyo.distribute.leakcheck import check_file
-from kohyo.errors import KohyoError
+from kohyo.errors import KohyoError, WriteError
+from kohyo.files.atomic import TEMP_PREFIX, write_atomically
+from kohyo.files.digest import bytes_digest, file_digest
 from kohyo.messages import t
 from kohyo.model.project import Master
 from kohyo.read.master import read_master
+from kohyo.read.normalize import nfkc
 
 MANIFEST_NAME = "manifest.json"
 KINDS = ("xlsx", "pdf")
@@ -44,6 +48,15 @@ class DistributedFile:
     kind: str  # "xlsx" or "pdf"
     sha256: str
     size: int  # the manifest's "bytes"
+
+    @classmethod
+    def of(cls, path: Path, kind: str, *, name: str | None = None) -> DistributedFile:
+        """The record of the file at *path* as it is now (named *name* in the folder)."""
+        data = path.read_bytes()
+        return cls(name or path.name, kind, bytes_digest(data), len(data))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "kind": self.kind, "sha256": self.sha256, "bytes": self.size}
 
 
 @dataclass(frozen=True)
@@ -146,13 +159,13 @@ def read_distributed_master(config: Config, manifest: Manifest) -> Master:
     path = manifest.master
     if not path.is_file():
         raise ManifestError(t("manifest.master_missing", path=path), path=str(path))
-    if file_sha256(path) != manifest.master_sha256:
+    if file_digest(path) != manifest.master_sha256:
         raise ManifestError(
             t("manifest.master_changed", path=path, date=manifest.date),
             path=str(path),
         )
     master = read_master(path, config)
-    if file_sha256(path) != manifest.master_sha256:  # changed while being read
+    if file_digest(path) != manifest.master_sha256:  # changed while being read
         raise ManifestError(t("manifest.master_changed_now", path=path), path=str(path))
     return master
 
@@ -168,7 +181,7 @@ def verified_file(
         return None, t("manifest.file.missing", file=f.name)
     except OSError as exc:
         return None, t("manifest.file.unreadable", file=f.name, reason=exc.strerror)
-    if len(data) != f.size or hashlib.sha256(data).hexdigest() != f.sha256:
+    if len(data) != f.size or bytes_digest(data) != f.sha256:
         return (
             None,
             t("manifest.file.altered", file=f.name),
@@ -184,7 +197,7 @@ def verified_file(
         leaks = check_file(path, master, town)
     except (zipfile.BadZipFile, OSError) as exc:
         return None, t("manifest.file.not_xlsx", file=f.name, reason=exc)
-    if file_sha256(path) != f.sha256:  # replaced while being checked
+    if file_digest(path) != f.sha256:  # replaced while being checked
         return None, t("manifest.file.changed_now", file=f.name)
     if leaks:
         numbers = sorted({lk.project_number for lk in leaks}, key=lambda n: n or 0)
@@ -200,9 +213,135 @@ def project_list(numbers: list[int | None]) -> str:
     return t("manifest.project_list", numbers=t("list.separator").join(shown)) if shown else ""
 
 
-def file_sha256(path: Path) -> str:
-    with path.open("rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest()
+# --- writing ----------------------------------------------------------------------------------
+
+
+def write_manifest(
+    folder: Path,
+    config: Config,
+    master_path: Path,
+    master_sha: str,
+    issued: date,
+    made: dict[str, TownFiles],
+    notices: list[str],
+) -> Path:
+    """Write the manifest; entries of towns not made this time are kept if from the same master."""
+    path = folder / MANIFEST_NAME
+    old_towns, same_master = _old_towns(path, str(master_path), master_sha, notices)
+    for town, entry in old_towns.items():
+        if town in made:
+            _remove_stale(folder, entry, {f.name for f in made[town].files}, master_path)
+    dropped = [t for t in old_towns if t not in made]
+    if not same_master and dropped:
+        for town in dropped:  # files of an outdated master, exactly as kohyo wrote them
+            _remove_stale(folder, old_towns[town], set(), master_path)
+        notices.append(
+            t("distribute.manifest.dropped", manifest=MANIFEST_NAME,
+              towns=t("list.separator").join(dropped))
+        )  # fmt: skip
+        old_towns = {}
+    towns: dict[str, Any] = {}
+    for town in config.area.municipalities:
+        if town in made:
+            towns[town] = {"projects": list(made[town].projects),
+                           "files": [f.to_dict() for f in made[town].files]}  # fmt: skip
+        elif town in old_towns:
+            towns[town] = old_towns[town]
+    doc = {
+        "kohyo_version": __version__,
+        "area": config.area.name,
+        "date": issued.isoformat(),
+        "master": str(master_path),
+        "master_sha256": master_sha,
+        "towns": towns,
+    }
+    text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    try:
+        write_atomically(path, text.encode("utf-8"), inputs=(master_path, config.path))
+    except OSError as exc:
+        raise WriteError(
+            t("distribute.cannot_write", path=path, reason=exc.strerror or exc), path=str(path)
+        ) from exc
+    return path
+
+
+def check_out_folder(folder: Path, master_path: Path) -> None:
+    """Refuse (KohyoError) an output folder holding files kohyo did not write there.
+
+    Kohyo's own are the manifest, the files it lists, and kohyo's temp files; a manifest
+    from a distribution of another master makes the whole folder someone else's.
+    """
+    try:
+        entries = [p.name for p in folder.iterdir()]
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise WriteError(
+            t("distribute.out_unreadable", folder=folder, reason=exc.strerror or exc),
+            path=str(folder),
+        ) from exc
+    listed: set[str] = set()
+    if MANIFEST_NAME in entries:
+        try:
+            doc = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8-sig"))
+        except (OSError, ValueError):
+            doc = None
+        other = doc.get("master") if isinstance(doc, dict) else None
+        if other != str(master_path):
+            raise KohyoError(
+                t("distribute.out_other_run", folder=folder, other=other or MANIFEST_NAME),
+                path=str(folder),
+            )
+        for entry in (
+            (doc.get("towns") or {}).values() if isinstance(doc.get("towns"), dict) else []
+        ):
+            for f in entry.get("files", []) if isinstance(entry, dict) else []:
+                if isinstance(f, dict) and isinstance(f.get("name"), str):
+                    listed.add(f["name"])
+    foreign = sorted(
+        n
+        for n in entries
+        if n != MANIFEST_NAME and n not in listed and not n.startswith(TEMP_PREFIX)
+    )
+    if foreign:
+        names = t("list.separator").join(foreign[:3]) + (
+            t("distribute.out_more", count=len(foreign) - 3) if len(foreign) > 3 else ""
+        )
+        raise KohyoError(t("distribute.out_not_ours", folder=folder, names=names), path=str(folder))
+
+
+def _remove_stale(folder: Path, entry: dict[str, Any], keep: set[str], master: Path) -> None:
+    """Remove files a re-made town had before (a PDF not made again, an older date) — but only
+    files exactly as kohyo wrote them (the old manifest's sha256), and never the master."""
+    for f in entry.get("files", []):
+        name, sha = (f.get("name"), f.get("sha256")) if isinstance(f, dict) else (None, None)
+        if not isinstance(name, str) or name in keep or Path(name).name != name:
+            continue
+        path = folder / name
+        with contextlib.suppress(OSError):
+            if path.resolve() != master and file_digest(path) == sha:
+                path.unlink()
+
+
+def _old_towns(
+    path: Path, master: str, master_sha: str, notices: list[str]
+) -> tuple[dict[str, Any], bool]:
+    """An existing manifest's town entries, and whether it was made from this very master."""
+    try:
+        old = json.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        return {}, True
+    except (OSError, ValueError):
+        notices.append(t("distribute.manifest.remade", name=path.name))
+        return {}, True
+    towns = old.get("towns") if isinstance(old, dict) else None
+    if not isinstance(towns, dict):
+        return {}, True
+    same = old.get("master") == master and old.get("master_sha256") == master_sha
+    return {nfkc(t): e for t, e in towns.items() if isinstance(e, dict)}, same
+
+
+# --- reading (checks) -------------------------------------------------------------------------
 
 
 def _town(entry: Any, town: str, path: Path) -> TownFiles:

@@ -6,7 +6,7 @@ one (its number cell, its sheet name when the sheet is named by its number, the
 page header kohyo wrote for it), and every 「NO.xに統合」 reference in a 個表 to a
 moved number is rewritten. Planning is pure (:func:`plan_new_project`); writing
 (:func:`apply_new_project`) patches the package surgically, replaces it through
-:func:`kohyo.files.atomic.replace_atomically`, and re-reads the copy before it counts.
+:func:`kohyo.files.replace.replace_atomically`, and re-reads the copy before it counts.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ from kohyo.check.findings import Report
 from kohyo.check.rules import validate_master
 from kohyo.config import Config
 from kohyo.errors import KohyoError, WriteError
-from kohyo.files.atomic import check_not_locked, file_digest, replace_atomically
+from kohyo.files.digest import file_digest
+from kohyo.files.replace import check_not_locked, replace_atomically
 from kohyo.layout.blank import (
     TEMPLATE_FILE,
     NewTemplate,

@@ -15,7 +15,8 @@ from typing import Any
 from kohyo.check.findings import Report
 from kohyo.config import Config
 from kohyo.errors import WriteError
-from kohyo.files.atomic import check_not_locked, file_digest, replace_atomically
+from kohyo.files.digest import file_digest
+from kohyo.files.replace import check_not_locked, replace_atomically
 from kohyo.layout.summary import load_summary_look, summary_sheet_spec
 from kohyo.messages import t
 from kohyo.model.derive import SummaryTable, derive_total, summary_table

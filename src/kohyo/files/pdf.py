@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kohyo.errors import KohyoError
+from kohyo.files.atomic import write_atomically
 from kohyo.messages import t
 
 SOFFICE_ENV = "KOHYO_SOFFICE"
@@ -161,7 +162,7 @@ def _kill(proc: subprocess.Popen[bytes], posix: bool) -> None:
 
 def _replace(src: Path, dest: Path) -> None:
     try:
-        os.replace(src, dest)
+        write_atomically(dest, lambda tmp: os.replace(src, tmp))
     except OSError as exc:  # Windows: the old PDF is open in a viewer
         raise PdfError(
             t("pdf.cannot_write", name=dest.name, reason=exc.strerror or exc),

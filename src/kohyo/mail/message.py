@@ -8,7 +8,6 @@ sent here: :mod:`kohyo.mail.prepare` checks, :mod:`kohyo.mail.send` delivers.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -22,6 +21,7 @@ import jinja2
 from kohyo import __version__
 from kohyo.config import Config
 from kohyo.errors import ConfigError
+from kohyo.files.digest import bytes_digest
 from kohyo.messages import t
 from kohyo.templates_lookup import template_loader, template_path
 
@@ -45,7 +45,7 @@ class Attachment:
 
     @property
     def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
+        return bytes_digest(self.data)
 
 
 @dataclass(frozen=True)

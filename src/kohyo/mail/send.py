@@ -23,6 +23,7 @@ from typing import Any
 
 from kohyo.config import Config
 from kohyo.distribute.manifest import Manifest
+from kohyo.files.atomic import write_atomically
 from kohyo.mail.ledger import LEDGER_NAME, Ledger, ledger_record
 from kohyo.mail.message import envelope_sender
 from kohyo.mail.prepare import MailError, Outgoing, address_problems, configured_recipients, prepare
@@ -197,9 +198,7 @@ def write_eml(item: Outgoing, path: Path) -> Path:
     """Write the message as an .eml (opens in Outlook and Thunderbird), atomically."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.kohyo-tmp")
-        tmp.write_bytes(item.data)
-        os.replace(tmp, path)
+        write_atomically(path, item.data)
     except PermissionError:
         raise MailError(
             t("mail.eml.locked", path=path),

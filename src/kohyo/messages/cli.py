@@ -211,6 +211,12 @@ MESSAGES: dict[str, tuple[str, str]] = {  # ---- click's own words, in Japanese 
         "既定のテンプレート（書式・メール・変更概要）を templates/ に写します（書き換えて使うとき）。",
         "Copy kohyo's templates (looks, mail, change overview) into templates/ to restyle them.",
     ),
+    "help.distribute.force": (
+        "--out のフォルダーに kohyo が作っていないファイルや別の配布の manifest.json が"
+        "あっても書き込みます（マスターは決して上書きしません）。",
+        "Write into the --out folder even if it holds files kohyo did not write or another "
+        "distribution's manifest.json (the master is never overwritten).",
+    ),
     "help.dump": (
         "マスターの内容を JSON で出力します (print every 個表 as JSON).\n\n形式は docs/contract の「dump --json」のとおりです。",
         "Print every project sheet of the master as JSON.\n\nThe format is the 'dump --json' of docs/contract.",

@@ -318,6 +318,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{value} は計画の年度より前です",
         "{value} is before the plan's years",
     ),
+    "config.filename_pattern_no_town": (
+        "{{town}} を入れてください。市町村ごとに別のファイル名にするためで、"
+        "{{town}} がないと全市町村が同じ名前になり、マスターなど別のファイルを上書きしかねません",
+        "it must contain {{town}}, so that each municipality gets its own file name; without it "
+        "every municipality gets the same name and could overwrite another file such as the master",
+    ),
     "config.sheet_name.bad": (
         "シート名に使えません（{reason}）: 「{name}」",
         "not usable as a sheet name ({reason}): '{name}'",

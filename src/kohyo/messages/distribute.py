@@ -68,10 +68,10 @@ MESSAGES: dict[str, tuple[str, str]] = {  # ---- kohyo distribute (cli/distribut
     ),
     "distribute.manifest.dropped": (
         "このフォルダーの {manifest} は別のマスター（または変更前のマスター）から"
-        "作られていたため、今回作らなかった {towns} の記載を外しました。"
+        "作られていたため、今回作らなかった {towns} の記載とファイルを外しました。"
         "必要なら --town で作り直してください",
         "The {manifest} in this folder was made from another master (or an earlier version), "
-        "so the entries of {towns}, not made this time, were removed. Make them again with "
+        "so the entries and files of {towns}, not made this time, were removed. Make them again with "
         "--town if needed",
     ),
     "distribute.cannot_write": (
@@ -201,5 +201,38 @@ MESSAGES: dict[str, tuple[str, str]] = {  # ---- kohyo distribute (cli/distribut
         "（kohyo distribute をもう一度実行してください）",
         "The {manifest} of the distribution folder is not valid: {path}: {problem} "
         "(run kohyo distribute again)",
+    ),
+    "distribute.where": ("{town} のシート「{sheet}」{cell}", "{town}, sheet '{sheet}' {cell}"),
+    "distribute.out_unreadable": (
+        "{folder} を開けません（{reason}）",
+        "Cannot open the folder {folder} ({reason})",
+    ),
+    "distribute.out_more": (" ほか {count} 件", " and {count} more"),
+    "write.swap_back_failed": (
+        "マスター「{name}」が置き換えの瞬間に別のプログラムで保存されました。元に戻せなかったため"
+        "（{reason}）、その保存内容を {rescue} に残しました。マスターは kohyo の新しい内容です。"
+        "内容を確かめてください。",
+        "The master '{name}' was saved by another program at the moment of the replacement and "
+        "could not be put back ({reason}); that save was kept as {rescue}. The master now holds "
+        "kohyo's new content. Please check both.",
+    ),
+    "write.would_replace_input": (
+        "{path} には書き込みません: 今回読み込んだファイル（{input}）と同じファイルです。"
+        "マスターや読み込んだファイルは上書きしません。出力先かファイル名の設定を見直してください。",
+        "Refusing to write {path}: it is the same file as an input of this run ({input}). "
+        "kohyo never overwrites the master or a file it read. Check the output folder or the "
+        "file name pattern.",
+    ),
+    "distribute.out_not_ours": (
+        "出力先のフォルダー {folder} には kohyo が作っていないファイルがあります（{names}）。"
+        "配布ファイル用の別のフォルダーを指定するか、それでもよければ --force を付けてください。",
+        "The output folder {folder} holds files kohyo did not write ({names}). Give another "
+        "folder for the distribution, or add --force if that is really what you want.",
+    ),
+    "distribute.out_other_run": (
+        "出力先のフォルダー {folder} の manifest.json は別のマスター（{other}）の配布です。"
+        "別のフォルダーを指定するか、置き換えてよければ --force を付けてください。",
+        "The manifest.json in the output folder {folder} belongs to a distribution of another "
+        "master ({other}). Give another folder, or add --force to replace it.",
     ),
 }

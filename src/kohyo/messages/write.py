@@ -122,6 +122,10 @@ MESSAGES: dict[
     "atomic.step.fsync": ("一時ファイルの保存 (fsync)", "saving the temporary file (fsync)"),
     "atomic.step.verify": ("新しい内容の確認", "checking the new content"),
     "atomic.step.stat": ("状態の確認", "checking the file's state"),
+    "atomic.step.temp": (
+        "一時ファイルの作成・保存",
+        "creating and saving the temporary file",
+    ),
     "atomic.step.backup": ("控え（バックアップ）の作成", "making the backup"),
     # ---- output names (files/names.py)
     "names.folder_too_long": (

@@ -11,11 +11,10 @@ The xlsx is written by :mod:`kohyo.overview.xlsx`.
 
 from __future__ import annotations
 
-import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import jinja2
 from markupsafe import Markup, escape
@@ -23,6 +22,7 @@ from markupsafe import Markup, escape
 from kohyo.check.findings import Finding, Report
 from kohyo.config import Config
 from kohyo.errors import KohyoError, WriteError
+from kohyo.files.atomic import check_not_input, write_atomically
 from kohyo.layout.look import SheetLook, load_look
 from kohyo.messages import t
 from kohyo.model.chars import strip_unsafe_text
@@ -126,30 +126,36 @@ def default_out_dir(config: Config, today: date | None = None) -> Path:
     return config.paths.output_dir / f"変更概要_{(today or date.today()):%Y%m%d}"
 
 
-def write_change_overview(ov: ChangeOverview, out_dir: Path, config: Config) -> list[Path]:
-    """Write overview.html, overview.md and overview.xlsx into *out_dir*; return their paths."""
+def write_change_overview(
+    ov: ChangeOverview, out_dir: Path, config: Config, *, inputs: Sequence[Path] = ()
+) -> list[Path]:
+    """Write overview.html, overview.md and overview.xlsx into *out_dir*; return their paths.
+
+    None of them may replace one of *inputs* (the masters compared): WriteError, nothing written.
+    """
+    for name in (*TEMPLATES, "overview.xlsx"):
+        check_not_input(out_dir / name, inputs)
     texts = render_change_overview(ov, config)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise WriteError(t("overview.no_folder", path=out_dir, reason=exc.strerror)) from None
-    written = []
-    for name, text in texts.items():
-        written.append(
-            _replace(out_dir / name, lambda tmp, t=text: tmp.write_text(t, encoding="utf-8"))
-        )
+    written = [_replace(out_dir / name, _text_writer(text)) for name, text in texts.items()]
     view = build_view(ov, config, kohyo_look(config))
     written.append(_replace(out_dir / "overview.xlsx", lambda tmp: write_overview_xlsx(view, tmp)))
     return written
 
 
-def _replace(target: Path, write: Any) -> Path:
+def _text_writer(text: str) -> Callable[[Path], None]:
+    def write(tmp: Path) -> None:
+        tmp.write_text(text, encoding="utf-8")
+
+    return write
+
+
+def _replace(target: Path, write: Callable[[Path], None]) -> Path:
     """Write beside *target*, then swap it in: a reader never sees half a file."""
-    tmp = target.with_name(f".{target.stem}.{os.getpid()}.tmp{target.suffix}")
     try:
-        write(tmp)
-        os.replace(tmp, target)
+        return write_atomically(target, write)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise WriteError(t("overview.cannot_write", path=target, reason=exc.strerror)) from None
-    return target
