@@ -34,7 +34,8 @@ def test_sample_refresh_changes_exactly_the_two_totals_and_the_summary(
     after = members(sample_master)
     parts_after = sheet_parts(sample_master)
     summary_part = parts_after["総括表"]
-    assert next(iter(parts_after)) == "総括表"  # position "first" from config
+    # position "auto" (config): just before the first 個表, so after the sample's 表紙
+    assert list(parts_after)[:3] == ["表紙", "総括表", "2"]
     changed = {n for n in before if before[n] != after.get(n)}
     added = set(after) - set(before)
     assert added == {summary_part}
@@ -223,7 +224,7 @@ def test_kill_after_replace_leaves_new_file_and_backup(
 
 def test_summary_position_is_one_based(tmp_path: Path, tmp_area_config) -> None:
     text = tmp_area_config.path.read_text(encoding="utf-8").replace(
-        'position = "first"', "position = 2"
+        'position = "auto"', "position = 2"
     )
     tmp_area_config.path.write_text(text, encoding="utf-8")
     config = load_config(tmp_area_config.path)

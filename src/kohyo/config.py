@@ -7,6 +7,7 @@ file's folder, so commands work from any current directory.
 
 from __future__ import annotations
 
+import fnmatch
 import math
 import tomllib
 import unicodedata
@@ -61,12 +62,30 @@ class RefreshSettings:
 @dataclass(frozen=True)
 class SummarySettings:
     sheet_name: str = "総括表"
-    position: str | int = "first"  # "first", "last", or a 1-based position as staff count
+    # "auto" (just before the first 個表, so after a 表紙 or 目次), "first", "last",
+    # or a 1-based position as staff count
+    position: str | int = "auto"
 
     @property
     def index(self) -> str | int:
-        """The position as the writers take it: "first", "last" or a 0-based index."""
+        """The position as the writers take it: "auto", "first", "last" or a 0-based index."""
         return self.position - 1 if isinstance(self.position, int) else self.position
+
+
+DEFAULT_SKIP = ("記入例", "入力例", "例", "様式*", "表紙", "目次", "説明*", "作成要領*")
+
+
+@dataclass(frozen=True)
+class SheetsSettings:
+    """Which sheets are 個表: names that never are (fnmatch patterns), and hidden sheets."""
+
+    skip: tuple[str, ...] = DEFAULT_SKIP
+    hidden: str = "exclude"  # "exclude": validated, kept out of every output; "include"
+
+    def skip_pattern(self, sheet_name: str) -> str | None:
+        """The pattern in ``skip`` that *sheet_name* matches (both NFKC-normalised), or None."""
+        name = _nfkc(sheet_name)
+        return next((p for p in self.skip if fnmatch.fnmatchcase(name, _nfkc(p))), None)
 
 
 @dataclass(frozen=True)
@@ -116,6 +135,7 @@ class Config:
     limits: Limits
     distribution: DistributionSettings
     mail: MailSettings
+    sheets: SheetsSettings = field(default_factory=SheetsSettings)
 
     @property
     def base_dir(self) -> Path:
@@ -238,7 +258,19 @@ def _build(cfg_path: Path, raw: dict[str, Any]) -> Config:
         pdf=dist.get("pdf", bool, False),
     )
     mail = _mail(root.sub("mail"), area, base)
-    return Config(cfg_path, area, plan, paths, refresh, summary, limits, distribution, mail)
+    sheets = _sheets(root.sub("sheets"))
+    return Config(cfg_path, area, plan, paths, refresh, summary, limits, distribution, mail, sheets)
+
+
+def _sheets(t: _Reader) -> SheetsSettings:
+    skip = t.get("skip", list, list(DEFAULT_SKIP))
+    for i, pattern in enumerate(skip):
+        if not isinstance(pattern, str) or not pattern.strip():
+            raise t.fail("skip", f"{i + 1} 番目が文字列ではないか空です（{pattern!r}）")
+    hidden = t.text("hidden", "exclude")
+    if hidden not in ("exclude", "include"):
+        raise t.fail("hidden", f'"exclude" または "include" を指定してください（{hidden!r}）')
+    return SheetsSettings(skip=tuple(skip), hidden=hidden)
 
 
 def _area(t: _Reader) -> Area:
@@ -298,10 +330,11 @@ def _summary(t: _Reader, area: Area) -> SummarySettings:
         raise t.fail(
             "sheet_name", f"シート名に使えません（31文字以内、[]:*?/\\ を除く）: 「{name}」"
         )
-    position = t.get("position", (str, int), "first")
-    if isinstance(position, str) and position not in ("first", "last"):
+    position = t.get("position", (str, int), "auto")
+    if isinstance(position, str) and position not in ("auto", "first", "last"):
         raise t.fail(
-            "position", f'"first"、"last" または 1 以上の整数を指定してください（{position!r}）'
+            "position",
+            f'"auto"、"first"、"last" または 1 以上の整数を指定してください（{position!r}）',
         )
     if isinstance(position, int) and position < 1:
         raise t.fail("position", f"1 以上を指定してください（{position}）")

@@ -297,6 +297,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The workbook '{name}' is not saved as a file on this computer (a new book, or one on "
         "OneDrive/SharePoint), so no backup can be made. Run without --save and save in Excel.",
     ),
+    # ---- staff habits: sheets that are not 個表, hidden drafts (read/parse.py, layout/summary.py)
+    "parse.skip.pattern": (
+        "設定 sheets.skip の「{pattern}」に当たるシート名",
+        "its name matches '{pattern}' in sheets.skip",
+    ),
 }
 
 

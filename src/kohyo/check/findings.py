@@ -144,6 +144,18 @@ CATALOGUE: dict[str, Kind] = {
         "役割分担の「{who}」は設定にない市町村名です（{known} のいずれか）",
         "Role row '{who}' is not a configured municipality ({known})",
     ),
+    "memo-ignored": Kind(
+        "info",
+        "個表の外の書き込みは職員のメモとみなし、読み込みません（配布もしません）: 「{text}」",
+        "Text outside the 個表 is a staff memo: not read, never distributed: '{text}'",
+    ),
+    "sheet-hidden": Kind(
+        "warning",
+        "非表示のシートです。下書きとみなし、検証だけして総括表・配布・メール・変更点から除きます"
+        '（含めるには config.toml の sheets.hidden = "include"）',
+        "Hidden sheet: taken as a draft, validated but left out of the 総括表, distribution, "
+        'mail and the change overview (sheets.hidden = "include" keeps it)',
+    ),
     "no-projects": Kind(
         "error",
         "個表が1枚もありません（「事業名」の見出しを持つシートがありません）",

@@ -23,12 +23,34 @@ def validate_master(master: Master, config: Config) -> Report:
         report.findings.append(finding("sheet-skipped", skipped.sheet, None, reason=skipped.reason))
     if not master.projects:
         report.findings.append(finding("no-projects", None, None))
-    for project in master.projects:
+    for project in sorted(
+        [*master.projects, *master.excluded], key=lambda p: _sheet_index(master, p.sheet)
+    ):
         for rule in PROJECT_RULES:
             report.extend(rule(project, config))
+    # Cross-sheet rules see what goes out: a hidden draft copied from a 個表 is no duplicate.
     for master_rule in MASTER_RULES:
         report.extend(master_rule(master.projects, config))
     return report
+
+
+def _sheet_index(master: Master, sheet: str) -> int:
+    return master.sheet_order.index(sheet) if sheet in master.sheet_order else 0
+
+
+def check_hidden(p: Project, config: Config) -> Iterator[Finding]:
+    if p.hidden and config.sheets.hidden == "exclude":
+        yield finding("sheet-hidden", p.sheet, None)
+
+
+def check_memos(p: Project, config: Config) -> Iterator[Finding]:
+    for memo in p.memos:
+        yield finding("memo-ignored", p.sheet, memo.cell, text=_excerpt(memo.text))
+
+
+def _excerpt(text: str, limit: int = 20) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[:limit] + "…"
 
 
 def check_blocks(p: Project, config: Config) -> Iterator[Finding]:
@@ -236,6 +258,8 @@ def _show(value: object) -> str:
 
 
 PROJECT_RULES: list[ProjectRule] = [
+    check_hidden,
+    check_memos,
     check_blocks,
     check_number,
     check_name,

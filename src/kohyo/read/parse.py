@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from kohyo.config import Config
+from kohyo.messages import t
 from kohyo.model.project import (
     DASH,
     CellKind,
@@ -27,7 +28,7 @@ from kohyo.model.project import (
     TextField,
     YearHeader,
 )
-from kohyo.read.grid import RawCell, SheetGrid
+from kohyo.read.grid import RawCell, SheetGrid, parse_ref
 from kohyo.read.grid import a1 as _a1
 from kohyo.read.normalize import (
     clean_text,
@@ -161,6 +162,7 @@ def _text(cell: RawCell | None) -> str:
 
 def parse_workbook(sheets: Iterable[SheetGrid], config: Config, path: str) -> Master:
     projects: list[Project] = []
+    excluded: list[Project] = []
     skipped: list[SkippedSheet] = []
     order: list[str] = []
     for grid in sheets:
@@ -171,17 +173,29 @@ def parse_workbook(sheets: Iterable[SheetGrid], config: Config, path: str) -> Ma
         if grid.part is None:
             skipped.append(SkippedSheet(grid.name, "グラフシートなど、セルを持たないシート"))
             continue
+        pattern = config.sheets.skip_pattern(grid.name)
+        if pattern is not None:
+            skipped.append(SkippedSheet(grid.name, t("parse.skip.pattern", pattern=pattern)))
+            continue
         sheet = _Sheet(grid)
         if sheet.find(L_NAME) is None:
             skipped.append(SkippedSheet(grid.name, "「事業名」の見出しがありません"))
             continue
-        projects.append(parse_project(sheet, config))
-    return Master(path=path, projects=projects, skipped=skipped, sheet_order=order)
+        project = parse_project(sheet, config)
+        project.hidden = grid.state != "visible"  # "hidden" or "veryHidden"
+        if project.hidden and config.sheets.hidden == "exclude":
+            excluded.append(project)
+        else:
+            projects.append(project)
+    return Master(
+        path=path, projects=projects, skipped=skipped, sheet_order=order, excluded=excluded
+    )
 
 
 def parse_project(sheet: _Sheet, config: Config) -> Project:
     name_pos = sheet.find(L_NAME)
     assert name_pos is not None
+    sheet, memos = _clip(sheet, _right_edge(sheet, name_pos))
     missing: list[str] = []
     blocks: dict[str, str] = {L_NAME: a1(*name_pos)}
     label_col = sheet.extent(*name_pos)[3]  # block labels sit in the 事業名 label's column
@@ -220,7 +234,8 @@ def parse_project(sheet: _Sheet, config: Config) -> Project:
     indicators, target_year, kpi_header_cell, kpi_end = (
         _indicators(sheet, kpi_pos) if kpi_pos else ([], None, None, name_pos[0])
     )
-    notes = _notes(sheet, kpi_end)
+    notes, below = _notes(sheet, kpi_end)
+    memos = sorted(memos + below, key=lambda m: parse_ref(m.cell or "A1"))
     return Project(
         sheet=sheet.grid.name,
         number=number,
@@ -240,7 +255,63 @@ def parse_project(sheet: _Sheet, config: Config) -> Project:
         notes=notes,
         missing_blocks=missing,
         block_cells=blocks,
+        memos=memos,
     )
+
+
+def _right_edge(sheet: _Sheet, name_pos: tuple[int, int]) -> int | None:
+    """The 個表's last column, read from the sheet itself (contract §2).
+
+    The rightmost of the block headers' extents: the 計 column of the cost header, the
+    目標値 column of the KPI header, and the values of 関係市町村, 内容 and 連携効果 (each with
+    its merged range). None when none of them is there (then nothing is cut off).
+    """
+    label_col = sheet.extent(*name_pos)[3]
+    ends: list[int] = []
+
+    def first_value_end(label: str, after_row: int, max_col: int | None) -> None:
+        pos = sheet.find(label, after_row=after_row, max_col=max_col)
+        if pos is not None:
+            right = sheet.right_of(*pos)
+            if right:
+                ends.append(sheet.extent(pos[0], right[0][0])[3])
+
+    first_value_end(L_MUNIS, name_pos[0], None)
+    first_value_end(L_CONTENT, name_pos[0] + 1, label_col)
+    first_value_end(L_EFFECT, name_pos[0] + 1, label_col)
+    for label, wanted in ((L_COSTS, _TOTAL_HEADERS), (L_KPIS, ("目標値",))):
+        pos = sheet.find(label, after_row=name_pos[0] + 1, max_col=label_col)
+        if pos is None:
+            continue
+        for row in (pos[0], pos[0] + 1):
+            for c, _cell in sheet.right_of(row, pos[1]):
+                key = sheet.keys.get((row, c), "")
+                if key in wanted or (wanted == ("目標値",) and key.startswith("目標値")):
+                    ends.append(sheet.extent(row, c)[3])
+    return max(ends) if ends else None
+
+
+def _clip(sheet: _Sheet, edge: int | None) -> tuple[_Sheet, list[TextField]]:
+    """The sheet without what lies right of *edge*, and those cells as memos."""
+    if edge is None:
+        return sheet, []
+    grid = sheet.grid
+    beyond = {pos: cell for pos, cell in grid.cells.items() if pos[1] > edge}
+    if not beyond:
+        return sheet, []
+    memos = [
+        TextField(_text(cell), a1(*pos))
+        for pos, cell in sorted(beyond.items())
+        if not _is_empty(cell) and _text(cell).strip()
+    ]
+    clipped = SheetGrid(
+        name=grid.name,
+        part=grid.part,
+        state=grid.state,
+        cells={pos: cell for pos, cell in grid.cells.items() if pos[1] <= edge},
+        merges=[m for m in grid.merges if m[1] <= edge],
+    )
+    return _Sheet(clipped), memos
 
 
 def _header(
@@ -428,7 +499,10 @@ def _indicators(
     indicators: list[Indicator] = []
     row = header_row + 1
     last = header_row
+    label_r1, _, label_r2, _ = sheet.extent(*pos)
     while row <= sheet.max_row:
+        if label_r2 > label_r1 and row > label_r2:
+            break  # a label merged down over its rows ends the block; below it is not a KPI
         cells = [(c, cell) for c, cell in sheet.right_of(row, pos[1]) if c > label_end_col]
         first_any = sheet.right_of(row, 0)
         if not first_any:
@@ -478,8 +552,10 @@ def _dash_or(text: str) -> str:
     return DASH if is_dash(text) else text
 
 
-def _notes(sheet: _Sheet, after_row: int) -> list[Note]:
-    notes = []
+def _notes(sheet: _Sheet, after_row: int) -> tuple[list[Note], list[TextField]]:
+    """Below the last block: cells starting with ※ are notes; any other text is a memo."""
+    notes: list[Note] = []
+    memos: list[TextField] = []
     for r in sorted(sheet.rows):
         if r <= after_row:
             continue
@@ -488,4 +564,6 @@ def _notes(sheet: _Sheet, after_row: int) -> list[Note]:
             text = _text(cell)
             if text.lstrip().startswith("※"):
                 notes.append(Note(text.strip(), a1(r, c)))
-    return notes
+            elif text.strip():
+                memos.append(TextField(text, a1(r, c)))
+    return notes, memos
