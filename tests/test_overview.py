@@ -409,14 +409,20 @@ def test_cli_missing_templates_exit_2(
     assert "変更概要のテンプレートが見つかりません" in result.stderr
 
 
-def test_cli_compares_masters_with_other_errors_and_says_so(
+def test_cli_refuses_errors_unless_allowed_then_compares_and_says_so(
     cli_run: Callable[..., Any], tmp_path: Path
 ) -> None:
     old = project(1, "観光振興事業", costs=["約200", 200, "—", None, None])
     write_master(tmp_path / "old.xlsx", [old])
     write_master(tmp_path / "new.xlsx", [variant(old, costs=[200, 200, "—", None, None])])
+    refused = cli_run("diff", tmp_path / "old.xlsx", tmp_path / "new.xlsx", "--config",
+                      ROOT / "config.toml", "--out", tmp_path / "out")  # fmt: skip
+    assert refused.exit_code == 1  # a master with errors: refused unless --allow-errors
+    assert "old.xlsx: 比べられないエラーがあります（1 件）" in refused.stderr
+    assert "cost-not-number" in refused.stderr and "--allow-errors" in refused.stderr
+    assert not (tmp_path / "out").exists()
     result = cli_run("diff", tmp_path / "old.xlsx", tmp_path / "new.xlsx", "--config",
-                     ROOT / "config.toml", "--out", tmp_path / "out")  # fmt: skip
+                     ROOT / "config.toml", "--out", tmp_path / "out", "--allow-errors")  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "  新規 0事業、変更 1事業（うち統合 0、名称変更 0）、終了・削除 0事業" in result.stdout
     assert (

@@ -302,6 +302,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "設定 sheets.skip の「{pattern}」に当たるシート名",
         "its name matches '{pattern}' in sheets.skip",
     ),
+    "diff.allow_errors.hint": (
+        "エラーがあっても比べるには --allow-errors を付けてください"
+        "（変更の概要にはエラーのある値がそのまま載ります）。",
+        "To compare anyway, add --allow-errors (the overview then shows the erroneous values "
+        "as they are).",
+    ),
 }
 
 

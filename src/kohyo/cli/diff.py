@@ -11,6 +11,8 @@ from kohyo.check.findings import Finding, Report
 from kohyo.cli.common import common_options, emit_json, folder_option, guarded, json_option
 from kohyo.cli.render import print_findings
 from kohyo.config import load_config
+from kohyo.messages import t
+from kohyo.overview.compare import blocking_findings
 from kohyo.overview.render import compare_files, default_out_dir, write_change_overview
 
 _PATH = click.Path(path_type=Path, dir_okay=True)
@@ -21,10 +23,20 @@ _PATH = click.Path(path_type=Path, dir_okay=True)
 @click.argument("new", type=_PATH, required=False)
 @folder_option("--out", "out_dir", help="出力先のフォルダー（既定: 出力先/変更概要_<日付>）。")
 @json_option("変更点を JSON で出力します（ファイルは作りません）。")
+@click.option(
+    "--allow-errors",
+    is_flag=True,
+    help="エラーのあるマスターでも比べます（事業名の重複など、比べようのないエラーは除く）。",
+)
 @common_options
 @guarded
 def diff_cmd(
-    old: Path, new: Path | None, out_dir: Path | None, as_json: bool, config_path: Path
+    old: Path,
+    new: Path | None,
+    out_dir: Path | None,
+    as_json: bool,
+    allow_errors: bool,
+    config_path: Path,
 ) -> None:
     """2つのマスターを比べ、変更案の概要を作ります (compare two versions of the master).
 
@@ -37,13 +49,15 @@ def diff_cmd(
 
     \b
     出力: overview.html（印刷用）、overview.md、overview.xlsx
-    終了コード: 0 完了、1 比べられないマスター（事業名の重複など）、2 ファイルを読めない
+    終了コード: 0 完了、1 エラーのあるマスター（--allow-errors で比べます。事業名の重複など
+    比べようのないエラーは除く）、2 ファイルを読めない
     """
     config = load_config(config_path)
     new_path = new if new is not None else config.paths.master
-    result = compare_files(old, new_path, config)
+    result = compare_files(old, new_path, config, allow_errors=allow_errors)
     if result.overview is None:
-        _refuse([(old, result.old_blockers), (new_path, result.new_blockers)], as_json)
+        masters = [(old, result.old_blockers), (new_path, result.new_blockers)]
+        _refuse(masters, as_json, hint=not allow_errors)
         return
     ov = result.overview
     if as_json:
@@ -78,8 +92,8 @@ def diff_cmd(
             )
 
 
-def _refuse(masters: list[tuple[Path, list[Finding]]], as_json: bool) -> None:
-    """Exit 1, showing the errors that make a comparison meaningless."""
+def _refuse(masters: list[tuple[Path, list[Finding]]], as_json: bool, *, hint: bool) -> None:
+    """Exit 1, showing the errors that stop the comparison."""
     if as_json:
         emit_json(Report([f for _, found in masters for f in found]).to_dict())
     else:
@@ -89,4 +103,6 @@ def _refuse(masters: list[tuple[Path, list[Finding]]], as_json: bool) -> None:
                 click.echo(f"{path}: 比べられないエラーがあります（{len(found)} 件）", err=True)
                 print_findings(console, Report(found), [])
         click.echo("これらを直してから、もう一度 kohyo diff を実行してください。", err=True)
+        if hint and not any(blocking_findings(Report(found)) for _, found in masters):
+            click.echo(t("diff.allow_errors.hint"), err=True)
     raise click.exceptions.Exit(1)
