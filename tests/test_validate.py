@@ -314,8 +314,8 @@ MESSAGES: list[tuple[str, dict[str, Any], str, str]] = [
     (
         "municipality-unknown",
         {"municipalities": "青森市、青森町"},
-        "関係市町村に設定にない名前があります: 「青森町」（設定されている市町村: 青森市、平内町、今別町、蓬田村、外ヶ浜町）",
-        "Unknown municipality '青森町' (configured: 青森市、平内町、今別町、蓬田村、外ヶ浜町)",
+        "関係市町村に設定にない名前があります: 「青森町」。「青森市」ではありませんか（設定されている市町村: 青森市、平内町、今別町、蓬田村、外ヶ浜町）",
+        "Unknown municipality '青森町'; did you mean '青森市'? (configured: 青森市、平内町、今別町、蓬田村、外ヶ浜町)",
     ),
     (
         "total-mismatch",
@@ -346,8 +346,14 @@ MESSAGES: list[tuple[str, dict[str, Any], str, str]] = [
     (
         "role-unknown",
         {"roles": [("青森市", "a"), ("青森町", "b")]},
-        "役割分担の「青森町」は設定にない市町村名です（青森市、平内町、今別町、蓬田村、外ヶ浜町、連携町村 のいずれか）",
-        "Role row '青森町' is not a configured municipality (青森市、平内町、今別町、蓬田村、外ヶ浜町、連携町村)",
+        "役割分担の「青森町」は設定にない市町村名です。「青森市」ではありませんか（青森市、平内町、今別町、蓬田村、外ヶ浜町、連携町村 のいずれか）",
+        "Role row '青森町' is not a configured municipality; did you mean '青森市'? (青森市、平内町、今別町、蓬田村、外ヶ浜町、連携町村)",
+    ),
+    (
+        "municipality-unknown",
+        {"municipalities": "青森市、札幌市"},  # nothing close: no suggestion
+        "関係市町村に設定にない名前があります: 「札幌市」（設定されている市町村: 青森市、平内町、今別町、蓬田村、外ヶ浜町）",
+        "Unknown municipality '札幌市' (configured: 青森市、平内町、今別町、蓬田村、外ヶ浜町)",
     ),
     (
         "number-stored-as-text",

@@ -308,6 +308,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "To compare anyway, add --allow-errors (the overview then shows the erroneous values "
         "as they are).",
     ),
+    "render.more_cells": (" ほか {count} セル", " and {count} more cells"),
+    "render.more_messages": ("（ほか {count} 件）", " (and {count} more)"),
+    "check.did_you_mean": ("。「{name}」ではありませんか", "; did you mean '{name}'?"),
 }
 
 

@@ -72,8 +72,8 @@ CATALOGUE: dict[str, Kind] = {
     ),
     "municipality-unknown": Kind(
         "error",
-        "関係市町村に設定にない名前があります: 「{name}」（設定されている市町村: {known}）",
-        "Unknown municipality '{name}' (configured: {known})",
+        "関係市町村に設定にない名前があります: 「{name}」{hint}（設定されている市町村: {known}）",
+        "Unknown municipality '{name}'{hint} (configured: {known})",
     ),
     "cost-not-number": Kind(
         "error",
@@ -141,8 +141,8 @@ CATALOGUE: dict[str, Kind] = {
     ),
     "role-unknown": Kind(
         "error",
-        "役割分担の「{who}」は設定にない市町村名です（{known} のいずれか）",
-        "Role row '{who}' is not a configured municipality ({known})",
+        "役割分担の「{who}」は設定にない市町村名です{hint}（{known} のいずれか）",
+        "Role row '{who}' is not a configured municipality{hint} ({known})",
     ),
     "memo-ignored": Kind(
         "info",

@@ -5,10 +5,12 @@ Pure: no I/O. Every rule returns findings; nothing raises on bad content.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Iterable, Iterator
 
 from kohyo.check.findings import Finding, Report, finding
 from kohyo.config import Config
+from kohyo.messages import t
 from kohyo.model.derive import derive_total
 from kohyo.model.project import DASH, CellKind, Master, Project
 from kohyo.read.normalize import merge_references
@@ -32,6 +34,12 @@ def validate_master(master: Master, config: Config) -> Report:
     for master_rule in MASTER_RULES:
         report.extend(master_rule(master.projects, config))
     return report
+
+
+def suggestion(name: str, candidates: list[str]) -> str:
+    """「…」ではありませんか for the configured name closest to *name*, or ""."""
+    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.5)
+    return t("check.did_you_mean", name=close[0]) if close else ""
 
 
 def _sheet_index(master: Master, sheet: str) -> int:
@@ -79,8 +87,12 @@ def check_municipalities(p: Project, config: Config) -> Iterator[Finding]:
     if not p.municipalities_label.text.strip():
         yield finding("municipality-empty", p.sheet, cell)
     known = "、".join(config.area.municipalities)
+    candidates = [*config.area.municipalities, config.area.all_label, config.area.partner_label]
     for name in p.unknown_municipalities:
-        yield finding("municipality-unknown", p.sheet, cell, name=name, known=known)
+        yield finding(
+            "municipality-unknown", p.sheet, cell, name=name, known=known,
+            hint=suggestion(name, candidates),
+        )  # fmt: skip
 
 
 def check_year_headers(p: Project, config: Config) -> Iterator[Finding]:
@@ -157,7 +169,10 @@ def check_roles(p: Project, config: Config) -> Iterator[Finding]:
     known = "、".join([*area.municipalities, area.partner_label])
     for role in p.roles:
         if role.who not in allowed:
-            yield finding("role-unknown", p.sheet, role.who_cell, who=role.who, known=known)
+            yield finding(
+                "role-unknown", p.sheet, role.who_cell, who=role.who, known=known,
+                hint=suggestion(role.who, sorted(allowed)),
+            )  # fmt: skip
 
 
 def check_indicators(p: Project, config: Config) -> Iterator[Finding]:
