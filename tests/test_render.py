@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,7 +27,7 @@ def test_wrap_breaks_only_at_safe_points(width: int) -> None:
     assert all(cell_len(x) <= width for x in lines)
     assert all(x.startswith("    ") for x in lines[1:])
     assert "".join(x.strip() for x in lines).replace(" ", "") == line.replace(" ", "")
-    for prev, nxt in zip(lines, lines[1:], strict=False):
+    for prev, nxt in itertools.pairwise(lines):
         a, b = prev.rstrip(), nxt.strip()
         at_space = f"{a[-6:]} {b[:6]}" in line
         assert a[-1] in _BREAK_AFTER or b[0] in _BREAK_BEFORE or at_space, (a, b)
