@@ -142,6 +142,32 @@ class Config:
         return self.path.parent
 
 
+CONFIG_NAME = "config.toml"
+
+
+def config_places(master: str | Path | None = None, cwd: Path | None = None) -> list[Path]:
+    """Where a config.toml is looked for, in order: the current folder, then the master's
+    folder and each folder above it (without a master: the folders above the current one)."""
+    here = (cwd or Path.cwd()).resolve()
+    start = Path(master).resolve().parent if master is not None else here
+    folders = [here, start, *start.parents]
+    seen: list[Path] = []
+    for folder in folders:
+        if folder not in seen:
+            seen.append(folder)
+    return [folder / CONFIG_NAME for folder in seen]
+
+
+def find_config(master: str | Path | None = None, cwd: Path | None = None) -> Path:
+    """The first config.toml of :func:`config_places`; ConfigError listing them all if none."""
+    places = config_places(master, cwd)
+    found = next((p for p in places if p.is_file()), None)
+    if found is None:
+        listed = "".join(f"\n  {p}" for p in places)
+        raise ConfigError(t("config.not_found", places=listed), path=str(places[0]))
+    return found
+
+
 def load_config(path: str | Path) -> Config:
     """Read and validate *path*; raise ConfigError naming the key and the problem."""
     p = Path(path)

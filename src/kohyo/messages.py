@@ -311,6 +311,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "render.more_cells": (" ほか {count} セル", " and {count} more cells"),
     "render.more_messages": ("（ほか {count} 件）", " (and {count} more)"),
     "check.did_you_mean": ("。「{name}」ではありませんか", "; did you mean '{name}'?"),
+    "config.not_found": (
+        "設定ファイル config.toml が見つかりません。次の場所を探しました:{places}\n"
+        "--config で場所を指定してください。",
+        "No config.toml was found. Looked in:{places}\nGive its place with --config.",
+    ),
 }
 
 

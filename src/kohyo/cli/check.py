@@ -58,7 +58,7 @@ def validate_cmd(
     report_path: str | None,
     open_report: bool,
     live: bool,
-    config_path: Path,
+    config_path: Path | None,
 ) -> None:
     """マスターの個表を検証します (validate every 個表 in MASTER).
 
@@ -103,7 +103,7 @@ def validate_cmd(
 @click.option("--json", "as_json", is_flag=True, default=True, help="JSON で出力します（既定）。")
 @common_options
 @guarded
-def dump_cmd(master: Path | None, as_json: bool, config_path: Path) -> None:
+def dump_cmd(master: Path | None, as_json: bool, config_path: Path | None) -> None:
     """マスターの内容を JSON で出力します (print every 個表 as JSON).
 
     形式は docs/contract の「dump --json」のとおりです。

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import click
 
-from kohyo.config import Config, load_config
+from kohyo.config import Config, find_config, load_config
 from kohyo.errors import KohyoError
 from kohyo.messages import t
 
@@ -42,9 +42,9 @@ def common_options(func: F) -> F:
         "--config",
         "config_path",
         type=click.Path(path_type=Path, dir_okay=True),
-        default=Path("config.toml"),
-        show_default=True,
-        help="設定ファイル config.toml の場所。",
+        default=None,
+        help="設定ファイル config.toml の場所。省くと、今のフォルダー、マスターのフォルダー、"
+        "その上のフォルダーの順に探します。",
     )(func)
     return func
 
@@ -70,8 +70,13 @@ def master_argument(func: F) -> F:
     )
 
 
-def resolve(config_path: Path, master: Path | None) -> tuple[Config, Path]:
-    config = load_config(config_path)
+def config_for(config_path: Path | None, master: Path | None = None) -> Config:
+    """--config, or the config.toml found from the current folder and *master*'s folder."""
+    return load_config(config_path if config_path is not None else find_config(master))
+
+
+def resolve(config_path: Path | None, master: Path | None) -> tuple[Config, Path]:
+    config = config_for(config_path, master)
     return config, (master if master is not None else config.paths.master)
 
 

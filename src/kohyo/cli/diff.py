@@ -8,9 +8,15 @@ import click
 from rich.console import Console
 
 from kohyo.check.findings import Finding, Report
-from kohyo.cli.common import common_options, emit_json, folder_option, guarded, json_option
+from kohyo.cli.common import (
+    common_options,
+    config_for,
+    emit_json,
+    folder_option,
+    guarded,
+    json_option,
+)
 from kohyo.cli.render import print_findings
-from kohyo.config import load_config
 from kohyo.messages import t
 from kohyo.overview.compare import blocking_findings
 from kohyo.overview.render import compare_files, default_out_dir, write_change_overview
@@ -36,7 +42,7 @@ def diff_cmd(
     out_dir: Path | None,
     as_json: bool,
     allow_errors: bool,
-    config_path: Path,
+    config_path: Path | None,
 ) -> None:
     """2つのマスターを比べ、変更案の概要を作ります (compare two versions of the master).
 
@@ -52,7 +58,7 @@ def diff_cmd(
     終了コード: 0 完了、1 エラーのあるマスター（--allow-errors で比べます。事業名の重複など
     比べようのないエラーは除く）、2 ファイルを読めない
     """
-    config = load_config(config_path)
+    config = config_for(config_path, new if new is not None else old)
     new_path = new if new is not None else config.paths.master
     result = compare_files(old, new_path, config, allow_errors=allow_errors)
     if result.overview is None:

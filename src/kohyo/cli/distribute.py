@@ -55,7 +55,7 @@ def distribute_cmd(
     out_dir: Path | None,
     pdf: bool | None,
     as_json: bool,
-    config_path: Path,
+    config_path: Path | None,
 ) -> None:
     """市町村ごとの配布用ブックを作ります (one workbook per municipality).
 

@@ -8,13 +8,13 @@ import click
 
 from kohyo.cli.common import (
     common_options,
+    config_for,
     emit_json,
     folder_option,
     guarded,
     json_option,
     towns_option,
 )
-from kohyo.config import load_config
 from kohyo.mail.send import MailReport, MailRequest, TownResult, run_mail
 
 
@@ -55,7 +55,7 @@ def mail_cmd(
     folder: Path | None,
     summary: Path | None,
     as_json: bool,
-    config_path: Path,
+    config_path: Path | None,
 ) -> None:
     """市町村別の個表をメールで送ります (mail each partner town its files).
 
@@ -73,7 +73,7 @@ def mail_cmd(
         raise click.UsageError("--resend は --send と一緒に指定してください。")
     if outbox is not None and send:
         raise click.UsageError("--outbox はドライラン（--send なし）で使います。")
-    config = load_config(config_path)
+    config = config_for(config_path)
     request = MailRequest(
         send=send, resend=resend, towns=towns, outbox=outbox, folder=folder, summary=summary
     )

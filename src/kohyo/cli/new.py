@@ -50,7 +50,7 @@ def new_cmd(
     after: int | None,
     municipalities: str | None,
     yes: bool,
-    config_path: Path,
+    config_path: Path | None,
 ) -> None:
     """個表を 1 枚追加します (add a 個表 to the master).
 

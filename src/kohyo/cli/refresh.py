@@ -114,7 +114,7 @@ def live_progress(enabled: bool) -> Iterator[Progress | None]:
 @guarded
 def refresh_cmd(
     master: Path | None, as_json: bool, no_distribute: bool, live: bool, save: bool,
-    config_path: Path,
+    config_path: Path | None,
 ) -> None:  # fmt: skip
     """計と総括表を更新します (refresh the 計 of every 個表 and the 総括表).
 
