@@ -192,7 +192,43 @@ def test_markdown_sections(sample_files: Path) -> None:
 
 
 def test_markdown_escapes_table_syntax() -> None:
-    assert md_escape("A|B *C* <b>\n次") == "A\\|B \\*C\\* &lt;b&gt;<br>次"
+    assert md_escape("A|B *C* <b>\n次") == "A\\|B \\*C\\* \\<b\\><br>次"
+
+
+@pytest.mark.parametrize(
+    ("text", "escaped"),
+    [
+        ("[link](javascript:alert(1))", "[link\\](javascript:alert(1))"),
+        ("![img](http://example.com/a.png)", "![img\\](http://example.com/a.png)"),
+        ("[ref][1] [def]: http://x", "[ref\\][1] [def\\]: http://x"),
+        ("[現在] 1事業", "[現在] 1事業"),  # no link: kept as typed
+        ("<http://example.com>", "\\<http://example.com\\>"),
+        ("&lt;既に実体&gt;", "\\&lt;既に実体\\&gt;"),
+        ("# 見出しではない", "\\# 見出しではない"),
+        ("- 箇条書きではない", "\\- 箇条書きではない"),
+        ("1. 番号付きではない", "1\\. 番号付きではない"),
+        ("費用 2-3 割", "費用 2-3 割"),  # only at the start does "-" mean anything
+    ],
+)
+def test_markdown_escapes_links_images_and_html(text: str, escaped: str) -> None:
+    assert md_escape(text) == escaped
+
+
+def test_overview_md_heading_shows_a_less_than_sign_and_no_live_link(
+    cli_run: Callable[..., Any], tmp_path: Path
+) -> None:
+    old = project(1, "A<B連携事業", content="○圏域の起業・創業の促進を図る。")
+    new = variant(old, content="○[link](javascript:alert(1)) ![img](http://example.com/t.png)")
+    write_master(tmp_path / "old.xlsx", [old])
+    write_master(tmp_path / "new.xlsx", [new])
+    res = cli_run("diff", tmp_path / "old.xlsx", tmp_path / "new.xlsx", "--config",
+                  ROOT / "config.toml", "--out", tmp_path / "out")  # fmt: skip
+    assert res.exit_code == 0, res.output
+    md = (tmp_path / "out" / "overview.md").read_text(encoding="utf-8")
+    assert "&lt;" not in md and "&gt;" not in md
+    assert any(ln.startswith("#") and "A\\<B連携事業" in ln for ln in md.splitlines())
+    assert "[link](" not in md and "[link\\](javascript:" in md
+    assert "![img](" not in md and "![img\\](http://example.com/t.png)" in md
 
 
 # --- xlsx -----------------------------------------------------------------------------

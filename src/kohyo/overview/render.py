@@ -10,6 +10,7 @@ The xlsx is written by :mod:`kohyo.overview.xlsx`.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -94,12 +95,20 @@ def _environment(folder: Path) -> jinja2.Environment:
     return env
 
 
+# Markdown syntax a cell's text must not carry live into overview.md: emphasis, code, tables,
+# autolinks and raw HTML (<…>), entities (&lt;), and links or images: a "]" directly before
+# "(", "[" or ":" ([…](…), ![…](…), […][…], […]: …); a bracket alone ([現在]) stays as typed.
+# A backslash makes any of them literal (CommonMark §2.4); no HTML escaping, which a
+# Markdown reader would show as "&lt;".
+_MD_SPECIAL = re.compile(r"[\\`*_~|<>&]|\](?=[(\[:])")
+_MD_BLOCK_START = re.compile(r"^(?=[#+=-])|^(\d+)(?=[.)])")  # a heading, list or rule
+
+
 def md_escape(text: object) -> str:
-    """Text safe inside a Markdown table cell or list item (one line)."""
-    out = str(text).replace("\\", "\\\\")
-    for ch in "|*_~`":
-        out = out.replace(ch, "\\" + ch)
-    return out.replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br>")
+    """Text safe inside a Markdown table cell, heading or list item (one line)."""
+    out = _MD_SPECIAL.sub(lambda m: "\\" + m.group(0), str(text))
+    out = _MD_BLOCK_START.sub(lambda m: (m.group(1) or "") + "\\", out, count=1)
+    return out.replace("\n", "<br>")
 
 
 def render_change_overview(ov: ChangeOverview, config: Config) -> dict[str, str]:
