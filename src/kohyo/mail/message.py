@@ -9,7 +9,8 @@ sent here: :mod:`kohyo.mail.prepare` checks, :mod:`kohyo.mail.send` delivers.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from email import policy as email_policy
@@ -81,6 +82,7 @@ class MailTemplates:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
+        self.env.filters["wrap_join"] = wrap_join
 
     def render(self, name: str, context: Mapping[str, object]) -> str:
         try:
@@ -95,6 +97,27 @@ class MailTemplates:
                 f"メールのテンプレート {self.folder / name} を差し込みできません: {exc}",
                 path=str(self.folder / name),
             ) from None
+
+
+def wrap_join(items: Iterable[object], sep: str = "、", width: int = 60) -> str:
+    """*items* joined by *sep*, broken into lines of at most *width* display cells (a mail
+    reader shows a long line as one, or wraps it mid-number): 2、3、4、…\n40、41、42"""
+    lines: list[str] = []
+    line = ""
+    for item in map(str, items):
+        piece = item if not line else sep + item
+        if line and _cells(line + piece) > width:
+            lines.append(line + sep.rstrip())
+            line = item
+        else:
+            line += piece
+    if line:
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _cells(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def template_folder(config: Config) -> Path:
