@@ -93,6 +93,9 @@ def emit_json(obj: Any) -> None:
         out.write(data)
 
 
+EXIT_INTERRUPTED = 130
+
+
 def fail(message: str, code: int = 2) -> None:
     click.echo(t("cli.error", message=message), err=True)
     raise click.exceptions.Exit(code)
@@ -109,8 +112,8 @@ def guarded(func: F) -> F:
             fail(exc.message, exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
-        except KeyboardInterrupt:
-            fail(t("cli.interrupted"), 2)
+        except KeyboardInterrupt:  # Ctrl-C: the shell's convention, 128 + SIGINT
+            fail(t("cli.interrupted"), EXIT_INTERRUPTED)
         except Exception:  # the last line of defence: log it, say so plainly
             log = Path(tempfile.gettempdir()) / "kohyo-error.log"
             try:

@@ -150,6 +150,9 @@ def _run(exe: str, files: list[Path], outdir: Path, profile: Path, timeout: floa
             f"LibreOffice での PDF 変換が {int(timeout)} 秒以内に終わらなかったため中止しました。"
             "LibreOffice の画面（回復・更新の確認など）が残っていないか確認してください。"
         ) from None
+    except BaseException:  # Ctrl-C: LibreOffice has its own session, so it must be stopped too
+        _kill(proc, posix)
+        raise
     if proc.returncode != 0:
         detail = (err or out).decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
         raise PdfError(
