@@ -257,3 +257,19 @@ def test_no_distribute_skips_it(sample_master: Path, tmp_area_config, cli_run) -
     res = cli_run("refresh", sample_master, "--no-distribute", "--config", tmp_area_config.path)
     assert res.exit_code == 0, res.output
     assert not list(tmp_area_config.paths.output_dir.glob("*/manifest.json"))
+
+
+def test_refresh_writes_a_total_formula_excel_never_calculated(
+    tmp_path: Path, tmp_area_config
+) -> None:
+    path = tmp_path / "m.xlsx"
+    write_master(path, [project(1, "甲事業")])
+    wb = openpyxl.load_workbook(path)
+    wb["1"]["G5"] = "=SUM(B5:F5)"  # openpyxl saves no cached value
+    wb.save(path)
+    _, before = check_master(path, tmp_area_config)
+    assert [f.code for f in before.findings] == ["total-no-cache"]
+    assert refresh_master(path, tmp_area_config).written
+    _, after = check_master(path, tmp_area_config)
+    assert after.findings == []
+    assert openpyxl.load_workbook(path, data_only=True)["1"]["G5"].value == 300

@@ -212,7 +212,7 @@ def test_rule_passes(tmp_path: Path, config: Config, projects: list[dict[str, An
 def test_every_code_has_a_failing_case() -> None:
     covered = {k[2] for case in FAILING for k in case[2]}
     covered |= {"formula-no-cache", "total-missing", "no-projects", "sheet-skipped"}
-    covered |= {"memo-ignored", "sheet-hidden"}  # tests/test_habits.py builds those masters
+    covered |= {"memo-ignored", "sheet-hidden", "total-no-cache"}  # tests/test_habits.py builds those masters
     assert covered == set(CATALOGUE)
 
 
@@ -241,8 +241,12 @@ def test_formula_no_cache_total_only_is_not_an_error(tmp_path: Path, config: Con
 
     report = check_edited(tmp_path, config, P(), edit)
     assert [(f.key(), f.severity) for f in report.findings] == [
-        (("4", "G5", "total-mismatch"), "warning")
+        (("4", "G5", "total-no-cache"), "warning")
     ]
+    assert report.findings[0].message == (  # said as it is, not as 「空欄」
+        "計の数式 =SUM(B5:F5) の計算結果が保存されていません（各年度の合計: 300）。"
+        "refresh で値を書き込みます"
+    )
 
 
 def test_total_missing(tmp_path: Path, config: Config) -> None:

@@ -120,6 +120,13 @@ CATALOGUE: dict[str, Kind] = {
         "計が各年度の合計と一致しません（シート: {found}、合計: {expected}）。refresh で直ります",
         "Total differs from the sum of the years (sheet: {found}; sum: {expected}); refresh fixes it",
     ),
+    "total-no-cache": Kind(
+        "warning",
+        "計の数式 ={formula} の計算結果が保存されていません（各年度の合計: {expected}）。"
+        "refresh で値を書き込みます",
+        "The 計 formula ={formula} has no calculated value (sum of the years: {expected}); "
+        "refresh writes it",
+    ),
     "kpi-none": Kind("warning", "成果指標が1行もありません", "No KPI rows"),
     "kpi-name-missing": Kind(
         "error",

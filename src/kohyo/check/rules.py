@@ -147,8 +147,11 @@ def check_total(p: Project, config: Config) -> Iterator[Finding]:
         return
     expected = derive_total(p.costs)
     found = total.value
-    if total.kind is CellKind.FORMULA_NO_CACHE:
-        found = None
+    if total.kind is CellKind.FORMULA_NO_CACHE:  # not 「空欄」: a formula Excel never calculated
+        yield finding(
+            "total-no-cache", p.sheet, total.cell, formula=total.formula, expected=_show(expected)
+        )
+        return
     if found != expected:
         yield finding(
             "total-mismatch",
