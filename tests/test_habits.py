@@ -299,3 +299,41 @@ def test_leak_check_knows_memos_and_drafts(tmp_path: Path, config: Config) -> No
         markers = foreign_markers(master, town)
         assert "職員メモ4の1行目:課長に確認する" in markers  # normalised: NFKC, no spaces
         assert "非公開の検討中事業(下書き):まだ市町村に出さない" in markers
+
+
+# ---- hidden rows inside a 個表
+
+
+KPIS = [
+    ("創業件数", "21件", "30件"),
+    ("非公開の検討中指標", "—", "—"),
+    ("相談件数", "10件", "20件"),
+]
+ROLES = [("青森市", "事業企画"), ("平内町", "非公開の検討中の役割"), ("連携町村", "費用負担等")]
+
+
+@pytest.mark.parametrize("kind", ["openpyxl", "libreoffice"])
+def test_hidden_rows_are_left_out_with_a_warning(
+    tmp_path: Path, config: Config, tmp_config: Callable[..., Path], kind: str
+) -> None:
+    path = tmp_path / "m.xlsx"
+    cells = write_master(path, [project(1, "甲事業", kpis=KPIS, roles=ROLES)])["1"]
+    hidden = [int(cells["kpi1"][1:]), int(cells["who:平内町"][1:])]
+    wb = openpyxl.load_workbook(path)
+    for row in hidden:
+        wb["1"].row_dimensions[row].hidden = True
+    wb.save(path)
+    if kind == "libreoffice":
+        path = convert(path, "xlsx:Calc MS Excel 2007 XML", tmp_path / "lo")
+    master, report = check_master(path, config)
+    clean = tmp_path / "clean.xlsx"
+    write_master(clean, [project(1, "甲事業", kpis=KPIS[::2], roles=ROLES[::2])])
+    assert dump_master(master, config) == dump_master(read_master(clean, config), config)
+    assert sorted(keys(report, "row-hidden")) == sorted(
+        ("1", cells[k], "row-hidden") for k in ("who:平内町", "kpi1")
+    )
+    assert report.exit_code == 0
+    include = load_config(tmp_config({"sheets.hidden": '"include"'}))
+    master, report = check_master(path, include)
+    assert [i.name for i in master.projects[0].indicators] == [k[0] for k in KPIS]
+    assert not keys(report, "row-hidden")

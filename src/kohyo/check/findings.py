@@ -163,6 +163,13 @@ CATALOGUE: dict[str, Kind] = {
         "Hidden sheet: taken as a draft, validated but left out of the 総括表, distribution, "
         'mail and the change overview (sheets.hidden = "include" keeps it)',
     ),
+    "row-hidden": Kind(
+        "warning",
+        "非表示の行です。下書きとみなし、この行の内容は読み込まず配布もしません"
+        '（含めるには config.toml の sheets.hidden = "include"）',
+        "Hidden row: taken as a draft, its content is not read or distributed "
+        '(sheets.hidden = "include" keeps it)',
+    ),
     "no-projects": Kind(
         "error",
         "個表が1枚もありません（「事業名」の見出しを持つシートがありません）",

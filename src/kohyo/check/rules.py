@@ -49,6 +49,8 @@ def _sheet_index(master: Master, sheet: str) -> int:
 def check_hidden(p: Project, config: Config) -> Iterator[Finding]:
     if p.hidden and config.sheets.hidden == "exclude":
         yield finding("sheet-hidden", p.sheet, None)
+    for cell in p.hidden_rows:
+        yield finding("row-hidden", p.sheet, cell)
 
 
 def check_memos(p: Project, config: Config) -> Iterator[Finding]:

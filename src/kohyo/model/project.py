@@ -133,6 +133,7 @@ class Project:
     # ※ note. Never part of any field, never distributed; only reported (contract §2).
     memos: list[TextField] = field(default_factory=list)
     hidden: bool = False  # the sheet is hidden (or veryHidden) in the workbook
+    hidden_rows: list[str] = field(default_factory=list)  # first cell of each hidden row left out
 
     def role_for(
         self, municipality: str, central_city: str, partner_label: str, all_label: str = "全市町村"

@@ -93,6 +93,7 @@ class _Sheet:
             if (key := self.keys.get((r, c))) and len(key) <= _MAX_LABEL
         ]
         self._extents: dict[tuple[int, int], tuple[int, int, int, int]] = {}
+        self.skip_rows: set[int] = set()  # hidden rows whose content is left out
 
     def find(
         self, label: str, after_row: int = 0, max_col: int | None = None
@@ -195,7 +196,8 @@ def parse_workbook(sheets: Iterable[SheetGrid], config: Config, path: str) -> Ma
 def parse_project(sheet: _Sheet, config: Config) -> Project:
     name_pos = sheet.find(L_NAME)
     assert name_pos is not None
-    sheet, memos = _clip(sheet, _right_edge(sheet, name_pos))
+    hidden = sheet.grid.hidden_rows if config.sheets.hidden == "exclude" else set()
+    sheet, memos, hidden_cells = _clip(sheet, _right_edge(sheet, name_pos), hidden - {name_pos[0]})
     missing: list[str] = []
     blocks: dict[str, str] = {L_NAME: a1(*name_pos)}
     label_col = sheet.extent(*name_pos)[3]  # block labels sit in the 事業名 label's column
@@ -256,6 +258,7 @@ def parse_project(sheet: _Sheet, config: Config) -> Project:
         missing_blocks=missing,
         block_cells=blocks,
         memos=memos,
+        hidden_rows=hidden_cells,
     )
 
 
@@ -291,27 +294,39 @@ def _right_edge(sheet: _Sheet, name_pos: tuple[int, int]) -> int | None:
     return max(ends) if ends else None
 
 
-def _clip(sheet: _Sheet, edge: int | None) -> tuple[_Sheet, list[TextField]]:
-    """The sheet without what lies right of *edge*, and those cells as memos."""
-    if edge is None:
-        return sheet, []
+def _clip(
+    sheet: _Sheet, edge: int | None, hidden_rows: set[int]
+) -> tuple[_Sheet, list[TextField], list[str]]:
+    """The sheet without what lies right of *edge* (returned as memos) and without the
+    content of *hidden_rows* (the first cell of each such row that held something)."""
     grid = sheet.grid
-    beyond = {pos: cell for pos, cell in grid.cells.items() if pos[1] > edge}
-    if not beyond:
-        return sheet, []
+    beyond = {pos: c for pos, c in grid.cells.items() if edge is not None and pos[1] > edge}
+    hidden = {
+        pos: c for pos, c in grid.cells.items() if pos[0] in hidden_rows and pos not in beyond
+    }
+    if not beyond and not hidden:
+        sheet.skip_rows = hidden_rows
+        return sheet, [], []
     memos = [
         TextField(_text(cell), a1(*pos))
         for pos, cell in sorted(beyond.items())
         if not _is_empty(cell) and _text(cell).strip()
     ]
+    firsts: dict[int, str] = {}
+    for (r, c), cell in sorted(hidden.items()):
+        if not _is_empty(cell) and r not in firsts:
+            firsts[r] = a1(r, c)
     clipped = SheetGrid(
         name=grid.name,
         part=grid.part,
         state=grid.state,
-        cells={pos: cell for pos, cell in grid.cells.items() if pos[1] <= edge},
-        merges=[m for m in grid.merges if m[1] <= edge],
+        cells={p: c for p, c in grid.cells.items() if p not in beyond and p not in hidden},
+        merges=[m for m in grid.merges if edge is None or m[1] <= edge],
+        hidden_rows=grid.hidden_rows,
     )
-    return _Sheet(clipped), memos
+    clipped_sheet = _Sheet(clipped)
+    clipped_sheet.skip_rows = hidden_rows
+    return clipped_sheet, memos, list(firsts.values())
 
 
 def _header(
@@ -448,6 +463,9 @@ def _roles(sheet: _Sheet, pos: tuple[int, int], stop_row: int | None) -> list[Ro
             break
         if merged and row > r2:
             break
+        if row in sheet.skip_rows:  # a hidden row, left out (sheets.hidden): the block goes on
+            row += 1
+            continue
         if row > pos[0] and any(sheet.is_label(row, c) for c in sheet.rows.get(row, []) if c <= c2):
             break
         cells = [(c, cell) for c, cell in sheet.right_of(row, c2) if c > c2]
@@ -503,6 +521,9 @@ def _indicators(
     while row <= sheet.max_row:
         if label_r2 > label_r1 and row > label_r2:
             break  # a label merged down over its rows ends the block; below it is not a KPI
+        if row in sheet.skip_rows:  # a hidden row, left out (sheets.hidden): the block goes on
+            row += 1
+            continue
         cells = [(c, cell) for c, cell in sheet.right_of(row, pos[1]) if c > label_end_col]
         first_any = sheet.right_of(row, 0)
         if not first_any:
