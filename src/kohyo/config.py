@@ -163,7 +163,7 @@ def find_config(master: str | Path | None = None, cwd: Path | None = None) -> Pa
     places = config_places(master, cwd)
     found = next((p for p in places if p.is_file()), None)
     if found is None:
-        listed = "".join(f"\n  {p}" for p in places)
+        listed = "、".join(str(p) for p in places)  # one line, as every refusal is
         raise ConfigError(t("config.not_found", places=listed), path=str(places[0]))
     return found
 

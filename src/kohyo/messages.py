@@ -312,9 +312,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "render.more_messages": ("（ほか {count} 件）", " (and {count} more)"),
     "check.did_you_mean": ("。「{name}」ではありませんか", "; did you mean '{name}'?"),
     "config.not_found": (
-        "設定ファイル config.toml が見つかりません。次の場所を探しました:{places}\n"
+        "設定ファイル config.toml が見つかりません（探した場所: {places}）。"
         "--config で場所を指定してください。",
-        "No config.toml was found. Looked in:{places}\nGive its place with --config.",
+        "No config.toml was found (looked in: {places}). Give its place with --config.",
     ),
 }
 
