@@ -222,6 +222,50 @@ def test_summary_leaves_hidden_drafts_out_and_says_so(
     assert not [v for v in values if any(m in v for m in MARKERS)]
 
 
+# ---- every habit at once, in both writers: nothing leaves the office
+
+
+EVERY_HABIT = Habits(
+    memos_right=MEMO_SHEETS,
+    memo_below=("2", "36"),
+    example=True,
+    hidden_draft=True,
+    very_hidden_draft=True,
+    list_sheet=True,
+)
+
+
+def distribute_and_compare(path: Path, config: Config, out: Path) -> None:
+    """The per-town workbooks of *path* and its change overview against the clean sample."""
+    from kohyo.distribute.build import distribute_master
+    from kohyo.overview.compare import compare_masters
+    from kohyo.overview.render import write_change_overview
+
+    master, report = check_master(path, config)
+    assert report.exit_code == 0
+    distribute_master(master, config, out_dir=out / "dist", parallel=False)
+    clean = out / "clean.xlsx"
+    write_habit_master(clean, config, Habits())
+    ov = compare_masters(read_master(clean, config), master, config)
+    assert (ov.old_count, ov.new_count, ov.has_changes) == (7, 7, False)
+    write_change_overview(ov, out / "overview", config)
+    clean.unlink()
+
+
+@pytest.mark.parametrize("kind", ["xlsxwriter", "libreoffice"])
+def test_every_habit_reads_as_the_sample_and_nothing_leaks(
+    tmp_path: Path, config: Config, kind: str
+) -> None:
+    path, texts = build(tmp_path, config, EVERY_HABIT, kind)
+    master, report = check_master(path, config)
+    assert report.exit_code == 0
+    assert dump_master(master, config) == clean_dump(tmp_path, config)
+    counts = {code: len(keys(report, code)) for code in ("memo-ignored", "sheet-hidden")}
+    assert counts == {"memo-ignored": len(texts.memos), "sheet-hidden": 2}
+    distribute_and_compare(path, config, tmp_path / "out")
+    assert scan(tmp_path / "out", texts.secret) == []
+
+
 # ---- the done-when master: every habit at once
 
 
@@ -333,6 +377,10 @@ def test_hidden_rows_are_left_out_with_a_warning(
         ("1", cells[k], "row-hidden") for k in ("who:平内町", "kpi1")
     )
     assert report.exit_code == 0
+    from kohyo.distribute.build import distribute_master
+
+    distribute_master(master, config, out_dir=tmp_path / "dist", parallel=False)
+    assert scan(tmp_path / "dist", ["非公開の検討中指標", "非公開の検討中の役割"]) == []
     include = load_config(tmp_config({"sheets.hidden": '"include"'}))
     master, report = check_master(path, include)
     assert [i.name for i in master.projects[0].indicators] == [k[0] for k in KPIS]
