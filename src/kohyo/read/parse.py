@@ -282,14 +282,17 @@ def _right_edge(sheet: _Sheet, name_pos: tuple[int, int]) -> int | None:
     first_value_end(L_MUNIS, name_pos[0], None)
     first_value_end(L_CONTENT, name_pos[0] + 1, label_col)
     first_value_end(L_EFFECT, name_pos[0] + 1, label_col)
-    for label, wanted in ((L_COSTS, _TOTAL_HEADERS), (L_KPIS, ("目標値",))):
+    last_headers: list[tuple[str, Callable[[str], bool]]] = [
+        (L_COSTS, lambda key: key in _TOTAL_HEADERS),
+        (L_KPIS, lambda key: key.startswith("目標値")),
+    ]
+    for label, is_last in last_headers:
         pos = sheet.find(label, after_row=name_pos[0] + 1, max_col=label_col)
         if pos is None:
             continue
-        for row in (pos[0], pos[0] + 1):
+        for row in (pos[0], pos[0] + 1):  # the header row: beside the label or under it
             for c, _cell in sheet.right_of(row, pos[1]):
-                key = sheet.keys.get((row, c), "")
-                if key in wanted or (wanted == ("目標値",) and key.startswith("目標値")):
+                if is_last(sheet.keys.get((row, c), "")):
                     ends.append(sheet.extent(row, c)[3])
     return max(ends) if ends else None
 
