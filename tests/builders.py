@@ -168,3 +168,106 @@ def variant(p: dict[str, Any], **over: Any) -> dict[str, Any]:
     q = copy.deepcopy(p)
     q.update(over)
     return q
+
+
+# ---- staff habits on a sample-like master (XlsxWriter, as kohyo itself writes 個表)
+
+
+@dataclass
+class Habits:
+    """Which habits a master built by :func:`write_habit_master` shows."""
+
+    memos_right: tuple[str, ...] = ()  # sheets with a memo right of every block
+    memo_below: tuple[str, ...] = ()  # sheets with a memo under the last block
+    example: bool = False  # a 記入例 sheet copied from the first 個表, placeholder values
+    cover: bool = True  # a 表紙 first (the sample has one)
+    hidden_draft: bool = False  # a hidden 個表 (a draft) after the others
+    very_hidden_draft: bool = False  # a veryHidden one
+    list_sheet: bool = False  # a hidden sheet holding a drop-down list
+
+
+@dataclass
+class HabitTexts:
+    """The texts a habit put in the master: none may reach a distributed file."""
+
+    memos: list[str] = field(default_factory=list)
+    drafts: list[str] = field(default_factory=list)
+    memo_cells: list[tuple[str, str]] = field(default_factory=list)  # (sheet, A1)
+
+    @property
+    def secret(self) -> list[str]:
+        return self.memos + self.drafts
+
+
+def write_habit_master(path: Path, config: Any, habits: Habits) -> HabitTexts:
+    """The sample's seven 個表 (workbooks/sample/master.toml), with *habits* added."""
+    import dataclasses
+
+    import xlsxwriter
+    from xlsxwriter.utility import xl_rowcol_to_cell
+
+    from kohyo.layout.kohyo import load_look, write_kohyo_sheet
+    from kohyo.model.project import TextField
+    from kohyo.sample import load_sample
+
+    root = Path(__file__).resolve().parents[1]
+    book = load_sample(root / "workbooks" / "sample" / "master.toml", config)
+    look = load_look(root / "templates" / "kohyo_sheet.toml")
+    texts = HabitTexts()
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_urls": False})
+    if habits.cover:
+        cover = wb.add_worksheet("表紙")
+        cover.write_string(0, 0, config.area.name)
+        cover.write_string(1, 0, book.title)
+    if habits.example:
+        first = book.projects[0]
+        example = dataclasses.replace(
+            first,
+            sheet="記入例",
+            number=None,
+            number_raw="例",
+            municipalities_label=TextField("○○町、△△村", None),
+            name=TextField("○○事業（記入例）", None),
+        )
+        write_kohyo_sheet(wb, "記入例", example, config, look)
+    for p in book.projects:
+        write_kohyo_sheet(wb, p.sheet, p, config, look)
+        ws = wb.get_worksheet_by_name(p.sheet)
+        last_row = 6 + len(p.roles) + len(p.indicators) + len(p.notes)
+        if p.sheet in habits.memos_right:
+            for row in range(last_row):
+                memo = f"職員メモ{p.sheet}の{row + 1}行目：課長に確認する"
+                col = 7 + row % 3  # H, I or J: a column or more right of the 個表
+                ws.write_string(row, col, memo)
+                texts.memos.append(memo)
+                texts.memo_cells.append((p.sheet, xl_rowcol_to_cell(row, col)))
+        if p.sheet in habits.memo_below:
+            memo = f"下書きメモ{p.sheet}：数値は来週差し替え"
+            ws.write_string(last_row + 2, 0, memo)
+            texts.memos.append(memo)
+            texts.memo_cells.append((p.sheet, xl_rowcol_to_cell(last_row + 2, 0)))
+    for flag, sheet, state in (
+        (habits.hidden_draft, "下書き", "hide"),
+        (habits.very_hidden_draft, "下書き2", "very_hidden"),
+    ):
+        if not flag:
+            continue
+        base = book.projects[2]
+        draft_text = f"非公開の検討中事業（{sheet}）：まだ市町村に出さない"
+        draft = dataclasses.replace(
+            base,
+            sheet=sheet,
+            number=90 + len(texts.drafts),
+            name=TextField(f"検討中の新事業{sheet}", None),
+            content=TextField(draft_text, None),
+        )
+        write_kohyo_sheet(wb, sheet, draft, config, look)
+        getattr(wb.get_worksheet_by_name(sheet), state)()
+        texts.drafts += [draft_text, f"検討中の新事業{sheet}"]
+    if habits.list_sheet:
+        lists = wb.add_worksheet("リスト")
+        for i, name in enumerate(config.area.municipalities):
+            lists.write_string(i, 0, name)
+        lists.hide()
+    wb.close()
+    return texts

@@ -254,3 +254,51 @@ def test_program_refuses_a_missing_file(tmp_path: Path) -> None:
     err = proc.stderr.decode("cp932").splitlines()
     assert len(err) == 1 and err[0].startswith("エラー: ") and str(missing) in err[0]
     assert b"Traceback" not in proc.stdout + proc.stderr
+
+
+def test_config_is_found_beside_the_master_or_above_it(
+    tmp_path: Path, cli_run: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Current folder first, then the master's folder, then each folder above it."""
+    area = tmp_path / "area"
+    (area / "2026" / "masters").mkdir(parents=True)
+    shutil.copy(REAL_CONFIG, area / "config.toml")
+    master = area / "2026" / "masters" / "m.xlsx"
+    write_master(master, [project()])
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    result = cli_run("validate", master, "--json")
+    assert (result.exit_code, json.loads(result.stdout)) == (0, {"findings": []})
+    # A config.toml in the current folder wins over the one above the master.
+    text = REAL_CONFIG.read_text(encoding="utf-8").replace(
+        "fiscal_years = [2020,", "fiscal_years = [2019, 2020,"
+    )
+    (elsewhere / "config.toml").write_text(text, encoding="utf-8")
+    result = cli_run("validate", master, "--json")
+    assert result.exit_code == 1
+    assert "year-header-mismatch" in result.stdout
+
+
+def test_no_config_found_lists_where_it_looked(
+    tmp_path: Path, cli_run: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kohyo.config import config_places
+
+    folder = tmp_path / "a" / "b"
+    folder.mkdir(parents=True)
+    write_master(folder / "m.xlsx", [project()])
+    monkeypatch.chdir(tmp_path)
+    places = config_places(folder / "m.xlsx")
+    if any(p.is_file() for p in places):  # a config.toml above tmp: nothing to prove here
+        pytest.skip(f"a config.toml exists above {tmp_path}")
+    result = cli_run("validate", folder / "m.xlsx")
+    assert result.exit_code == 2
+    err = result.stderr
+    assert "config.toml が見つかりません" in err and "--config" in err
+    assert len(err.splitlines()) == 1
+    listed = err.split("探した場所: ", 1)[1].split("）", 1)[0].split("、")
+    assert listed == [str(p) for p in places]
+    root = tmp_path.resolve()
+    assert places[:3] == [root / "config.toml", root / "a/b/config.toml", root / "a/config.toml"]
+    assert places.count(root / "config.toml") == 1  # the current folder, looked at once

@@ -1047,3 +1047,24 @@ def test_address_guard_catches_extra_and_hidden_recipients(area: Area) -> None:
     assert "設定にない宛先 someone@example.com が含まれています" in address_problems(
         msg, letter.envelope, allowed
     )
+
+
+def test_many_project_numbers_are_wrapped_in_the_body() -> None:
+    """42 numbers on one line is a line mail readers cut anywhere: they go below, wrapped."""
+    from rich.cells import cell_len
+
+    from kohyo.mail.message import Letter, MailTemplates, render_letter
+
+    config = load_config(Path(__file__).resolve().parents[1] / "config.toml")
+    templates = MailTemplates(config)
+    numbers = tuple(range(101, 143))
+    letter = Letter("平内町", ("a@x.jp",), (), (), numbers, "2026-11-29")
+    _, body = render_letter(config, letter, templates)
+    assert "（42件、事業番号は下記）" in body
+    block = body.split("■事業番号\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert len(block) > 1 and all(cell_len(line) <= 60 for line in block)
+    assert "".join(block).split("、") == [str(n) for n in numbers]
+    assert max(cell_len(line) for line in body.splitlines()) <= 72
+    letter = Letter("平内町", ("a@x.jp",), (), (), (1, 2), "2026-11-29")
+    _, short = render_letter(config, letter, templates)
+    assert "（2件：事業番号 1、2）" in short and "■事業番号" not in short

@@ -119,7 +119,7 @@ def test_the_summary_is_regenerated_when_the_master_has_one(
     ws = openpyxl.load_workbook(sample_master, data_only=True)["総括表"]
     assert [ws.cell(r, 1).value for r in range(4, 12)] == [2, 3, 4, 5, 21, 22, 37, 40]
     assert ws.cell(4 + 8 + 2, 3).value == "8事業"  # the count row, 7 + 1
-    assert openpyxl.load_workbook(sample_master).sheetnames[:5] == ["総括表", "表紙", "2", "3", "4"]
+    assert openpyxl.load_workbook(sample_master).sheetnames[:5] == ["表紙", "総括表", "2", "3", "4"]
     # 4 moved to 5: the 「NO.4に統合」 of projects 2 and 3 follow it.
     master, report = check_master(sample_master, tmp_area_config)
     assert [i.target for p in master.projects[:2] for i in p.indicators] == ["NO.5に統合"] * 2

@@ -273,6 +273,51 @@ def test_control_characters_never_reach_the_overview(tmp_path: Path, config: Con
     assert not set(texts) & set(hidden)
 
 
+@pytest.mark.parametrize(
+    ("text", "escaped"),
+    [
+        ("[link](javascript:alert(1))", "[link\\](javascript:alert(1))"),
+        ("![img](http://example.com/a.png)", "![img\\](http://example.com/a.png)"),
+        ("[ref][1] [def]: http://x", "[ref\\][1] [def\\]: http://x"),
+        ("[現在] 1事業", "[現在] 1事業"),  # no link: kept as typed
+        ("<http://example.com>", "\\<http://example.com\\>"),
+        ("&lt;既に実体&gt;", "\\&lt;既に実体\\&gt;"),
+        ("# 見出しではない", "\\# 見出しではない"),
+        ("- 箇条書きではない", "\\- 箇条書きではない"),
+        ("1. 番号付きではない", "1\\. 番号付きではない"),
+        ("費用 2-3 割", "費用 2-3 割"),  # only at the start does "-" mean anything
+    ],
+)
+def test_markdown_escapes_links_images_and_html(text: str, escaped: str) -> None:
+    # One escape function (guard's overview/markdown.py) escapes every bracket, so the
+    # exact text differs from these; what a CommonMark reader shows is the same: the
+    # characters as typed, no link, image, tag or entity.
+    rendered = lxml.html.fromstring(
+        f"<div>{MarkdownIt('commonmark').render(md_escape(text))}</div>"
+    )
+    assert rendered.xpath("//a | //img | //h1 | //ul | //ol") == []
+    assert rendered.text_content().strip() == text
+    if "&" in text:
+        assert md_escape(text) == escaped  # entities stay text: the "&" is escaped
+
+
+def test_overview_md_heading_shows_a_less_than_sign_and_no_live_link(
+    cli_run: Callable[..., Any], tmp_path: Path
+) -> None:
+    old = project(1, "A<B連携事業", content="○圏域の起業・創業の促進を図る。")
+    new = variant(old, content="○[link](javascript:alert(1)) ![img](http://example.com/t.png)")
+    write_master(tmp_path / "old.xlsx", [old])
+    write_master(tmp_path / "new.xlsx", [new])
+    res = cli_run("diff", tmp_path / "old.xlsx", tmp_path / "new.xlsx", "--config",
+                  ROOT / "config.toml", "--out", tmp_path / "out")  # fmt: skip
+    assert res.exit_code == 0, res.output
+    md = (tmp_path / "out" / "overview.md").read_text(encoding="utf-8")
+    assert "&lt;" not in md and "&gt;" not in md
+    assert any(ln.startswith("#") and "A\\<B連携事業" in ln for ln in md.splitlines())
+    assert "[link](" not in md and "\\[link\\]\\(javascript:" in md
+    assert "![img](" not in md and "\\!\\[img\\]\\(http://example.com/t.png\\)" in md
+
+
 # --- xlsx -----------------------------------------------------------------------------
 
 
@@ -527,14 +572,20 @@ def test_cli_without_templates_folder_uses_kohyos_own(
     assert (tmp_path / "out" / "overview.html").is_file()
 
 
-def test_cli_compares_masters_with_other_errors_and_says_so(
+def test_cli_refuses_errors_unless_allowed_then_compares_and_says_so(
     cli_run: Callable[..., Any], tmp_path: Path
 ) -> None:
     old = project(1, "観光振興事業", costs=["約200", 200, "—", None, None])
     write_master(tmp_path / "old.xlsx", [old])
     write_master(tmp_path / "new.xlsx", [variant(old, costs=[200, 200, "—", None, None])])
+    refused = cli_run("diff", tmp_path / "old.xlsx", tmp_path / "new.xlsx", "--config",
+                      ROOT / "config.toml", "--out", tmp_path / "out")  # fmt: skip
+    assert refused.exit_code == 1  # a master with errors: refused unless --allow-errors
+    assert "old.xlsx: 比べられないエラーがあります（1 件）" in refused.stderr
+    assert "cost-not-number" in refused.stderr and "--allow-errors" in refused.stderr
+    assert not (tmp_path / "out").exists()
     result = cli_run("diff", tmp_path / "old.xlsx", tmp_path / "new.xlsx", "--config",
-                     ROOT / "config.toml", "--out", tmp_path / "out")  # fmt: skip
+                     ROOT / "config.toml", "--out", tmp_path / "out", "--allow-errors")  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "  新規 0事業、変更 1事業（うち統合 0、名称変更 0）、終了・削除 0事業" in result.stdout
     assert (

@@ -36,7 +36,8 @@ def test_sample_refresh_changes_exactly_the_two_totals_and_the_summary(
     after = members(sample_master)
     parts_after = sheet_parts(sample_master)
     summary_part = parts_after["総括表"]
-    assert next(iter(parts_after)) == "総括表"  # position "first" from config
+    # position "auto" (config): just before the first 個表, so after the sample's 表紙
+    assert list(parts_after)[:3] == ["表紙", "総括表", "2"]
     changed = {n for n in before if before[n] != after.get(n)}
     added = set(after) - set(before)
     assert added == {summary_part}
@@ -228,7 +229,7 @@ def test_kill_after_replace_leaves_new_file_and_backup(
 
 def test_summary_position_is_one_based(tmp_path: Path, tmp_area_config) -> None:
     text = tmp_area_config.path.read_text(encoding="utf-8").replace(
-        'position = "first"', "position = 2"
+        'position = "auto"', "position = 2"
     )
     tmp_area_config.path.write_text(text, encoding="utf-8")
     config = load_config(tmp_area_config.path)
@@ -273,3 +274,19 @@ def test_summary_never_holds_bidi_controls(tmp_path: Path, tmp_area_config) -> N
     ]
     assert "甲事業" in values and "乙事業" in values
     assert not any(isinstance(v, str) and set(v) & set("\u202e\u2066\x85") for v in values)
+
+
+def test_refresh_writes_a_total_formula_excel_never_calculated(
+    tmp_path: Path, tmp_area_config
+) -> None:
+    path = tmp_path / "m.xlsx"
+    write_master(path, [project(1, "甲事業")])
+    wb = openpyxl.load_workbook(path)
+    wb["1"]["G5"] = "=SUM(B5:F5)"  # openpyxl saves no cached value
+    wb.save(path)
+    _, before = check_master(path, tmp_area_config)
+    assert [f.code for f in before.findings] == ["total-no-cache"]
+    assert refresh_master(path, tmp_area_config).written
+    _, after = check_master(path, tmp_area_config)
+    assert [f.code for f in after.findings] == ["sheet-skipped"]  # the 総括表 written
+    assert openpyxl.load_workbook(path, data_only=True)["1"]["G5"].value == 300

@@ -232,6 +232,12 @@ def test_every_code_has_a_failing_case() -> None:
     covered = {k[2] for case in FAILING for k in case[2]}
     covered |= {"formula-no-cache", "total-missing", "no-projects", "sheet-skipped"}
     covered |= {"sheet-name-invalid", "too-many-rows", "cell-too-long"}  # tests below
+    covered |= {
+        "memo-ignored",
+        "sheet-hidden",
+        "row-hidden",
+        "total-no-cache",
+    }  # tests/test_habits.py builds those masters
     assert covered == set(CATALOGUE)
 
 
@@ -260,8 +266,12 @@ def test_formula_no_cache_total_only_is_not_an_error(tmp_path: Path, config: Con
 
     report = check_edited(tmp_path, config, P(), edit)
     assert [(f.key(), f.severity) for f in report.findings] == [
-        (("4", "G5", "total-mismatch"), "warning")
+        (("4", "G5", "total-no-cache"), "warning")
     ]
+    assert report.findings[0].message == (  # said as it is, not as 「空欄」
+        "計の数式 =SUM(B5:F5) の計算結果が保存されていません（各年度の合計: 300）。"
+        "refresh で値を書き込みます"
+    )
 
 
 def test_total_missing(tmp_path: Path, config: Config) -> None:
@@ -439,8 +449,8 @@ MESSAGES: list[tuple[str, dict[str, Any], str, str]] = [
     (
         "municipality-unknown",
         {"municipalities": "青森市、青森町"},
-        "関係市町村に設定にない名前があります: 「青森町」（設定されている市町村: 青森市、平内町、今別町、蓬田村、外ヶ浜町）",
-        "Unknown municipality '青森町' (configured: 青森市, 平内町, 今別町, 蓬田村, 外ヶ浜町)",
+        "関係市町村に設定にない名前があります: 「青森町」。「青森市」ではありませんか（設定されている市町村: 青森市、平内町、今別町、蓬田村、外ヶ浜町）",
+        "Unknown municipality '青森町'; did you mean '青森市'? (configured: 青森市, 平内町, 今別町, 蓬田村, 外ヶ浜町)",
     ),
     (
         "total-mismatch",
@@ -471,8 +481,14 @@ MESSAGES: list[tuple[str, dict[str, Any], str, str]] = [
     (
         "role-unknown",
         {"roles": [("青森市", "a"), ("青森町", "b")]},
-        "役割分担の「青森町」は設定にない市町村名です（青森市、平内町、今別町、蓬田村、外ヶ浜町、連携町村 のいずれか）",
-        "Role row '青森町' is not a configured municipality (青森市, 平内町, 今別町, 蓬田村, 外ヶ浜町, 連携町村)",
+        "役割分担の「青森町」は設定にない市町村名です。「青森市」ではありませんか（青森市、平内町、今別町、蓬田村、外ヶ浜町、連携町村 のいずれか）",
+        "Role row '青森町' is not a configured municipality; did you mean '青森市'? (青森市, 平内町, 今別町, 蓬田村, 外ヶ浜町, 連携町村)",
+    ),
+    (
+        "municipality-unknown",
+        {"municipalities": "青森市、札幌市"},  # nothing close: no suggestion
+        "関係市町村に設定にない名前があります: 「札幌市」（設定されている市町村: 青森市、平内町、今別町、蓬田村、外ヶ浜町）",
+        "Unknown municipality '札幌市' (configured: 青森市, 平内町, 今別町, 蓬田村, 外ヶ浜町)",
     ),
     (
         "number-stored-as-text",

@@ -7,6 +7,7 @@ file's folder, so commands work from any current directory.
 
 from __future__ import annotations
 
+import fnmatch
 import math
 import string
 import tomllib
@@ -64,12 +65,30 @@ class RefreshSettings:
 @dataclass(frozen=True)
 class SummarySettings:
     sheet_name: str = "総括表"
-    position: str | int = "first"  # "first", "last", or a 1-based position as staff count
+    # "auto" (just before the first 個表, so after a 表紙 or 目次), "first", "last",
+    # or a 1-based position as staff count
+    position: str | int = "auto"
 
     @property
     def index(self) -> str | int:
-        """The position as the writers take it: "first", "last" or a 0-based index."""
+        """The position as the writers take it: "auto", "first", "last" or a 0-based index."""
         return self.position - 1 if isinstance(self.position, int) else self.position
+
+
+DEFAULT_SKIP = ("記入例", "入力例", "例", "様式*", "表紙", "目次", "説明*", "作成要領*")
+
+
+@dataclass(frozen=True)
+class SheetsSettings:
+    """Which sheets are 個表: names that never are (fnmatch patterns), and hidden sheets."""
+
+    skip: tuple[str, ...] = DEFAULT_SKIP
+    hidden: str = "exclude"  # "exclude": validated, kept out of every output; "include"
+
+    def skip_pattern(self, sheet_name: str) -> str | None:
+        """The pattern in ``skip`` that *sheet_name* matches (both NFKC-normalised), or None."""
+        name = _nfkc(sheet_name)
+        return next((p for p in self.skip if fnmatch.fnmatchcase(name, _nfkc(p))), None)
 
 
 @dataclass(frozen=True)
@@ -119,10 +138,37 @@ class Config:
     limits: Limits
     distribution: DistributionSettings
     mail: MailSettings
+    sheets: SheetsSettings = field(default_factory=SheetsSettings)
 
     @property
     def base_dir(self) -> Path:
         return self.path.parent
+
+
+CONFIG_NAME = "config.toml"
+
+
+def config_places(master: str | Path | None = None, cwd: Path | None = None) -> list[Path]:
+    """Where a config.toml is looked for, in order: the current folder, then the master's
+    folder and each folder above it (without a master: the folders above the current one)."""
+    here = (cwd or Path.cwd()).resolve()
+    start = Path(master).resolve().parent if master is not None else here
+    folders = [here, start, *start.parents]
+    seen: list[Path] = []
+    for folder in folders:
+        if folder not in seen:
+            seen.append(folder)
+    return [folder / CONFIG_NAME for folder in seen]
+
+
+def find_config(master: str | Path | None = None, cwd: Path | None = None) -> Path:
+    """The first config.toml of :func:`config_places`; ConfigError listing them all if none."""
+    places = config_places(master, cwd)
+    found = next((p for p in places if p.is_file()), None)
+    if found is None:
+        listed = t("list.separator").join(str(p) for p in places)  # one line, as every refusal is
+        raise ConfigError(t("config.not_found", places=listed), path=str(places[0]))
+    return found
 
 
 def load_config(path: str | Path) -> Config:
@@ -253,7 +299,19 @@ def _build(cfg_path: Path, raw: dict[str, Any]) -> Config:
         pdf=dist.get("pdf", bool, False),
     )
     mail = _mail(root.sub("mail"), area, base)
-    return Config(cfg_path, area, plan, paths, refresh, summary, limits, distribution, mail)
+    sheets = _sheets(root.sub("sheets"))
+    return Config(cfg_path, area, plan, paths, refresh, summary, limits, distribution, mail, sheets)
+
+
+def _sheets(t: _Reader) -> SheetsSettings:
+    skip = t.get("skip", list, list(DEFAULT_SKIP))
+    for i, pattern in enumerate(skip):
+        if not isinstance(pattern, str) or not pattern.strip():
+            raise t.fail("skip", "config.skip.bad", index=i + 1, value=repr(pattern))
+    hidden = t.text("hidden", "exclude")
+    if hidden not in ("exclude", "include"):
+        raise t.fail("hidden", "config.hidden.bad", value=repr(hidden))
+    return SheetsSettings(skip=tuple(skip), hidden=hidden)
 
 
 def _area(t: _Reader) -> Area:
@@ -314,8 +372,8 @@ def _summary(t: _Reader, area: Area) -> SummarySettings:
     problem = sheet_name_problem(name)
     if problem is not None:
         raise t.fail("sheet_name", "config.sheet_name.bad", name=name, reason=problem)
-    position = t.get("position", (str, int), "first")
-    if isinstance(position, str) and position not in ("first", "last"):
+    position = t.get("position", (str, int), "auto")
+    if isinstance(position, str) and position not in ("auto", "first", "last"):
         raise t.fail("position", "config.position.bad", value=repr(position))
     if isinstance(position, int) and position < 1:
         raise t.fail("position", "config.at_least_one", value=position)

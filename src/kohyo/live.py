@@ -29,7 +29,7 @@ from typing import Any
 from kohyo.check.findings import Report
 from kohyo.check.rules import validate_master
 from kohyo.config import Config
-from kohyo.edit.refresh import RefreshPlan, RefreshResult, plan_refresh
+from kohyo.edit.refresh import RefreshPlan, RefreshResult, plan_refresh, summary_position
 from kohyo.errors import KohyoError
 from kohyo.layout.summary import load_summary_look, summary_sheet_spec
 from kohyo.messages import t
@@ -462,7 +462,7 @@ def refresh_live(
     if save and live.path is None:
         raise KohyoError(t("live.no_path", name=live.name))
     try:
-        result.notes = apply_live(live.book, plan, spec, position=config.summary.index)
+        result.notes = apply_live(live.book, plan, spec, position=summary_position(parsed, config))
     except KohyoError:
         raise
     except Exception as exc:

@@ -73,8 +73,8 @@ CATALOGUE: dict[str, Kind] = {
     ),
     "municipality-unknown": Kind(
         "error",
-        "関係市町村に設定にない名前があります: 「{name}」（設定されている市町村: {known}）",
-        "Unknown municipality '{name}' (configured: {known})",
+        "関係市町村に設定にない名前があります: 「{name}」{hint}（設定されている市町村: {known}）",
+        "Unknown municipality '{name}'{hint} (configured: {known})",
     ),
     "cost-not-number": Kind(
         "error",
@@ -121,6 +121,13 @@ CATALOGUE: dict[str, Kind] = {
         "計が各年度の合計と一致しません（シート: {found}、合計: {expected}）。refresh で直ります",
         "Total differs from the sum of the years (sheet: {found}; sum: {expected}); refresh fixes it",
     ),
+    "total-no-cache": Kind(
+        "warning",
+        "計の数式 ={formula} の計算結果が保存されていません（各年度の合計: {expected}）。"
+        "refresh で値を書き込みます",
+        "The total formula ={formula} has no calculated value (sum of the years: {expected}); "
+        "refresh writes it",
+    ),
     "kpi-none": Kind("warning", "成果指標が1行もありません", "No KPI rows"),
     "kpi-name-missing": Kind(
         "error",
@@ -142,8 +149,27 @@ CATALOGUE: dict[str, Kind] = {
     ),
     "role-unknown": Kind(
         "error",
-        "役割分担の「{who}」は設定にない市町村名です（{known} のいずれか）",
-        "Role row '{who}' is not a configured municipality ({known})",
+        "役割分担の「{who}」は設定にない市町村名です{hint}（{known} のいずれか）",
+        "Role row '{who}' is not a configured municipality{hint} ({known})",
+    ),
+    "memo-ignored": Kind(
+        "info",
+        "個表の外の書き込みは職員のメモとみなし、読み込みません（配布もしません）: 「{text}」",
+        "Text outside the project sheet's blocks is a staff memo: not read, never distributed: '{text}'",
+    ),
+    "sheet-hidden": Kind(
+        "warning",
+        "非表示のシートです。下書きとみなし、検証だけして総括表・配布・メール・変更点から除きます"
+        '（含めるには config.toml の sheets.hidden = "include"）',
+        "Hidden sheet: taken as a draft, validated but left out of the summary sheet, distribution, "
+        'mail and the change overview (sheets.hidden = "include" keeps it)',
+    ),
+    "row-hidden": Kind(
+        "warning",
+        "非表示の行です。下書きとみなし、この行の内容は読み込まず配布もしません"
+        '（含めるには config.toml の sheets.hidden = "include"）',
+        "Hidden row: taken as a draft, its content is not read or distributed "
+        '(sheets.hidden = "include" keeps it)',
     ),
     "sheet-name-invalid": Kind(
         "error",

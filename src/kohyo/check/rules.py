@@ -5,6 +5,7 @@ Pure: no I/O. Every rule returns findings; nothing raises on bad content.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Iterable, Iterator
 
 from kohyo.check.findings import Finding, Report, finding
@@ -27,12 +28,42 @@ def validate_master(master: Master, config: Config) -> Report:
         report.findings.append(finding("sheet-skipped", skipped.sheet, None, reason=skipped.reason))
     if not master.projects:
         report.findings.append(finding("no-projects", None, None))
-    for project in master.projects:
+    for project in sorted(
+        [*master.projects, *master.excluded], key=lambda p: _sheet_index(master, p.sheet)
+    ):
         for rule in PROJECT_RULES:
             report.extend(rule(project, config))
+    # Cross-sheet rules see what goes out: a hidden draft copied from a 個表 is no duplicate.
     for master_rule in MASTER_RULES:
         report.extend(master_rule(master.projects, config))
     return report
+
+
+def suggestion(name: str, candidates: list[str]) -> str:
+    """「…」ではありませんか for the configured name closest to *name*, or ""."""
+    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.5)
+    return t("check.did_you_mean", name=close[0]) if close else ""
+
+
+def _sheet_index(master: Master, sheet: str) -> int:
+    return master.sheet_order.index(sheet) if sheet in master.sheet_order else 0
+
+
+def check_hidden(p: Project, config: Config) -> Iterator[Finding]:
+    if p.hidden and config.sheets.hidden == "exclude":
+        yield finding("sheet-hidden", p.sheet, None)
+    for cell in p.hidden_rows:
+        yield finding("row-hidden", p.sheet, cell)
+
+
+def check_memos(p: Project, config: Config) -> Iterator[Finding]:
+    for memo in p.memos:
+        yield finding("memo-ignored", p.sheet, memo.cell, text=_excerpt(memo.text))
+
+
+def _excerpt(text: str, limit: int = 20) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[:limit] + "…"
 
 
 def check_blocks(p: Project, config: Config) -> Iterator[Finding]:
@@ -61,8 +92,12 @@ def check_municipalities(p: Project, config: Config) -> Iterator[Finding]:
     if not p.municipalities_label.text.strip():
         yield finding("municipality-empty", p.sheet, cell)
     known = t("list.separator").join(config.area.municipalities)
+    candidates = [*config.area.municipalities, config.area.all_label, config.area.partner_label]
     for name in p.unknown_municipalities:
-        yield finding("municipality-unknown", p.sheet, cell, name=name, known=known)
+        yield finding(
+            "municipality-unknown", p.sheet, cell, name=name, known=known,
+            hint=suggestion(name, candidates),
+        )  # fmt: skip
 
 
 def check_year_headers(p: Project, config: Config) -> Iterator[Finding]:
@@ -117,8 +152,11 @@ def check_total(p: Project, config: Config) -> Iterator[Finding]:
         return
     expected = derive_total(p.costs)
     found = total.value
-    if total.kind is CellKind.FORMULA_NO_CACHE:
-        found = None
+    if total.kind is CellKind.FORMULA_NO_CACHE:  # not 「空欄」: a formula Excel never calculated
+        yield finding(
+            "total-no-cache", p.sheet, total.cell, formula=total.formula, expected=_show(expected)
+        )
+        return
     if found != expected:
         yield finding(
             "total-mismatch",
@@ -139,7 +177,10 @@ def check_roles(p: Project, config: Config) -> Iterator[Finding]:
     known = t("list.separator").join([*area.municipalities, area.partner_label])
     for role in p.roles:
         if role.who not in allowed:
-            yield finding("role-unknown", p.sheet, role.who_cell, who=role.who, known=known)
+            yield finding(
+                "role-unknown", p.sheet, role.who_cell, who=role.who, known=known,
+                hint=suggestion(role.who, sorted(allowed)),
+            )  # fmt: skip
 
 
 def check_indicators(p: Project, config: Config) -> Iterator[Finding]:
@@ -309,6 +350,8 @@ def _show(value: object) -> str:
 
 
 PROJECT_RULES: list[ProjectRule] = [
+    check_hidden,
+    check_memos,
     check_blocks,
     check_number,
     check_name,

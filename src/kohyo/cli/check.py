@@ -55,7 +55,7 @@ def validate_cmd(
     report_path: str | None,
     open_report: bool,
     live: bool,
-    config_path: Path,
+    config_path: Path | None,
 ) -> None:
     """Validate every project sheet in MASTER (--help: ``help.validate`` in the catalogue)."""
     config, path = resolve(config_path, master)
@@ -96,7 +96,7 @@ def validate_cmd(
 @click.option("--json", "as_json", is_flag=True, default=True)
 @common_options
 @guarded
-def dump_cmd(master: Path | None, as_json: bool, config_path: Path) -> None:
+def dump_cmd(master: Path | None, as_json: bool, config_path: Path | None) -> None:
     """Print every project sheet of the master as JSON (--help: ``help.dump`` in the catalogue)."""
     config, path = resolve(config_path, master)
     emit_json(dump_master(read_master(path, config), config))

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import click
 
-from kohyo.config import Config, load_config
+from kohyo.config import Config, find_config, load_config
 from kohyo.errors import KohyoError
 from kohyo.files.atomic import write_atomically
 from kohyo.messages import t
@@ -47,8 +47,7 @@ def common_options(func: F) -> F:
         "--config",
         "config_path",
         type=click.Path(path_type=Path, dir_okay=True),
-        default=Path("config.toml"),
-        show_default=True,
+        default=None,
     )(func)
     return func
 
@@ -74,8 +73,13 @@ def master_argument(func: F) -> F:
     )
 
 
-def resolve(config_path: Path, master: Path | None) -> tuple[Config, Path]:
-    config = load_config(config_path)
+def config_for(config_path: Path | None, master: Path | None = None) -> Config:
+    """--config, or the config.toml found from the current folder and *master*'s folder."""
+    return load_config(config_path if config_path is not None else find_config(master))
+
+
+def resolve(config_path: Path | None, master: Path | None) -> tuple[Config, Path]:
+    config = config_for(config_path, master)
     return config, (master if master is not None else config.paths.master)
 
 
@@ -90,6 +94,9 @@ def emit_json(obj: Any) -> None:
         buffer.flush()
     else:
         out.write(data)
+
+
+EXIT_INTERRUPTED = 130
 
 
 def fail(message: str, code: int = 2) -> None:
@@ -108,8 +115,8 @@ def guarded(func: F) -> F:
             fail(exc.message, exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
-        except KeyboardInterrupt:
-            fail(t("cli.interrupted"), 2)
+        except KeyboardInterrupt:  # Ctrl-C: the shell's convention, 128 + SIGINT
+            fail(t("cli.interrupted"), EXIT_INTERRUPTED)
         except Exception:  # the last line of defence: log it, say so plainly
             try:
                 log = write_crash_log(traceback.format_exc())

@@ -8,11 +8,18 @@ import click
 from rich.console import Console
 
 from kohyo.check.findings import Finding, Report
-from kohyo.cli.common import common_options, emit_json, folder_option, guarded, json_option
+from kohyo.cli.common import (
+    common_options,
+    config_for,
+    emit_json,
+    folder_option,
+    guarded,
+    json_option,
+)
 from kohyo.cli.localized import KohyoCommand
 from kohyo.cli.render import print_findings
-from kohyo.config import load_config
 from kohyo.messages import t
+from kohyo.overview.compare import blocking_findings
 from kohyo.overview.render import compare_files, default_out_dir, write_change_overview
 
 _PATH = click.Path(path_type=Path, dir_okay=True)
@@ -23,17 +30,25 @@ _PATH = click.Path(path_type=Path, dir_okay=True)
 @click.argument("new", type=_PATH, required=False)
 @folder_option("--out", "out_dir")
 @json_option()
+@click.option("--allow-errors", is_flag=True)
 @common_options
 @guarded
 def diff_cmd(
-    old: Path, new: Path | None, out_dir: Path | None, as_json: bool, config_path: Path
+    old: Path,
+    new: Path | None,
+    out_dir: Path | None,
+    as_json: bool,
+    allow_errors: bool,
+    config_path: Path | None,
 ) -> None:
-    """Compare two versions of the master and write the change overview (--help: ``help.diff`` in the catalogue)."""
-    config = load_config(config_path)
+    """Compare two versions of the master and write the change overview (--help: ``help.diff``
+    in the catalogue)."""
+    config = config_for(config_path, new if new is not None else old)
     new_path = new if new is not None else config.paths.master
-    result = compare_files(old, new_path, config)
+    result = compare_files(old, new_path, config, allow_errors=allow_errors)
     if result.overview is None:
-        _refuse([(old, result.old_blockers), (new_path, result.new_blockers)], as_json)
+        masters = [(old, result.old_blockers), (new_path, result.new_blockers)]
+        _refuse(masters, as_json, hint=not allow_errors)
         return
     ov = result.overview
     if as_json:
@@ -68,8 +83,8 @@ def diff_cmd(
             echo(t(f"diff.errors.{which}", count=report.count("error"), path=path))
 
 
-def _refuse(masters: list[tuple[Path, list[Finding]]], as_json: bool) -> None:
-    """Exit 1, showing the errors that make a comparison meaningless."""
+def _refuse(masters: list[tuple[Path, list[Finding]]], as_json: bool, *, hint: bool) -> None:
+    """Exit 1, showing the errors that stop the comparison."""
     if as_json:
         emit_json(Report([f for _, found in masters for f in found]).to_dict())
     else:
@@ -79,4 +94,6 @@ def _refuse(masters: list[tuple[Path, list[Finding]]], as_json: bool) -> None:
                 click.echo(t("diff.refused", path=path, count=len(found)), err=True)
                 print_findings(console, Report(found), [])
         click.echo(t("diff.refused.fix"), err=True)
+        if hint and not any(blocking_findings(Report(found)) for _, found in masters):
+            click.echo(t("diff.allow_errors.hint"), err=True)
     raise click.exceptions.Exit(1)

@@ -60,7 +60,7 @@ def distribute_cmd(
     pdf: bool | None,
     force: bool,
     as_json: bool,
-    config_path: Path,
+    config_path: Path | None,
 ) -> None:
     """Make one workbook per municipality (--help: ``help.distribute`` in the catalogue)."""
     config, path = resolve(config_path, master)

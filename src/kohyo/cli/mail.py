@@ -8,6 +8,7 @@ import click
 
 from kohyo.cli.common import (
     common_options,
+    config_for,
     emit_json,
     folder_option,
     guarded,
@@ -15,7 +16,6 @@ from kohyo.cli.common import (
     towns_option,
 )
 from kohyo.cli.localized import KohyoCommand
-from kohyo.config import load_config
 from kohyo.mail.send import MailReport, MailRequest, TownResult, run_mail
 from kohyo.messages import t
 
@@ -52,14 +52,14 @@ def mail_cmd(
     folder: Path | None,
     summary: Path | None,
     as_json: bool,
-    config_path: Path,
+    config_path: Path | None,
 ) -> None:
     """Mail each partner town its files (--help: ``help.mail`` in the catalogue)."""
     if resend and not send:
         raise click.UsageError(t("mail.resend_needs_send"))
     if outbox is not None and send:
         raise click.UsageError(t("mail.outbox_needs_dry_run"))
-    config = load_config(config_path)
+    config = config_for(config_path)
     request = MailRequest(
         send=send, resend=resend, towns=towns, outbox=outbox, folder=folder, summary=summary
     )

@@ -48,7 +48,7 @@ def new_cmd(
     after: int | None,
     municipalities: str | None,
     yes: bool,
-    config_path: Path,
+    config_path: Path | None,
 ) -> None:
     """Add a project sheet to the master (--help: ``help.new`` in the catalogue)."""
     config, path = resolve(config_path, master)

@@ -112,7 +112,7 @@ def live_progress(enabled: bool) -> Iterator[Progress | None]:
 @guarded
 def refresh_cmd(
     master: Path | None, as_json: bool, no_distribute: bool, live: bool, save: bool,
-    config_path: Path,
+    config_path: Path | None,
 ) -> None:  # fmt: skip
     """Refresh the total of every project sheet and the summary sheet (--help: ``help.refresh`` in the catalogue)."""
     if save and not live:

@@ -2,8 +2,8 @@
 
 A town must never receive a project it is not part of. The check takes every
 distinctive text of the projects the town is *not* in (names, content and
-effect sentences, KPI names, notes), drops what also occurs in the town's own
-projects, and searches every XML part of the file — cells, shared strings,
+effect sentences, KPI names, notes), plus staff memos and hidden drafts (which go
+to no town), drops what also occurs in the town's own projects, and searches every XML part of the file — cells, shared strings,
 defined names, comments, document properties — for what remains.
 """
 
@@ -55,6 +55,13 @@ def foreign_markers(master: Master, town: str) -> dict[str, int | None]:
         if town in p.municipalities:
             continue
         for text in project_texts(p):
+            if len(text) >= MIN_MARKER and not _in_any(text, own, own_joined):
+                markers[text] = p.number
+    # What staff kept to themselves goes to no town: hidden drafts, and memos beside a 個表.
+    kept = [(p, {_norm(m.text) for m in p.memos}) for p in master.projects]
+    kept += [(p, project_texts(p) | {_norm(m.text) for m in p.memos}) for p in master.excluded]
+    for p, texts in kept:
+        for text in texts:
             if len(text) >= MIN_MARKER and not _in_any(text, own, own_joined):
                 markers[text] = p.number
     return markers

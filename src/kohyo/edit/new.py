@@ -251,7 +251,9 @@ def plan_new_project(
     summary_spec = None
     if config.summary.sheet_name in order:
         s_look = summary_look or load_summary_look(template_path(config, "summary.toml"))
-        summary_spec = summary_sheet_spec(summary_table(after_projects, config), config, s_look)
+        summary_spec = summary_sheet_spec(
+            summary_table(after_projects, config, len(master.excluded)), config, s_look
+        )
     final.insert(position, sheet_name)
     return NewProjectPlan(
         project=created, spec=spec, position=position, after_sheet=after_sheet,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from kohyo.check.findings import Report
 from kohyo.config import Config
@@ -85,7 +85,7 @@ def plan_refresh(master: Master, config: Config) -> RefreshPlan:
         update = _total_update(p)
         if update is not None:
             updates.append(update)
-    return RefreshPlan(updates, summary_table(master.projects, config))
+    return RefreshPlan(updates, summary_table(master.projects, config, len(master.excluded)))
 
 
 def _total_update(p: Project) -> TotalUpdate | None:
@@ -155,7 +155,7 @@ def _refresh(path: Path, config: Config) -> RefreshResult:
         patch.set_cells(u.sheet, [CellWrite(u.cell, u.new, u.formula)])
     look = load_summary_look(template_path(config, "summary.toml"))
     spec = summary_sheet_spec(plan.summary, config, look)
-    patch.put_sheet(spec, position=config.summary.index)  # type: ignore[arg-type]
+    patch.put_sheet(spec, position=summary_position(master, config))
     changed = patch.changed_parts()
     summary_part = patch.sheet_part(config.summary.sheet_name)
     if not existed:
@@ -175,6 +175,17 @@ def _refresh(path: Path, config: Config) -> RefreshResult:
     )
     result.written = True
     return result
+
+
+def summary_position(master: Master, config: Config) -> Literal["first", "last"] | int:
+    """Where a new 総括表 goes: config's summary.position; "auto" is just before the first
+    個表, so a 表紙 or 目次 in front stays in front."""
+    index = config.summary.index
+    if index != "auto":
+        return index  # type: ignore[return-value]
+    sheets = {p.sheet for p in (*master.projects, *master.excluded)}
+    order = [s for s in master.sheet_order if s != config.summary.sheet_name]
+    return next((i for i, name in enumerate(order) if name in sheets), 0)
 
 
 def _expected_after(master: Master) -> dict[str, Any]:

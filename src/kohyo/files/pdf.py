@@ -145,6 +145,9 @@ def _run(exe: str, files: list[Path], outdir: Path, profile: Path, timeout: floa
     except subprocess.TimeoutExpired:
         _kill(proc, posix)
         raise PdfError(t("pdf.timeout", seconds=int(timeout))) from None
+    except BaseException:  # Ctrl-C: LibreOffice has its own session, so it must be stopped too
+        _kill(proc, posix)
+        raise
     if proc.returncode != 0:
         detail = (err or out).decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
         raise PdfError(t("pdf.failed", code=proc.returncode, detail=detail[0]))

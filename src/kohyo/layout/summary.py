@@ -39,6 +39,7 @@ class SummaryLook:
             "sum_row": "合計",
             "count": "具体的取組の総数",
             "count_value": "{count}事業",
+            "excluded": "※ 非表示の個表 {count} 枚（下書き）は、この表に含めていません。",
             "member_mark": "○",
         }
     )
@@ -167,6 +168,8 @@ def summary_sheet_spec(table: SummaryTable, config: Config, look: SummaryLook) -
             CellSpec(t["count_value"].format(count=table.count), "count"),
         ]
     )
+    if table.excluded:
+        rows.append([CellSpec(t["excluded"].format(count=table.excluded), "unit")])
     w = look.widths
     widths = [w["number"], w["name"], w["municipalities"]]
     widths += [w["member"]] * len(munis) + [w["year"]] * len(years) + [w["total"]]
@@ -179,7 +182,7 @@ def summary_sheet_spec(table: SummaryTable, config: Config, look: SummaryLook) -
         merges=(
             f"A1:{a1(1, n_cols)}",
             f"A{sum_row_no}:{a1(sum_row_no, 3 + len(munis))}",
-            f"A{len(rows)}:B{len(rows)}",
+            f"A{sum_row_no + 2}:B{sum_row_no + 2}",
         ),
         freeze=f"C{header_row + 1}",
         print_setup=PrintSetup(

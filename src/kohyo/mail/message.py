@@ -8,7 +8,8 @@ sent here: :mod:`kohyo.mail.prepare` checks, :mod:`kohyo.mail.send` delivers.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from email import policy as email_policy
@@ -78,6 +79,7 @@ class MailTemplates:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
+        self.env.filters["wrap_join"] = wrap_join
 
     def render(self, name: str, context: Mapping[str, object]) -> str:
         try:
@@ -97,6 +99,27 @@ class MailTemplates:
                 t("mail.template.render", path=self.paths[name], detail=exc),
                 path=str(self.paths[name]),
             ) from None
+
+
+def wrap_join(items: Iterable[object], sep: str = "、", width: int = 60) -> str:
+    """*items* joined by *sep*, broken into lines of at most *width* display cells (a mail
+    reader shows a long line as one, or wraps it mid-number): 2、3、4、…\n40、41、42"""
+    lines: list[str] = []
+    line = ""
+    for item in map(str, items):
+        piece = item if not line else sep + item
+        if line and _cells(line + piece) > width:
+            lines.append(line + sep.rstrip())
+            line = item
+        else:
+            line += piece
+    if line:
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _cells(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def envelope_sender(config: Config) -> str:

@@ -71,8 +71,10 @@ MESSAGES: dict[str, tuple[str, str]] = {  # ---- click's own words, in Japanese 
         "Print the result as JSON (for programs).",
     ),
     "help.option.config_path": (
-        "設定ファイル config.toml の場所。",
-        "Where the settings file config.toml is.",
+        "設定ファイル config.toml の場所。省くと、今のフォルダー、マスターのフォルダー、"
+        "その上のフォルダーの順に探します。",
+        "Where the settings file config.toml is. Without it, kohyo looks in the current "
+        "folder, then the master's folder and each folder above it.",
     ),
     "help.option.lang": (
         "メッセージの言語 (ja/en)。環境変数 KOHYO_LANG でも指定できます。",
@@ -135,8 +137,8 @@ MESSAGES: dict[str, tuple[str, str]] = {  # ---- click's own words, in Japanese 
         "Also make PDFs (needs LibreOffice). Default: distribution.pdf of the config.",
     ),
     "help.diff": (
-        "2つのマスターを比べ、変更案の概要を作ります (compare two versions of the master).\n\n\x08\nOLD  変更前（現在）のマスター\nNEW  変更案のマスター（省くと config.toml の paths.master）\n\n新規・変更・統合・名称変更・終了（削除）を事業ごとに示します。\n事業番号がずれただけの事業は「変更」に数えません。\n\n\x08\n出力: overview.html（印刷用）、overview.md、overview.xlsx\n終了コード: 0 完了、1 比べられないマスター（事業名の重複など）、2 ファイルを読めない",
-        "Compare two versions of the master and write the change overview.\n\n\x08\nOLD  the current master\nNEW  the proposed master (default: paths.master of config.toml)\n\nShows each project added, changed, merged, renamed or ended (removed).\nA project whose number merely moved is not counted as changed.\n\n\x08\nOutput: overview.html (for printing), overview.md, overview.xlsx\nExit codes: 0 done, 1 masters that cannot be compared (duplicate names …), 2 a file cannot be read",
+        "2つのマスターを比べ、変更案の概要を作ります (compare two versions of the master).\n\n\x08\nOLD  変更前（現在）のマスター\nNEW  変更案のマスター（省くと config.toml の paths.master）\n\n新規・変更・統合・名称変更・終了（削除）を事業ごとに示します。\n事業番号がずれただけの事業は「変更」に数えません。\n\n\x08\n出力: overview.html（印刷用）、overview.md、overview.xlsx\n終了コード: 0 完了、1 エラーのあるマスター（--allow-errors で比べます。事業名の重複など\n比べようのないエラーは除く）、2 ファイルを読めない",
+        "Compare two versions of the master and write the change overview.\n\n\x08\nOLD  the current master\nNEW  the proposed master (default: paths.master of config.toml)\n\nShows each project added, changed, merged, renamed or ended (removed).\nA project whose number merely moved is not counted as changed.\n\n\x08\nOutput: overview.html (for printing), overview.md, overview.xlsx\nExit codes: 0 done, 1 a master with errors (--allow-errors compares anyway, except errors\nthat make comparing impossible such as duplicate names), 2 a file cannot be read",
     ),
     "help.diff.out_dir": (
         "出力先のフォルダー（既定: 出力先/変更概要_<日付>）。",
@@ -145,6 +147,11 @@ MESSAGES: dict[str, tuple[str, str]] = {  # ---- click's own words, in Japanese 
     "help.diff.as_json": (
         "変更点を JSON で出力します（ファイルは作りません）。",
         "Print the changes as JSON (no files are written).",
+    ),
+    "help.diff.allow_errors": (
+        "エラーのあるマスターでも比べます（事業名の重複など、比べようのないエラーは除く）。",
+        "Compare even a master with errors (except errors that make comparing impossible, "
+        "such as duplicate names).",
     ),
     "help.mail": (
         "市町村別の個表をメールで送ります (mail each partner town its files).\n\n既定はドライランです。送信はせず、町村ごとに 1 通の .eml（Outlook や Thunderbird で開けます）を書き出します。\n内容を確かめてから --send で送信してください。\n\n送る前に、宛先が config.toml のとおりか、添付が配布したときのままか（sha256）、\nほかの市町村の事業が入っていないか、サイズが上限以内かを確かめます。\n問題があれば 1 通も送りません（終了コード 2）。\n\n送信したものは送信記録 mail_ledger.jsonl に残り、もう一度実行しても送り直しません（--resend で送り直します）。\n途中で失敗した場合は終了コード 1 で、次の実行では残りだけを送ります。",

@@ -329,8 +329,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "not usable as a sheet name ({reason}): '{name}'",
     ),
     "config.position.bad": (
-        '"first"、"last" または 1 以上の整数を指定してください（{value}）',
-        'give "first", "last" or an integer of 1 or more ({value})',
+        '"auto"、"first"、"last" または 1 以上の整数を指定してください（{value}）',
+        'give "auto", "first", "last" or an integer of 1 or more ({value})',
+    ),
+    "config.skip.bad": (
+        "{index} 番目が文字列ではないか空です（{value}）",
+        "item {index} is not text or is empty ({value})",
+    ),
+    "config.hidden.bad": (
+        '"exclude" または "include" を指定してください（{value}）',
+        'give "exclude" or "include" ({value})',
+    ),
+    "config.not_found": (
+        "設定ファイル config.toml が見つかりません（探した場所: {places}）。"
+        "--config で場所を指定してください。",
+        "No config.toml was found (looked in: {places}). Give its place with --config.",
     ),
     "config.pattern.bad": (
         "使える差し込みは {{area}} {{town}} {{date}} です（{reason}）",

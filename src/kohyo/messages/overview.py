@@ -40,6 +40,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "これらを直してから、もう一度 kohyo diff を実行してください。",
         "Fix these and run kohyo diff again.",
     ),
+    "diff.allow_errors.hint": (
+        "エラーがあっても比べるには --allow-errors を付けてください"
+        "（変更の概要にはエラーのある値がそのまま載ります）。",
+        "To compare anyway, add --allow-errors (the overview then shows the erroneous values "
+        "as they are).",
+    ),
     # ---- writing the overview (overview/render.py)
     "overview.template.missing": (
         "変更概要のテンプレートが見つかりません: {path}"

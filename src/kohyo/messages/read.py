@@ -81,4 +81,8 @@ MESSAGES: dict[str, tuple[str, str]] = {  # ---- the zip package (read/package.p
         "「事業名」の見出しがありません",
         "it has no project name label",
     ),
+    "parse.skip.pattern": (
+        "設定 sheets.skip の「{pattern}」に当たるシート名",
+        "its name matches '{pattern}' in sheets.skip",
+    ),
 }

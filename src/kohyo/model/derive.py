@@ -32,13 +32,14 @@ class SummaryTable:
     rows: tuple[SummaryRow, ...]
     year_sums: tuple[int, ...]
     grand_total: int
+    excluded: int = 0  # hidden 個表 (drafts) left out under sheets.hidden = "exclude"
 
     @property
     def count(self) -> int:
         return len(self.rows)
 
 
-def summary_table(projects: list[Project], config: Config) -> SummaryTable:
+def summary_table(projects: list[Project], config: Config, excluded: int = 0) -> SummaryTable:
     """One row per project in sheet order, then per-year sums and the grand total."""
     years = config.plan.fiscal_years
     munis = config.area.municipalities
@@ -59,4 +60,4 @@ def summary_table(projects: list[Project], config: Config) -> SummaryTable:
     year_sums = tuple(
         sum(a for r in rows if isinstance(a := r.amounts[i], int)) for i in range(len(years))
     )
-    return SummaryTable(munis, years, tuple(rows), year_sums, sum(year_sums))
+    return SummaryTable(munis, years, tuple(rows), year_sums, sum(year_sums), excluded)

@@ -129,6 +129,11 @@ class Project:
     notes: list[Note]
     missing_blocks: list[str] = field(default_factory=list)  # labels not found
     block_cells: dict[str, str] = field(default_factory=dict)  # label -> A1
+    # Staff memos: text beyond the sheet's right edge or below the last block that is not a
+    # ※ note. Never part of any field, never distributed; only reported (contract §2).
+    memos: list[TextField] = field(default_factory=list)
+    hidden: bool = False  # the sheet is hidden (or veryHidden) in the workbook
+    hidden_rows: list[str] = field(default_factory=list)  # first cell of each hidden row left out
 
     def role_for(
         self, municipality: str, central_city: str, partner_label: str, all_label: str = "全市町村"
@@ -161,3 +166,6 @@ class Master:
     projects: list[Project]
     skipped: list[SkippedSheet]
     sheet_order: list[str]
+    # Hidden 個表 (drafts) under sheets.hidden = "exclude": validated, but kept out of
+    # every output (総括表, distribution, mail, overview counts).
+    excluded: list[Project] = field(default_factory=list)

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 
-# The ASCII punctuation Markdown reads as markup (CommonMark, GFM tables and strikethrough).
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!<>|~])")
+# The ASCII punctuation Markdown reads as markup (CommonMark, GFM tables and strikethrough,
+# entities).
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!<>|~&])")  # "&": "&lt;" stays text
 # At the start of a line only: "- x" and "1. x" would begin a list.
 _LIST_START = re.compile(r"^(\s*)(-|\d+(?=\.))")
 

@@ -48,23 +48,33 @@ class Comparison:
     old_report: Report
     new_report: Report
     overview: ChangeOverview | None
+    allow_errors: bool = True
 
     @property
     def old_blockers(self) -> list[Finding]:
-        return blocking_findings(self.old_report)
+        return self._blockers(self.old_report)
 
     @property
     def new_blockers(self) -> list[Finding]:
-        return blocking_findings(self.new_report)
+        return self._blockers(self.new_report)
+
+    def _blockers(self, report: Report) -> list[Finding]:
+        if self.allow_errors:
+            return blocking_findings(report)
+        return [f for f in report.findings if f.severity == "error"]
 
 
-def compare_files(old_path: str | Path, new_path: str | Path, config: Config) -> Comparison:
-    """Read and check both masters; compare them unless either cannot be compared."""
+def compare_files(
+    old_path: str | Path, new_path: str | Path, config: Config, *, allow_errors: bool = True
+) -> Comparison:
+    """Read and check both masters; compare them unless either cannot be compared: one with
+    errors (unless *allow_errors*), or one whose errors make a comparison meaningless."""
     old, old_report = check_master(old_path, config)
     new, new_report = check_master(new_path, config)
-    comparable = not (blocking_findings(old_report) or blocking_findings(new_report))
-    overview = compare_masters(old, new, config) if comparable else None
-    return Comparison(old, new, old_report, new_report, overview)
+    result = Comparison(old, new, old_report, new_report, None, allow_errors)
+    if not (result.old_blockers or result.new_blockers):
+        result.overview = compare_masters(old, new, config)
+    return result
 
 
 def _template_paths(config: Config) -> dict[str, Path]:

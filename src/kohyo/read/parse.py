@@ -29,7 +29,7 @@ from kohyo.model.project import (
     TextField,
     YearHeader,
 )
-from kohyo.read.grid import RawCell, SheetGrid
+from kohyo.read.grid import RawCell, SheetGrid, parse_ref
 from kohyo.read.grid import a1 as _a1
 from kohyo.read.normalize import (
     clean_text,
@@ -107,6 +107,7 @@ class _Sheet:
             if (key := self.keys.get((r, c))) and len(key) <= _MAX_LABEL
         ]
         self._extents: dict[tuple[int, int], tuple[int, int, int, int]] = {}
+        self.skip_rows: set[int] = set()  # hidden rows whose content is left out
 
     def find(
         self, label: str, after_row: int = 0, max_col: int | None = None
@@ -176,6 +177,7 @@ def _text(cell: RawCell | None) -> str:
 
 def parse_workbook(sheets: Iterable[SheetGrid], config: Config, path: str) -> Master:
     projects: list[Project] = []
+    excluded: list[Project] = []
     skipped: list[SkippedSheet] = []
     order: list[str] = []
     for grid in sheets:
@@ -186,17 +188,30 @@ def parse_workbook(sheets: Iterable[SheetGrid], config: Config, path: str) -> Ma
         if grid.part is None:
             skipped.append(SkippedSheet(grid.name, t("parse.skipped.no_cells")))
             continue
+        pattern = config.sheets.skip_pattern(grid.name)
+        if pattern is not None:
+            skipped.append(SkippedSheet(grid.name, t("parse.skip.pattern", pattern=pattern)))
+            continue
         sheet = _Sheet(grid)
         if sheet.find(L_NAME) is None:
             skipped.append(SkippedSheet(grid.name, t("parse.skipped.no_name_label")))
             continue
-        projects.append(parse_project(sheet, config))
-    return Master(path=path, projects=projects, skipped=skipped, sheet_order=order)
+        project = parse_project(sheet, config)
+        project.hidden = grid.state != "visible"  # "hidden" or "veryHidden"
+        if project.hidden and config.sheets.hidden == "exclude":
+            excluded.append(project)
+        else:
+            projects.append(project)
+    return Master(
+        path=path, projects=projects, skipped=skipped, sheet_order=order, excluded=excluded
+    )
 
 
 def parse_project(sheet: _Sheet, config: Config) -> Project:
     name_pos = sheet.find(L_NAME)
     assert name_pos is not None
+    hidden = sheet.grid.hidden_rows if config.sheets.hidden == "exclude" else set()
+    sheet, memos, hidden_cells = _clip(sheet, _right_edge(sheet, name_pos), hidden - {name_pos[0]})
     missing: list[str] = []
     blocks: dict[str, str] = {L_NAME: a1(*name_pos)}
     label_col = sheet.extent(*name_pos)[3]  # block labels sit in the 事業名 label's column
@@ -235,7 +250,8 @@ def parse_project(sheet: _Sheet, config: Config) -> Project:
     indicators, target_year, kpi_header_cell, kpi_end = (
         _indicators(sheet, kpi_pos) if kpi_pos else ([], None, None, name_pos[0])
     )
-    notes = _notes(sheet, kpi_end)
+    notes, below = _notes(sheet, kpi_end)
+    memos = sorted(memos + below, key=lambda m: parse_ref(m.cell or "A1"))
     return Project(
         sheet=sheet.grid.name,
         number=number,
@@ -255,7 +271,79 @@ def parse_project(sheet: _Sheet, config: Config) -> Project:
         notes=notes,
         missing_blocks=missing,
         block_cells=blocks,
+        memos=memos,
+        hidden_rows=hidden_cells,
     )
+
+
+def _right_edge(sheet: _Sheet, name_pos: tuple[int, int]) -> int | None:
+    """The 個表's last column, read from the sheet itself (contract §2).
+
+    The rightmost of the block headers' extents: the 計 column of the cost header, the
+    目標値 column of the KPI header, and the values of 関係市町村, 内容 and 連携効果 (each with
+    its merged range). None when none of them is there (then nothing is cut off).
+    """
+    label_col = sheet.extent(*name_pos)[3]
+    ends: list[int] = []
+
+    def first_value_end(label: str, after_row: int, max_col: int | None) -> None:
+        pos = sheet.find(label, after_row=after_row, max_col=max_col)
+        if pos is not None:
+            right = sheet.right_of(*pos)
+            if right:
+                ends.append(sheet.extent(pos[0], right[0][0])[3])
+
+    first_value_end(L_MUNIS, name_pos[0], None)
+    first_value_end(L_CONTENT, name_pos[0] + 1, label_col)
+    first_value_end(L_EFFECT, name_pos[0] + 1, label_col)
+    last_headers: list[tuple[str, Callable[[str], bool]]] = [
+        (L_COSTS, lambda key: key in _TOTAL_HEADERS),
+        (L_KPIS, lambda key: key.startswith(_KPI_TARGET)),
+    ]
+    for label, is_last in last_headers:
+        pos = sheet.find(label, after_row=name_pos[0] + 1, max_col=label_col)
+        if pos is None:
+            continue
+        for row in (pos[0], pos[0] + 1):  # the header row: beside the label or under it
+            for c, _cell in sheet.right_of(row, pos[1]):
+                if is_last(sheet.keys.get((row, c), "")):
+                    ends.append(sheet.extent(row, c)[3])
+    return max(ends) if ends else None
+
+
+def _clip(
+    sheet: _Sheet, edge: int | None, hidden_rows: set[int]
+) -> tuple[_Sheet, list[TextField], list[str]]:
+    """The sheet without what lies right of *edge* (returned as memos) and without the
+    content of *hidden_rows* (the first cell of each such row that held something)."""
+    grid = sheet.grid
+    beyond = {pos: c for pos, c in grid.cells.items() if edge is not None and pos[1] > edge}
+    hidden = {
+        pos: c for pos, c in grid.cells.items() if pos[0] in hidden_rows and pos not in beyond
+    }
+    if not beyond and not hidden:
+        sheet.skip_rows = hidden_rows
+        return sheet, [], []
+    memos = [
+        TextField(_text(cell), a1(*pos))
+        for pos, cell in sorted(beyond.items())
+        if not _is_empty(cell) and _text(cell).strip()
+    ]
+    firsts: dict[int, str] = {}
+    for (r, c), cell in sorted(hidden.items()):
+        if not _is_empty(cell) and r not in firsts:
+            firsts[r] = a1(r, c)
+    clipped = SheetGrid(
+        name=grid.name,
+        part=grid.part,
+        state=grid.state,
+        cells={p: c for p, c in grid.cells.items() if p not in beyond and p not in hidden},
+        merges=[m for m in grid.merges if edge is None or m[1] <= edge],
+        hidden_rows=grid.hidden_rows,
+    )
+    clipped_sheet = _Sheet(clipped)
+    clipped_sheet.skip_rows = hidden_rows
+    return clipped_sheet, memos, list(firsts.values())
 
 
 def _header(
@@ -392,6 +480,9 @@ def _roles(sheet: _Sheet, pos: tuple[int, int], stop_row: int | None) -> list[Ro
             break
         if merged and row > r2:
             break
+        if row in sheet.skip_rows:  # a hidden row, left out (sheets.hidden): the block goes on
+            row += 1
+            continue
         if row > pos[0] and any(sheet.is_label(row, c) for c in sheet.rows.get(row, []) if c <= c2):
             break
         cells = [(c, cell) for c, cell in sheet.right_of(row, c2) if c > c2]
@@ -443,7 +534,13 @@ def _indicators(
     indicators: list[Indicator] = []
     row = header_row + 1
     last = header_row
+    label_r1, _, label_r2, _ = sheet.extent(*pos)
     while row <= sheet.max_row:
+        if label_r2 > label_r1 and row > label_r2:
+            break  # a label merged down over its rows ends the block; below it is not a KPI
+        if row in sheet.skip_rows:  # a hidden row, left out (sheets.hidden): the block goes on
+            row += 1
+            continue
         cells = [(c, cell) for c, cell in sheet.right_of(row, pos[1]) if c > label_end_col]
         first_any = sheet.right_of(row, 0)
         if not first_any:
@@ -493,8 +590,10 @@ def _dash_or(text: str) -> str:
     return DASH if is_dash(text) else text
 
 
-def _notes(sheet: _Sheet, after_row: int) -> list[Note]:
-    notes = []
+def _notes(sheet: _Sheet, after_row: int) -> tuple[list[Note], list[TextField]]:
+    """Below the last block: cells starting with ※ are notes; any other text is a memo."""
+    notes: list[Note] = []
+    memos: list[TextField] = []
     for r in sorted(sheet.rows):
         if r <= after_row:
             continue
@@ -503,4 +602,6 @@ def _notes(sheet: _Sheet, after_row: int) -> list[Note]:
             text = _text(cell)
             if text.lstrip().startswith("※"):
                 notes.append(Note(text.strip(), a1(r, c)))
-    return notes
+            elif text.strip():
+                memos.append(TextField(text, a1(r, c)))
+    return notes, memos

@@ -189,6 +189,8 @@ def _read_sheet(
                 r = el.get("r")
                 row_no = int(r) if r else row_no + 1
                 col_no = 0
+                if el.get("hidden") in ("1", "true"):
+                    grid.hidden_rows.add(row_no)
             else:
                 ref = el.get("ref", "")
                 if ":" in ref:
