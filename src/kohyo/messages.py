@@ -226,6 +226,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "close it and run again{hint}. Also check that it is not read-only.",
     ),
     "lock.missing": ("「{name}」が見つかりません（{path}）。", "'{name}' was not found ({path})."),
+    "write.publish_failed": (
+        "{name} を書き込めませんでした（{reason}）。"
+        "Excel などで開いている場合は閉じてから、もう一度実行してください。",
+        "{name} could not be written ({reason}). If it is open in Excel or another program, "
+        "close it and run again.",
+    ),
     "write.replace_failed": (
         "「{name}」を置き換えられませんでした（{reason}）。"
         "Excel など別のプログラムで開いている可能性があります。元のファイルはそのままで、"

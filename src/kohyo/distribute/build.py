@@ -33,8 +33,8 @@ from kohyo.config import Config
 from kohyo.distribute.leakcheck import check_file
 from kohyo.distribute.town import Looks, load_looks, write_town_workbook
 from kohyo.errors import KohyoError, WriteError
-from kohyo.files.atomic import cleanup_stale_temps, file_digest
-from kohyo.files.names import distribution_file_names, distribution_folder, temp_path_beside
+from kohyo.files.atomic import cleanup_stale_temps, file_digest, publish_file
+from kohyo.files.names import distribution_file_names, distribution_folder
 from kohyo.files.pdf import convert_to_pdf, require_soffice
 from kohyo.layout.kohyo import StrippedText
 from kohyo.messages import t
@@ -275,12 +275,17 @@ def _worker(job: _Job) -> _Built:
 def _build_town(job: _Job, state: _State) -> _Built:
     """Write *job*'s workbook to a temp file, leak-check it, then give it its final name."""
     projects = projects_of(state.master, job.town)
-    tmp = temp_path_beside(job.path)
     stripped: list[StrippedText] = []
-    try:
+    sheets: tuple[str, ...] = ()
+    described: list[DistributedFile] = []
+
+    def write(tmp: Path) -> None:
+        nonlocal sheets
         sheets = write_town_workbook(
             tmp, job.town, projects, state.config, state.looks, state.issued, stripped
         )
+
+    def check(tmp: Path) -> None:
         leaks = check_file(tmp, state.master, job.town)
         if leaks:
             foreign = sorted({str(lk.project_number) for lk in leaks})
@@ -290,25 +295,11 @@ def _build_town(job: _Job, state: _State) -> _Built:
                 "このファイルは削除しました。配布しないでください。",
                 path=str(job.path),
             )
-        described = _described(tmp, "xlsx", name=job.path.name)
-        _fsync(tmp)
-        try:
-            os.replace(tmp, job.path)
-        except OSError as exc:  # Windows: the previous file is open in Excel
-            raise WriteError(
-                f"{job.path.name} を書き込めませんでした（{exc.strerror or exc}）。"
-                "Excel などで開いている場合は閉じてから、もう一度実行してください。",
-                path=str(job.path),
-            ) from exc
-    finally:
-        tmp.unlink(missing_ok=True)
+        described.append(_described(tmp, "xlsx", name=job.path.name))
+
+    publish_file(job.path, write, check=check)
     numbers = tuple(p.number for p in projects if p.number is not None)
-    return _Built(numbers, sheets, described, tuple(stripped))
-
-
-def _fsync(path: Path) -> None:
-    with open(path, "rb+") as f:
-        os.fsync(f.fileno())
+    return _Built(numbers, sheets, described[0], tuple(stripped))
 
 
 def _described(path: Path, kind: str, *, name: str | None = None) -> DistributedFile:
@@ -358,18 +349,19 @@ def _write_manifest(
         "master_sha256": master_sha,
         "towns": towns,
     }
-    tmp = temp_path_beside(path)
+    write_json(path, doc)
+    return path
+
+
+def write_json(path: Path, doc: Any) -> None:
+    """*doc* as UTF-8 JSON in *path*, published whole (:func:`kohyo.files.atomic.publish_file`)."""
+    text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
     try:
-        tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        _fsync(tmp)
-        os.replace(tmp, path)
+        publish_file(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     except OSError as exc:
         raise WriteError(
             f"{path} を書き込めませんでした（{exc.strerror or exc}）", path=str(path)
         ) from exc
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
 
 
 def _remove_stale(folder: Path, entry: dict[str, Any], keep: set[str], master: Path) -> None:

@@ -235,6 +235,50 @@ def _step(target: Path, what: str, fn: Callable[[], _T]) -> _T:
         ) from exc
 
 
+def temp_path_beside(final: Path) -> Path:
+    """A temporary name in *final*'s folder to write to before ``os.replace(tmp, final)``.
+
+    Short (about 45 characters, whatever *final*'s name), so it fits wherever *final*
+    fits, and in this module's pattern, so :func:`cleanup_stale_temps` removes it after a crash.
+    """
+    return final.with_name(f"{TEMP_PREFIX}out{final.suffix}.{_temp_tag()}{TEMP_SUFFIX}")
+
+
+def _temp_tag() -> str:
+    return f"{_host_token()}-{os.getpid()}-{secrets.token_hex(4)}"
+
+
+def publish_file(
+    final: Path,
+    write: Callable[[Path], None],
+    *,
+    check: Callable[[Path], None] | None = None,
+) -> None:
+    """Write a new output file (not the master): ``write(tmp)`` beside *final*, ``check(tmp)``,
+    fsync, then ``os.replace`` — so a file with the final name is always whole and checked.
+
+    The distribution's workbooks and manifest and the booklet are written this way; the temp
+    file never survives (a crash leaves one :func:`cleanup_stale_temps` removes). *check* may
+    raise a KohyoError to refuse the file (e.g. a leak). Raises WriteError when the final
+    name cannot be taken (on Windows: the old file is open in Excel).
+    """
+    tmp = temp_path_beside(final)
+    try:
+        write(tmp)
+        if check is not None:
+            check(tmp)
+        _fsync_path(tmp)
+        try:
+            os.replace(tmp, final)
+        except OSError as exc:  # Windows: the previous file is open in Excel
+            raise WriteError(
+                t("write.publish_failed", name=final.name, reason=exc.strerror or exc),
+                path=str(final),
+            ) from exc
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def replace_atomically(
     target: Path,
     write: Callable[[Path], None],
@@ -256,7 +300,7 @@ def replace_atomically(
     target, backup_dir = Path(target), Path(backup_dir)
     cleanup_stale_temps(target.parent)
     check_not_locked(target)
-    tag, stamp = f"{_host_token()}-{os.getpid()}-{secrets.token_hex(4)}", now or datetime.now()
+    tag, stamp = _temp_tag(), now or datetime.now()
     tmp = target.with_name(f"{TEMP_PREFIX}{target.name}.{tag}{TEMP_SUFFIX}")
     _step(target, "一時ファイルの作成", lambda: open(tmp, "xb").close())
     try:  # from here on, every path out removes tmp (os.replace consumed it on success)

@@ -11,11 +11,7 @@ file and for a copy into a slightly deeper folder).
 
 from __future__ import annotations
 
-import hashlib
-import os
 import re
-import secrets
-import socket
 import unicodedata
 from collections.abc import Iterable
 from datetime import date
@@ -23,7 +19,15 @@ from pathlib import Path
 
 from kohyo.config import Config
 from kohyo.errors import ConfigError, KohyoError
-from kohyo.files.atomic import TEMP_PREFIX, TEMP_SUFFIX
+from kohyo.files.atomic import temp_path_beside
+
+__all__ = [
+    "distribution_file_names",
+    "distribution_folder",
+    "fit_name",
+    "safe_name",
+    "temp_path_beside",
+]
 
 MAX_PATH_CHARS = 240
 TEMP_NAME_CHARS = 48  # temp_path_beside() makes names of about 45 characters
@@ -107,15 +111,3 @@ def distribution_file_names(
         seen[key] = town
         names[town] = name
     return names
-
-
-def temp_path_beside(final: Path) -> Path:
-    """A temporary name in *final*'s folder to write to before ``os.replace(tmp, final)``.
-
-    Short (about 45 characters, whatever *final*'s name), so it fits wherever *final*
-    fits, and in :mod:`kohyo.files.atomic`'s pattern, so
-    :func:`kohyo.files.atomic.cleanup_stale_temps` removes it after a crash.
-    """
-    host = hashlib.sha256(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:8]
-    tag = f"{host}-{os.getpid()}-{secrets.token_hex(4)}"
-    return final.with_name(f"{TEMP_PREFIX}out{final.suffix}.{tag}{TEMP_SUFFIX}")
