@@ -87,6 +87,26 @@ class DistributionSettings:
 
 
 @dataclass(frozen=True)
+class BookSettings:
+    """The vision's booklet of every 個表 (資料2-3, ``kohyo book``)."""
+
+    first_page: int = 1  # the number of the printed 資料's first page
+    front_pages: int = 0  # pages of the 資料 before the booklet (printed elsewhere)
+    cover: bool = True  # a 表紙 page
+    contents: bool = True  # a 目次 page (or more)
+    reference_label: str = "資料の掲載ページ等"  # the overview's column heading
+    filename_pattern: str = "{area}_個表集_{date}.xlsx"
+    folder_pattern: str = "個表集_{date}"
+    remarks: Path | None = None  # number -> remark for the overview's column (remarks.toml)
+    remarks_required: bool = False  # named in config.toml: a missing file is an error
+
+    @property
+    def start_page(self) -> int:
+        """The printed number of the booklet's own first page."""
+        return self.first_page + self.front_pages
+
+
+@dataclass(frozen=True)
 class Recipients:
     to: tuple[str, ...]
     cc: tuple[str, ...] = ()
@@ -118,6 +138,7 @@ class Config:
     limits: Limits
     distribution: DistributionSettings
     mail: MailSettings
+    book: BookSettings = field(default_factory=BookSettings)
 
     @property
     def base_dir(self) -> Path:
@@ -253,7 +274,36 @@ def _build(cfg_path: Path, raw: dict[str, Any]) -> Config:
         pdf=dist.get("pdf", bool, False),
     )
     mail = _mail(root.sub("mail"), area, base)
-    return Config(cfg_path, area, plan, paths, refresh, summary, limits, distribution, mail)
+    book = _book(root.sub("book"), base)
+    return Config(cfg_path, area, plan, paths, refresh, summary, limits, distribution, mail, book)
+
+
+def _book(r: _Reader, base: Path) -> BookSettings:
+    first = r.get("first_page", int, 1)
+    if not 1 <= first <= 9999:
+        raise r.fail("first_page", t("config.book.page_range", value=first, low=1))
+    front = r.get("front_pages", int, 0)
+    if not 0 <= front <= 9999:
+        raise r.fail("front_pages", t("config.book.page_range", value=front, low=0))
+    label = r.name("reference_label", "資料の掲載ページ等").strip()
+    if not label:
+        raise r.fail("reference_label", "空にはできません")
+    filename = _pattern(r, "filename_pattern", "{area}_個表集_{date}.xlsx")
+    if not filename.lower().endswith(".xlsx"):
+        raise r.fail("filename_pattern", t("config.book.xlsx", value=filename))
+    remarks = r.text("remarks", "")
+    remarks_path = base / (remarks.strip() or "remarks.toml")
+    return BookSettings(
+        first_page=first,
+        front_pages=front,
+        cover=r.get("cover", bool, True),
+        contents=r.get("contents", bool, True),
+        reference_label=label,
+        filename_pattern=filename,
+        folder_pattern=_pattern(r, "folder_pattern", "個表集_{date}"),
+        remarks=remarks_path,
+        remarks_required=bool(remarks.strip()),
+    )
 
 
 def _area(t: _Reader) -> Area:

@@ -226,6 +226,63 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "close it and run again{hint}. Also check that it is not read-only.",
     ),
     "lock.missing": ("「{name}」が見つかりません（{path}）。", "'{name}' was not found ({path})."),
+    "config.book.page_range": (
+        "{low}〜9999 の整数を指定してください（{value}）",
+        "give a whole number from {low} to 9999 ({value})",
+    ),
+    "config.book.xlsx": (
+        "ファイル名は .xlsx で終わるようにしてください（{value!r}）",
+        "the file name must end in .xlsx ({value!r})",
+    ),
+    # ---- book (cli/book.py, book/)
+    "pdf.no_pdftotext": (
+        "PDF からページ番号を読むには poppler の pdftotext が必要です。"
+        "Debian/Ubuntu: sudo apt-get install poppler-utils 。Windows: poppler の Windows 版"
+        "（https://github.com/oschwartz10612/poppler-windows）を展開し、bin フォルダーを PATH に"
+        "入れるか、環境変数 {env} に pdftotext.exe のパスを指定してください。"
+        "--pdf を付けなければ、計算したページ番号で個表集を作ります。",
+        "Reading page numbers from the PDF needs poppler's pdftotext. Debian/Ubuntu: sudo "
+        "apt-get install poppler-utils. Windows: unpack poppler for Windows and put its bin "
+        "folder on PATH, or name pdftotext.exe in the environment variable {env}. Without "
+        "--pdf the booklet is made with computed page numbers.",
+    ),
+    "pdf.read_failed": (
+        "PDF {name} の文字を読めませんでした（{reason}）。",
+        "Could not read the text of the PDF {name} ({reason}).",
+    ),
+    "book.too_many_pages": (
+        "個表が {pages} ページになり、1 枚のシートに入れられる改ページの上限（{limit}）を"
+        "超えます。",
+        "The 個表 take {pages} pages, more than the page breaks one sheet can hold ({limit}).",
+    ),
+    "book.write_failed": (
+        "個表集 {name} を作れませんでした（{reason}）。",
+        "Could not write the booklet {name} ({reason}).",
+    ),
+    "book.no_projects": (
+        "マスター {path} に個表がないため、個表集は作りません。",
+        "The master {path} has no 個表, so no booklet was made.",
+    ),
+    "book.not_found_in_pdf": (
+        "PDF {name} の中に事業番号 {number}「{project}」の個表が見つかりませんでした。",
+        "The 個表 of project {number} ({project}) was not found in the PDF {name}.",
+    ),
+    "book.split": (
+        "PDF の {pages} ページで個表が 2 ページにまたがっているようです。"
+        "templates/book.toml や kohyo_sheet.toml の余白・文字の大きさを見直してください。",
+        "On page(s) {pages} of the PDF a 個表 seems split across two pages; check the "
+        "margins and font sizes of templates/book.toml and kohyo_sheet.toml.",
+    ),
+    "book.unsettled": (
+        "目次を直して {count} 回作り直しても、PDF のページ番号が目次と合いませんでした。",
+        "The page numbers of the PDF still differ from the 目次 after {count} re-renders.",
+    ),
+    "book.leak": (
+        "個表集 {name} に載せない事業（No.{numbers}）の内容が含まれていました（{part}）。"
+        "kohyo の不具合です。このファイルは削除しました。",
+        "The booklet {name} held text of projects it must not (No.{numbers}) ({part}). This "
+        "is a bug in kohyo; the file was deleted.",
+    ),
     "write.publish_failed": (
         "{name} を書き込めませんでした（{reason}）。"
         "Excel などで開いている場合は閉じてから、もう一度実行してください。",
