@@ -235,6 +235,54 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the file name must end in .xlsx ({value!r})",
     ),
     # ---- book (cli/book.py, book/)
+    "book.cli.errors": (
+        "。エラーを直すまで個表集は作りません。",
+        ". No booklet is made until the errors are fixed.",
+    ),
+    "book.cli.made": (
+        "個表集を作りました: {folder}\n  {files}",
+        "Made the booklet: {folder}\n  {files}",
+    ),
+    "book.cli.pages": (
+        "  {pages} ページ、個表 {count} 件。掲載ページ（{source}）:\n  番号  ページ  事業名",
+        "  {pages} pages, {count} 個表. Pages ({source}):\n  No.   page  name",
+    ),
+    "book.cli.from_pdf": ("PDF から読み取ったもの", "read from the PDF"),
+    "book.cli.computed": (
+        "計算によるもの。印刷と確かめるには --pdf を付けてください",
+        "computed; add --pdf to read them from the rendered PDF",
+    ),
+    "book.cli.warning": ("注意: {message}", "Note: {message}"),
+    "book.ref.missing": (
+        "個表集のページ情報が見つかりません: {path}（kohyo book が出力先に書く book.json か、"
+        "個表集の PDF を指定してください）",
+        "The booklet's page file was not found: {path} (give the book.json kohyo book writes, "
+        "or the booklet's PDF)",
+    ),
+    "book.ref.bad_json": (
+        "{path} は kohyo book の book.json として読めません（{reason}）",
+        "{path} cannot be read as kohyo book's book.json ({reason})",
+    ),
+    "book.ref.not_in_book": (
+        "個表集 {book} に事業番号 {number}「{name}」がありません。変更案のマスターから"
+        "kohyo book で作り直してください。",
+        "The booklet {book} has no project {number} ({name}). Make it again with kohyo book "
+        "from the amended master.",
+    ),
+    "book.remarks.missing": (
+        "config.toml の [book] remarks のファイルが見つかりません: {path}",
+        "The file named by [book] remarks in config.toml was not found: {path}",
+    ),
+    "book.remarks.unreadable": (
+        "掲載ページの備考ファイル {path} を読めません: {reason}",
+        "The remarks file {path} cannot be read: {reason}",
+    ),
+    "book.remarks.bad": (
+        "掲載ページの備考ファイル {path} の {key} が正しくありません: "
+        '事業番号 = "備考" の形で書いてください（値: {value}）',
+        '{key} in the remarks file {path} is wrong: write project number = "remark" '
+        "(value: {value})",
+    ),
     "pdf.no_pdftotext": (
         "PDF からページ番号を読むには poppler の pdftotext が必要です。"
         "Debian/Ubuntu: sudo apt-get install poppler-utils 。Windows: poppler の Windows 版"

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from kohyo.book.reference import book_pages, load_remarks, reference_texts
 from kohyo.check.findings import Finding, Report
 from kohyo.cli.common import common_options, emit_json, folder_option, guarded, json_option
 from kohyo.cli.render import print_findings
@@ -20,11 +21,22 @@ _PATH = click.Path(path_type=Path, dir_okay=True)
 @click.argument("old", type=_PATH)
 @click.argument("new", type=_PATH, required=False)
 @folder_option("--out", "out_dir", help="出力先のフォルダー（既定: 出力先/変更概要_<日付>）。")
+@click.option(
+    "--book",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="個表集のページ情報（kohyo book が書く book.json、または個表集の PDF）。"
+    "新規事業の「資料の掲載ページ等」に「・N ページ」を入れます。",
+)
 @json_option("変更点を JSON で出力します（ファイルは作りません）。")
 @common_options
 @guarded
 def diff_cmd(
-    old: Path, new: Path | None, out_dir: Path | None, as_json: bool, config_path: Path
+    old: Path,
+    new: Path | None,
+    out_dir: Path | None,
+    book: Path | None,
+    as_json: bool,
+    config_path: Path,
 ) -> None:
     """2つのマスターを比べ、変更案の概要を作ります (compare two versions of the master).
 
@@ -34,6 +46,8 @@ def diff_cmd(
 
     新規・変更・統合・名称変更・終了（削除）を事業ごとに示します。
     事業番号がずれただけの事業は「変更」に数えません。
+    --book を付けると、新規事業の掲載ページ（資料の掲載ページ等）を個表集から入れます。
+    備考（例: ※R2 から連携済）は config.toml と同じフォルダーの remarks.toml から入ります。
 
     \b
     出力: overview.html（印刷用）、overview.md、overview.xlsx
@@ -49,8 +63,10 @@ def diff_cmd(
     if as_json:
         emit_json(ov.to_dict())
         return
+    pages = book_pages(book, result.new, config) if book is not None else None
+    references = reference_texts(ov.added, pages, load_remarks(config), book)
     target = out_dir if out_dir is not None else default_out_dir(config)
-    written = write_change_overview(ov, target, config)
+    written = write_change_overview(ov, target, config, references)
     echo = click.echo
     echo(f"変更の概要を作りました: {target}")
     echo(f"  具体的取組の総数: [現在] {ov.old_count}事業 ⇒ [変更案] {ov.new_count}事業")

@@ -97,10 +97,13 @@ def _without_controls(value: object) -> object:
     return value
 
 
-def render_change_overview(ov: ChangeOverview, config: Config) -> dict[str, str]:
-    """File name -> text, for the HTML and the Markdown overview."""
+def render_change_overview(
+    ov: ChangeOverview, config: Config, references: dict[int, str] | None = None
+) -> dict[str, str]:
+    """File name -> text, for the HTML and the Markdown overview; *references* fill the new
+    projects' 資料の掲載ページ等 column (:func:`kohyo.book.reference.reference_texts`)."""
     env = _environment(template_dir(config))
-    view = build_view(ov, config, kohyo_look(config))
+    view = build_view(ov, config, kohyo_look(config), references)
     out = {}
     for name, template in TEMPLATES.items():
         try:
@@ -122,9 +125,14 @@ def default_out_dir(config: Config, today: date | None = None) -> Path:
     return config.paths.output_dir / f"変更概要_{(today or date.today()):%Y%m%d}"
 
 
-def write_change_overview(ov: ChangeOverview, out_dir: Path, config: Config) -> list[Path]:
+def write_change_overview(
+    ov: ChangeOverview,
+    out_dir: Path,
+    config: Config,
+    references: dict[int, str] | None = None,
+) -> list[Path]:
     """Write overview.html, overview.md and overview.xlsx into *out_dir*; return their paths."""
-    texts = render_change_overview(ov, config)
+    texts = render_change_overview(ov, config, references)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -134,7 +142,7 @@ def write_change_overview(ov: ChangeOverview, out_dir: Path, config: Config) -> 
         written.append(
             _replace(out_dir / name, lambda tmp, t=text: tmp.write_text(t, encoding="utf-8"))
         )
-    view = build_view(ov, config, kohyo_look(config))
+    view = build_view(ov, config, kohyo_look(config), references)
     written.append(_replace(out_dir / "overview.xlsx", lambda tmp: write_overview_xlsx(view, tmp)))
     return written
 
