@@ -288,7 +288,7 @@ def _book(r: _Reader, base: Path) -> BookSettings:
     label = r.name("reference_label", "資料の掲載ページ等").strip()
     if not label:
         raise r.fail("reference_label", "空にはできません")
-    filename = _pattern(r, "filename_pattern", "{area}_個表集_{date}.xlsx")
+    filename = _book_pattern(r, "filename_pattern", "{area}_個表集_{date}.xlsx")
     if not filename.lower().endswith(".xlsx"):
         raise r.fail("filename_pattern", t("config.book.xlsx", value=filename))
     remarks = r.text("remarks", "")
@@ -300,7 +300,7 @@ def _book(r: _Reader, base: Path) -> BookSettings:
         contents=r.get("contents", bool, True),
         reference_label=label,
         filename_pattern=filename,
-        folder_pattern=_pattern(r, "folder_pattern", "個表集_{date}"),
+        folder_pattern=_book_pattern(r, "folder_pattern", "個表集_{date}"),
         remarks=remarks_path,
         remarks_required=bool(remarks.strip()),
     )
@@ -378,6 +378,15 @@ def _pattern(t: _Reader, key: str, default: str) -> str:
         pattern.format(area="a", town="t", date="d", number="1")
     except (KeyError, IndexError, ValueError) as exc:
         raise t.fail(key, f"使える差し込みは {{area}} {{town}} {{date}} です（{exc}）") from None
+    return pattern
+
+
+def _book_pattern(r: _Reader, key: str, default: str) -> str:
+    pattern = r.name(key, default)
+    try:
+        pattern.format(area="a", date="d")
+    except (KeyError, IndexError, ValueError) as exc:
+        raise r.fail(key, f"使える差し込みは {{area}} {{date}} です（{exc}）") from None
     return pattern
 
 

@@ -278,9 +278,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The remarks file {path} cannot be read: {reason}",
     ),
     "book.remarks.bad": (
-        "掲載ページの備考ファイル {path} の {key} が正しくありません: "
+        "掲載ページの備考ファイル {path} の {entry} が正しくありません: "
         '事業番号 = "備考" の形で書いてください（値: {value}）',
-        '{key} in the remarks file {path} is wrong: write project number = "remark" '
+        '{entry} in the remarks file {path} is wrong: write project number = "remark" '
         "(value: {value})",
     ),
     "pdf.no_pdftotext": (

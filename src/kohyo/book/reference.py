@@ -72,7 +72,7 @@ def load_remarks(config: Config) -> dict[int, str]:
     remarks: dict[int, str] = {}
     for key, value in raw.items():
         if not key.strip().isdigit() or not isinstance(value, str):
-            raise ConfigError(t("book.remarks.bad", path=path, key=key, value=repr(value)[:80]),
+            raise ConfigError(t("book.remarks.bad", path=path, entry=key, value=repr(value)[:80]),
                               path=str(path))  # fmt: skip
         remarks[int(key)] = value.strip()
     return remarks
