@@ -13,6 +13,7 @@ import json
 import re
 import shutil
 import subprocess
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ import pytest
 
 from builders import project, variant, write_master
 from conftest import REAL_CONFIG, edit_toml
+from kohyo.book import build as book_build
 from kohyo.book.build import build_book
 from kohyo.book.look import load_book_look
 from kohyo.book.pages import PageFrame, booklet_projects, locate_projects, paginate, squeeze
@@ -279,6 +281,44 @@ def test_the_booklet_is_text_as_text_and_written_whole(tall_book: Any) -> None:
     assert sorted(p.name for p in result.folder.iterdir()) == sorted(
         ["book.json", result.xlsx.name, result.pdf.name]
     )
+
+
+@pytest.mark.libreoffice
+def test_a_contents_that_took_other_pages_is_corrected_and_rendered_again(
+    tall_book: Any, tmp_path: Path
+) -> None:
+    """The 目次 planned on three pages (it takes one): the first render shows it, the 目次's
+    numbers and the sheets' page numbering are corrected, the second render agrees."""
+    result, config, folder = tall_book
+    master, _ = check_master(folder / "master.xlsx", config)
+    sheet = load_look(ROOT / "templates" / "kohyo_sheet.toml")
+    look = load_book_look(ROOT / "templates" / "book.toml")
+    wrong = plan_book(booklet_projects(master, config), config, sheet, look,
+                      contents_pages_override=3)  # fmt: skip
+    xlsx = tmp_path / "book.xlsx"
+    book_build._write(xlsx, wrong, wrong.computed_pages(), master, config, sheet, look,
+                      date(2026, 11, 30), [])  # fmt: skip
+    again = book_build.BookResult(tmp_path, xlsx, tmp_path / "book.json", None, 0, [], False, 1)
+    pages = book_build._render_until_settled(again, wrong, wrong.computed_pages(), master, config,
+                                             sheet, look, date(2026, 11, 30))  # fmt: skip
+    assert wrong.computed_pages()[0] == 5  # 表紙 1, 目次 2–4
+    assert again.renders == 2 and again.notices == []
+    assert pages == [e.page for e in result.entries]
+    assert footers(again.pdf)[1:] == [str(n) for n in range(2, 8)]
+
+
+@pytest.mark.libreoffice
+def test_made_again_without_pdf_leaves_no_stale_pdf(tall_book: Any, tmp_path: Path) -> None:
+    result, config, folder = tall_book
+    out = tmp_path / "b"
+    shutil.copytree(result.folder, out)
+    master, _ = check_master(folder / "master.xlsx", config)
+    build_book(master, config, out_dir=out)
+    assert not (out / result.pdf.name).exists()
+    mine = out / result.pdf.name
+    mine.write_bytes(b"%PDF-1.4 staff's own file")
+    build_book(master, config, out_dir=out)
+    assert mine.exists()  # not the PDF kohyo wrote: left alone
 
 
 def test_the_booklets_kohyo_are_the_town_workbooks_kohyo(sample_build: Any, config: Config,

@@ -10,6 +10,8 @@ new files (:func:`kohyo.files.atomic.publish_file`), the workbook leak-checked f
 
 from __future__ import annotations
 
+import contextlib
+import json
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -24,7 +26,7 @@ from kohyo.distribute.build import write_json
 from kohyo.distribute.leakcheck import markers_outside, scan_package
 from kohyo.distribute.town import template_path
 from kohyo.errors import KohyoError, WriteError
-from kohyo.files.atomic import cleanup_stale_temps, publish_file
+from kohyo.files.atomic import cleanup_stale_temps, file_digest, publish_file
 from kohyo.files.names import fit_name, safe_name
 from kohyo.files.pdf import (
     PdfError,
@@ -127,6 +129,8 @@ def build_book(
                         config.book.start_page, stripped=stripped)  # fmt: skip
     if pdf:
         pages = _render_until_settled(result, plan, pages, master, config, sheet, look, issued)
+    else:
+        _remove_old_pdf(result.json, xlsx.with_suffix(".pdf"))
     result.entries = book_entries(plan.projects, pages)
     write_json(result.json, _book_doc(result, master, issued))
     return result
@@ -192,7 +196,17 @@ def _book_doc(result: BookResult, master: Master, issued: date) -> dict[str, Any
         "date": issued.isoformat(),
         **result.to_dict(),
         "files": [p.name for p in (result.xlsx, result.pdf) if p is not None],
+        "pdf_sha256": file_digest(result.pdf) if result.pdf else None,
     }
+
+
+def _remove_old_pdf(book_json: Path, pdf: Path) -> None:
+    """A booklet made again without --pdf leaves no PDF of the old pages beside it — but only
+    one exactly as kohyo wrote it (book.json's sha256); anything else is the user's."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        sha = json.loads(book_json.read_text(encoding="utf-8")).get("pdf_sha256")
+        if sha and pdf.is_file() and file_digest(pdf) == sha:
+            pdf.unlink()
 
 
 def book_entries(projects: list[Project], pages: list[int]) -> list[BookEntry]:
