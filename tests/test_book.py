@@ -10,6 +10,7 @@ this module (two module-scoped booklets).
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -84,6 +85,16 @@ def run_cli(*args: str | Path) -> tuple[int, str]:
     return result.exit_code, result.stdout + result.stderr
 
 
+def renderers() -> None:
+    """LibreOffice and poppler's pdftotext, or skip (fail in CI) with the reason."""
+    soffice()
+    if shutil.which("pdftotext") is None:
+        reason = "poppler's pdftotext is not installed: apt-get install poppler-utils"
+        if os.environ.get("KOHYO_REQUIRE_LIBREOFFICE"):
+            pytest.fail(reason + " (KOHYO_REQUIRE_LIBREOFFICE is set)")
+        pytest.skip(reason)
+
+
 def layout_pages(pdf: Path) -> list[str]:
     """Each PDF page's text as laid out on the page (pdftotext -layout)."""
     out = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
@@ -118,7 +129,7 @@ def seed_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def seed_book(seed_folder: Path) -> dict[str, Any]:
     """`kohyo book --pdf --json` of the 48-project master (one LibreOffice render)."""
-    soffice()
+    renderers()
     code, out = run_cli("book", seed_folder / "new.xlsx", "--out", seed_folder / "book",
                         "--pdf", "--json", "--config", seed_folder / "config.toml")  # fmt: skip
     assert code == 0, out
@@ -226,7 +237,7 @@ def test_diff_without_book_keeps_remarks_and_default_heading(tmp_path: Path) -> 
 @pytest.fixture(scope="module")
 def tall_book(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Config, Path]:
     """Nine 個表, the fifth with a long 内容; 表紙 and 目次 on (one LibreOffice render)."""
-    soffice()
+    renderers()
     folder = tmp_path_factory.mktemp("tall")
     topics = ["観光振興", "移住定住", "地域公共交通", "子育て支援", "長い内容", "防災訓練",
               "消防指令", "救急医療", "介護人材確保"]  # fmt: skip
