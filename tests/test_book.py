@@ -26,7 +26,14 @@ from conftest import REAL_CONFIG, edit_toml
 from kohyo.book import build as book_build
 from kohyo.book.build import build_book
 from kohyo.book.look import load_book_look
-from kohyo.book.pages import PageFrame, booklet_projects, locate_projects, paginate, squeeze
+from kohyo.book.pages import (
+    PageFrame,
+    booklet_projects,
+    contents_pages,
+    locate_projects,
+    paginate,
+    squeeze,
+)
 from kohyo.book.reference import load_remarks
 from kohyo.book.workbook import plan_book
 from kohyo.config import Config, load_config
@@ -362,6 +369,23 @@ def test_paginate_fills_pages_greedily_and_never_splits() -> None:
         (0, 0, False), (4, 0, False),  # 40 + 10 + 40
         (7, 1, False),  # 40 + 10 + 40 + 10 + 40 > 100: a new page, no gap row
         (10, 2, False), (15, 3, False), (17, 4, True), (26, 5, False)]  # fmt: skip
+
+
+def test_contents_pages_repeat_the_heading_on_each_page() -> None:
+    assert contents_pages([10.0] * 8, 100.0, 20.0) == 1  # 20 + 80
+    assert contents_pages([10.0] * 9, 100.0, 20.0) == 2  # the ninth row starts page 2
+    assert contents_pages([10.0] * 17, 100.0, 20.0) == 3
+
+
+def test_a_kohyo_taller_than_a_page_is_a_warning(tmp_path: Path, config: Config) -> None:
+    long = "\n".join(f"○とても長い内容の行その{i}" for i in range(30))
+    write_master(tmp_path / "m.xlsx", [project(1, "長い事業", content=long, effect=long,
+                                               notes=[long, long])])  # fmt: skip
+    master = read_master(tmp_path / "m.xlsx", config)
+    result = build_book(master, config, out_dir=tmp_path / "b")
+    assert [w for w in result.to_dict()["warnings"] if "1 ページに入らない" in w] == [
+        "事業番号 1「長い事業」の個表は 1 ページに入らないため、2 ページ以上にまたがります"
+        "（内容などを短くするか、kohyo_sheet.toml の文字の大きさ・余白を見直してください）。"]  # fmt: skip
 
 
 def test_page_frame_scales_a_wide_grid_to_the_width() -> None:

@@ -321,6 +321,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "On page(s) {pages} of the PDF a 個表 seems split across two pages; check the "
         "margins and font sizes of templates/book.toml and kohyo_sheet.toml.",
     ),
+    "book.too_tall": (
+        "事業番号 {number}「{name}」の個表は 1 ページに入らないため、2 ページ以上にまたがります"
+        "（内容などを短くするか、kohyo_sheet.toml の文字の大きさ・余白を見直してください）。",
+        "The 個表 of project {number} ({name}) is taller than a page and runs over two or more "
+        "pages (shorten it, or change the font size or margins in kohyo_sheet.toml).",
+    ),
     "book.unsettled": (
         "目次を直して {count} 回作り直しても、PDF のページ番号が目次と合いませんでした。",
         "The page numbers of the PDF still differ from the 目次 after {count} re-renders.",

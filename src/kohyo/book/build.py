@@ -127,6 +127,9 @@ def build_book(
     _write(xlsx, plan, pages, master, config, sheet, look, issued, stripped)
     result = BookResult(folder, xlsx, folder / BOOK_JSON, None, plan.total_pages, [], False,
                         config.book.start_page, stripped=stripped)  # fmt: skip
+    for p, placed in zip(plan.projects, plan.placed, strict=True):
+        if placed.too_tall:
+            result.notices.append(t("book.too_tall", number=p.number, name=p.name.text))
     if pdf:
         pages = _render_until_settled(result, plan, pages, master, config, sheet, look, issued)
     else:
