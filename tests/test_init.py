@@ -120,7 +120,7 @@ def test_templates_flag_copies_every_template_for_restyling(
 ) -> None:
     result = cli_run("init", tmp_path, "--templates", *AREA)
     assert result.exit_code == 0, result.output
-    assert f"  {tmp_path / 'templates'}（テンプレート 8 個の写し。" in result.stdout
+    assert f"  {tmp_path / 'templates'}（テンプレート {len(TEMPLATES)} 個の写し。" in result.stdout
     config = load_config(tmp_path / "config.toml")
     for name in TEMPLATES:
         copy = tmp_path / "templates" / name

@@ -50,6 +50,7 @@ _API = {
     "apply_new_project": "kohyo.edit.new:apply_new_project",
     # distribute, compare, mail
     "distribute_master": "kohyo.distribute.build:distribute_master",
+    "build_book": "kohyo.book.build:build_book",
     "compare_masters": "kohyo.overview.compare:compare_masters",
     "compare_files": "kohyo.overview.render:compare_files",
     "render_change_overview": "kohyo.overview.render:render_change_overview",
@@ -70,6 +71,7 @@ __all__ = [
     "WorkbookError",
     "__version__",
     "apply_new_project",
+    "build_book",
     "check_master",
     "compare_files",
     "compare_masters",
@@ -105,6 +107,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # for type checkers and editors; nothing is imported at run time
+    from kohyo.book.build import build_book
     from kohyo.check.findings import Finding, Report
     from kohyo.check.report import write_findings_report
     from kohyo.check.rules import validate_master

@@ -107,6 +107,26 @@ class DistributionSettings:
 
 
 @dataclass(frozen=True)
+class BookSettings:
+    """The vision's booklet of every 個表 (資料2-3, ``kohyo book``)."""
+
+    first_page: int = 1  # the number of the printed 資料's first page
+    front_pages: int = 0  # pages of the 資料 before the booklet (printed elsewhere)
+    cover: bool = True  # a 表紙 page
+    contents: bool = True  # a 目次 page (or more)
+    reference_label: str = "資料の掲載ページ等"  # the overview's column heading
+    filename_pattern: str = "{area}_個表集_{date}.xlsx"
+    folder_pattern: str = "個表集_{date}"
+    remarks: Path | None = None  # number -> remark for the overview's column (remarks.toml)
+    remarks_required: bool = False  # named in config.toml: a missing file is an error
+
+    @property
+    def start_page(self) -> int:
+        """The printed number of the booklet's own first page."""
+        return self.first_page + self.front_pages
+
+
+@dataclass(frozen=True)
 class Recipients:
     to: tuple[str, ...]
     cc: tuple[str, ...] = ()
@@ -139,6 +159,7 @@ class Config:
     distribution: DistributionSettings
     mail: MailSettings
     sheets: SheetsSettings = field(default_factory=SheetsSettings)
+    book: BookSettings = field(default_factory=BookSettings)
 
     @property
     def base_dir(self) -> Path:
@@ -300,7 +321,10 @@ def _build(cfg_path: Path, raw: dict[str, Any]) -> Config:
     )
     mail = _mail(root.sub("mail"), area, base)
     sheets = _sheets(root.sub("sheets"))
-    return Config(cfg_path, area, plan, paths, refresh, summary, limits, distribution, mail, sheets)
+    book = _book(root.sub("book"), base)
+    return Config(
+        cfg_path, area, plan, paths, refresh, summary, limits, distribution, mail, sheets, book
+    )
 
 
 def _sheets(t: _Reader) -> SheetsSettings:
@@ -312,6 +336,34 @@ def _sheets(t: _Reader) -> SheetsSettings:
     if hidden not in ("exclude", "include"):
         raise t.fail("hidden", "config.hidden.bad", value=repr(hidden))
     return SheetsSettings(skip=tuple(skip), hidden=hidden)
+
+
+def _book(r: _Reader, base: Path) -> BookSettings:
+    first = r.get("first_page", int, 1)
+    if not 1 <= first <= 9999:
+        raise r.fail("first_page", "config.book.page_range", value=first, low=1)
+    front = r.get("front_pages", int, 0)
+    if not 0 <= front <= 9999:
+        raise r.fail("front_pages", "config.book.page_range", value=front, low=0)
+    label = r.name("reference_label", "資料の掲載ページ等").strip()
+    if not label:
+        raise r.fail("reference_label", "config.book.empty")
+    filename = _book_pattern(r, "filename_pattern", "{area}_個表集_{date}.xlsx")
+    if not filename.lower().endswith(".xlsx"):
+        raise r.fail("filename_pattern", "config.book.xlsx", value=repr(filename))
+    remarks = r.text("remarks", "")
+    remarks_path = base / (remarks.strip() or "remarks.toml")
+    return BookSettings(
+        first_page=first,
+        front_pages=front,
+        cover=r.get("cover", bool, True),
+        contents=r.get("contents", bool, True),
+        reference_label=label,
+        filename_pattern=filename,
+        folder_pattern=_book_pattern(r, "folder_pattern", "個表集_{date}"),
+        remarks=remarks_path,
+        remarks_required=bool(remarks.strip()),
+    )
 
 
 def _area(t: _Reader) -> Area:
@@ -394,6 +446,15 @@ def _per_town_pattern(r: _Reader, key: str, default: str) -> str:
     pattern = _pattern(r, key, default)
     if "town" not in {field for _, field, _, _ in string.Formatter().parse(pattern)}:
         raise r.fail(key, "config.filename_pattern_no_town")
+    return pattern
+
+
+def _book_pattern(r: _Reader, key: str, default: str) -> str:
+    pattern = r.name(key, default)
+    try:
+        pattern.format(area="a", date="d")
+    except (KeyError, IndexError, ValueError) as exc:
+        raise r.fail(key, "config.book.pattern", reason=exc) from None
     return pattern
 
 

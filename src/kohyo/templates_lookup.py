@@ -29,6 +29,7 @@ TEMPLATES: dict[str, str] = {
     "cover_sheet.toml": "配布用ブックの一覧の書式 (look of the distributed cover sheet)",
     "summary.toml": "総括表の書式 (look of the 総括表)",
     "new_kohyo.toml": "新しい個表のひな形 (what `kohyo new` starts from)",
+    "book.toml": "個表集の表紙・目次の書式 (look of the booklet's cover and contents)",
     "mail/subject.j2": "メールの件名 (mail subject)",
     "mail/body.j2": "メールの本文 (mail body)",
     "overview/overview.html.j2": "変更概要 HTML (change overview, HTML)",

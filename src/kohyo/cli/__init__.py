@@ -19,6 +19,7 @@ COMMANDS = {
     "validate": "check:validate_cmd",
     "refresh": "refresh:refresh_cmd",
     "distribute": "distribute:distribute_cmd",
+    "book": "book:book_cmd",
     "diff": "diff:diff_cmd",
     "mail": "mail:mail_cmd",
     "new": "new:new_cmd",

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from kohyo.book.reference import book_pages, load_remarks, reference_texts
 from kohyo.check.findings import Finding, Report
 from kohyo.cli.common import (
     common_options,
@@ -29,6 +30,7 @@ _PATH = click.Path(path_type=Path, dir_okay=True)
 @click.argument("old", type=_PATH)
 @click.argument("new", type=_PATH, required=False)
 @folder_option("--out", "out_dir")
+@click.option("--book", type=click.Path(path_type=Path, dir_okay=False))
 @json_option()
 @click.option("--allow-errors", is_flag=True)
 @common_options
@@ -37,6 +39,7 @@ def diff_cmd(
     old: Path,
     new: Path | None,
     out_dir: Path | None,
+    book: Path | None,
     as_json: bool,
     allow_errors: bool,
     config_path: Path | None,
@@ -54,8 +57,10 @@ def diff_cmd(
     if as_json:
         emit_json(ov.to_dict())
         return
+    pages = book_pages(book, result.new, config) if book is not None else None
+    references = reference_texts(ov.added, pages, load_remarks(config), book)
     target = out_dir if out_dir is not None else default_out_dir(config)
-    written = write_change_overview(ov, target, config, inputs=(old, new_path))
+    written = write_change_overview(ov, target, config, references, inputs=(old, new_path))
     echo = click.echo
     echo(t("diff.written", path=target))
     echo(t("diff.count", old=ov.old_count, new=ov.new_count))

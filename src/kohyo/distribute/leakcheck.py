@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,14 +45,20 @@ def project_texts(p: Project) -> set[str]:
 
 def foreign_markers(master: Master, town: str) -> dict[str, int | None]:
     """Distinctive texts of projects *town* is not part of -> that project's number."""
+    return markers_outside(master, lambda p: town in p.municipalities)
+
+
+def markers_outside(master: Master, inside: Callable[[Project], bool]) -> dict[str, int | None]:
+    """Distinctive texts of the projects a file must not hold (``inside(p)`` false), less
+    what the projects it holds say too -> that project's number."""
     own: set[str] = set()
     for p in master.projects:
-        if town in p.municipalities:
+        if inside(p):
             own |= project_texts(p)
     markers: dict[str, int | None] = {}
     own_joined = _SEP.join(own)
     for p in master.projects:
-        if town in p.municipalities:
+        if inside(p):
             continue
         for text in project_texts(p):
             if len(text) >= MIN_MARKER and not _in_any(text, own, own_joined):

@@ -171,3 +171,38 @@ def _replace(src: Path, dest: Path) -> None:
             t("pdf.cannot_write", name=dest.name, reason=exc.strerror or exc),
             path=str(dest),
         ) from exc
+
+
+# --- reading a PDF back (poppler's pdftotext) ------------------------------------------------
+
+PDFTOTEXT_ENV = "KOHYO_PDFTOTEXT"
+"""Environment variable naming the pdftotext executable, when it is not on PATH."""
+PDFTOTEXT_TIMEOUT = 120.0
+
+
+def require_pdftotext() -> str:
+    """poppler's pdftotext ($KOHYO_PDFTOTEXT, then PATH); a PdfError saying what to install."""
+    named = os.environ.get(PDFTOTEXT_ENV)
+    exe = (
+        (named if named and Path(named).is_file() else None) if named else shutil.which("pdftotext")
+    )
+    if exe is None:
+        raise PdfError(t("pdf.no_pdftotext", env=PDFTOTEXT_ENV))
+    return exe
+
+
+def pdf_page_texts(pdf: Path, *, pdftotext: str | None = None) -> list[str]:
+    """The text of each page of *pdf*, in order (pdftotext writes a form feed after each page)."""
+    exe = pdftotext or require_pdftotext()
+    try:
+        proc = subprocess.run(
+            [exe, "-enc", "UTF-8", str(pdf), "-"],
+            capture_output=True, stdin=subprocess.DEVNULL, timeout=PDFTOTEXT_TIMEOUT,
+        )  # fmt: skip
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise PdfError(t("pdf.read_failed", name=pdf.name, reason=exc), path=str(pdf)) from exc
+    if proc.returncode != 0:
+        reason = proc.stderr.decode("utf-8", "replace").strip() or proc.returncode
+        raise PdfError(t("pdf.read_failed", name=pdf.name, reason=reason), path=str(pdf))
+    pages = proc.stdout.decode("utf-8", "replace").split("\f")
+    return pages[:-1] if pages and not pages[-1].strip() else pages

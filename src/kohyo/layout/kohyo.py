@@ -20,7 +20,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from kohyo.config import Config
-from kohyo.layout.grid import NUMBER_FORMAT, kohyo_grid, project_content
+from kohyo.layout.grid import NUMBER_FORMAT, Grid, kohyo_grid, project_content
 from kohyo.layout.look import BORDER_STYLES, PAPER_SIZES, LookError, PrintLook, SheetLook, load_look
 from kohyo.layout.pagetext import sheet_page_text
 from kohyo.layout.text import clean_text
@@ -30,7 +30,9 @@ __all__ = [
     "LookError",
     "SheetLook",
     "StrippedText",
+    "kohyo_formats",
     "load_look",
+    "place_kohyo",
     "set_print_look",
     "write_kohyo_sheet",
 ]
@@ -47,7 +49,8 @@ class StrippedText:
     removed: str
 
 
-def _formats(wb: xlsxwriter.Workbook, look: SheetLook) -> dict[str, object]:
+def kohyo_formats(wb: xlsxwriter.Workbook, look: SheetLook) -> dict[str, object]:
+    """The cell formats of a 個表 by style role, added to *wb* (once per workbook is enough)."""
     base: dict[str, object] = {
         "font_name": look.font_name,
         "font_size": look.font_size,
@@ -85,24 +88,40 @@ def write_kohyo_sheet(
     """Add a worksheet *sheet_name* to *wb* holding *project* in the canonical grid."""
     grid = kohyo_grid(project_content(project, config), look)
     ws = wb.add_worksheet(sheet_name)
-    fmt = _formats(wb, look)
     for c, w in enumerate(grid.widths):
         ws.set_column(c, c, w)
+    place_kohyo(ws, grid, kohyo_formats(wb, look), stripped=stripped, sheet_name=sheet_name)
+    _page_setup(ws, project, config, look, sheet_name)
+
+
+def place_kohyo(
+    ws: Worksheet,
+    grid: Grid[Any],
+    fmt: dict[str, object],
+    *,
+    row: int = 0,
+    sheet_name: str = "",
+    stripped: list[StrippedText] | None = None,
+) -> None:
+    """Write *grid*'s cells and row heights into *ws* with its first row at *row* (0-based).
+
+    The columns are the caller's (a 個表 always starts in column A); several 個表 can share
+    one worksheet one below the other, as the booklet (:mod:`kohyo.book`) places them.
+    """
     for cell in grid.cells:
         f = fmt[cell.style]
+        r = row + cell.row
         if cell.merged:
-            ws.merge_range(cell.row, cell.col, cell.last_row, cell.last_col, "", f)
+            ws.merge_range(r, cell.col, row + cell.last_row, cell.last_col, "", f)
         value: Any = cell.value
         if value is None:
-            ws.write_blank(cell.row, cell.col, None, f)
+            ws.write_blank(r, cell.col, None, f)
         elif isinstance(value, str):
-            ws.write_string(cell.row, cell.col, _clean(value, sheet_name, cell.row, cell.col,
-                                                       stripped), f)  # fmt: skip
+            ws.write_string(r, cell.col, _clean(value, sheet_name, r, cell.col, stripped), f)
         else:
-            ws.write_number(cell.row, cell.col, value, f)
-    for r, height in enumerate(grid.heights):
-        ws.set_row(r, height)
-    _page_setup(ws, project, config, look, sheet_name)
+            ws.write_number(r, cell.col, value, f)
+    for i, height in enumerate(grid.heights):
+        ws.set_row(row + i, height)
 
 
 def _clean(value: str, sheet: str, r: int, c: int, stripped: list[StrippedText] | None) -> str:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 
 from kohyo.messages import (
+    book,
     check,
     cli,
     common,
@@ -32,7 +33,7 @@ from kohyo.messages import (
 
 __all__ = ["CATALOGUE", "current_lang", "severity_label", "t"]
 
-_MODULES = (common, cli, read, check, edit, write, distribute, overview, mail, sample)
+_MODULES = (common, cli, read, check, edit, write, distribute, overview, mail, sample, book)
 
 
 def _merge() -> dict[str, tuple[str, str]]:

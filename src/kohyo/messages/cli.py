@@ -137,8 +137,8 @@ MESSAGES: dict[str, tuple[str, str]] = {  # ---- click's own words, in Japanese 
         "Also make PDFs (needs LibreOffice). Default: distribution.pdf of the config.",
     ),
     "help.diff": (
-        "2つのマスターを比べ、変更案の概要を作ります (compare two versions of the master).\n\n\x08\nOLD  変更前（現在）のマスター\nNEW  変更案のマスター（省くと config.toml の paths.master）\n\n新規・変更・統合・名称変更・終了（削除）を事業ごとに示します。\n事業番号がずれただけの事業は「変更」に数えません。\n\n\x08\n出力: overview.html（印刷用）、overview.md、overview.xlsx\n終了コード: 0 完了、1 エラーのあるマスター（--allow-errors で比べます。事業名の重複など\n比べようのないエラーは除く）、2 ファイルを読めない",
-        "Compare two versions of the master and write the change overview.\n\n\x08\nOLD  the current master\nNEW  the proposed master (default: paths.master of config.toml)\n\nShows each project added, changed, merged, renamed or ended (removed).\nA project whose number merely moved is not counted as changed.\n\n\x08\nOutput: overview.html (for printing), overview.md, overview.xlsx\nExit codes: 0 done, 1 a master with errors (--allow-errors compares anyway, except errors\nthat make comparing impossible such as duplicate names), 2 a file cannot be read",
+        "2つのマスターを比べ、変更案の概要を作ります (compare two versions of the master).\n\n\x08\nOLD  変更前（現在）のマスター\nNEW  変更案のマスター（省くと config.toml の paths.master）\n\n新規・変更・統合・名称変更・終了（削除）を事業ごとに示します。\n事業番号がずれただけの事業は「変更」に数えません。\n--book を付けると、新規事業の掲載ページ（資料の掲載ページ等）を個表集から入れます。\n備考（例: ※R2 から連携済）は config.toml と同じフォルダーの remarks.toml から入ります。\n\n\x08\n出力: overview.html（印刷用）、overview.md、overview.xlsx\n終了コード: 0 完了、1 エラーのあるマスター（--allow-errors で比べます。事業名の重複など\n比べようのないエラーは除く）、2 ファイルを読めない",
+        "Compare two versions of the master and write the change overview.\n\n\x08\nOLD  the current master\nNEW  the proposed master (default: paths.master of config.toml)\n\nShows each project added, changed, merged, renamed or ended (removed).\nA project whose number merely moved is not counted as changed.\nWith --book, each new project's printed page (from the booklet) goes into the reference column;\nremarks (such as a year it already started) come from remarks.toml beside config.toml.\n\n\x08\nOutput: overview.html (for printing), overview.md, overview.xlsx\nExit codes: 0 done, 1 a master with errors (--allow-errors compares anyway, except errors\nthat make comparing impossible such as duplicate names), 2 a file cannot be read",
     ),
     "help.diff.out_dir": (
         "出力先のフォルダー（既定: 出力先/変更概要_<日付>）。",
@@ -147,6 +147,12 @@ MESSAGES: dict[str, tuple[str, str]] = {  # ---- click's own words, in Japanese 
     "help.diff.as_json": (
         "変更点を JSON で出力します（ファイルは作りません）。",
         "Print the changes as JSON (no files are written).",
+    ),
+    "help.diff.book": (
+        "個表集のページ情報（kohyo book が書く book.json、または個表集の PDF）。"
+        "新規事業の「資料の掲載ページ等」に「・N ページ」を入れます。",
+        "The booklet's pages (the book.json kohyo book writes, or the booklet's PDF); each new "
+        "project's reference column gets its page.",
     ),
     "help.diff.allow_errors": (
         "エラーのあるマスターでも比べます（事業名の重複など、比べようのないエラーは除く）。",

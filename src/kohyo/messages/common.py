@@ -340,6 +340,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         '"exclude" または "include" を指定してください（{value}）',
         'give "exclude" or "include" ({value})',
     ),
+    "config.book.page_range": (
+        "{low}〜9999 の整数を指定してください（{value}）",
+        "give a whole number from {low} to 9999 ({value})",
+    ),
+    "config.book.xlsx": (
+        "ファイル名は .xlsx で終わるようにしてください（{value}）",
+        "the file name must end in .xlsx ({value})",
+    ),
+    "config.book.empty": ("空にはできません", "it cannot be empty"),
+    "config.book.pattern": (
+        "使える差し込みは {{area}} {{date}} です（{reason}）",
+        "the fields you can use are {{area}} {{date}} ({reason})",
+    ),
     "config.not_found": (
         "設定ファイル config.toml が見つかりません（探した場所: {places}）。"
         "--config で場所を指定してください。",

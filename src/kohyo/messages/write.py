@@ -147,6 +147,22 @@ MESSAGES: dict[
         "{first} and {town} get the same file name '{name}'. Put {{town}} in it.",
     ),
     # ---- PDF (files/pdf.py)
+    # ---- reading a PDF back (files/pdf.py: pdftotext, for kohyo book)
+    "pdf.no_pdftotext": (
+        "PDF からページ番号を読むには poppler の pdftotext が必要です。"
+        "Debian/Ubuntu: sudo apt-get install poppler-utils 。Windows: poppler の Windows 版"
+        "（https://github.com/oschwartz10612/poppler-windows）を展開し、bin フォルダーを PATH に"
+        "入れるか、環境変数 {env} に pdftotext.exe のパスを指定してください。"
+        "--pdf を付けなければ、計算したページ番号で個表集を作ります。",
+        "Reading page numbers from the PDF needs poppler's pdftotext. Debian/Ubuntu: sudo "
+        "apt-get install poppler-utils. Windows: unpack poppler for Windows and put its bin "
+        "folder on PATH, or name pdftotext.exe in the environment variable {env}. Without "
+        "--pdf the booklet is made with computed page numbers.",
+    ),
+    "pdf.read_failed": (
+        "PDF {name} の文字を読めませんでした（{reason}）。",
+        "Could not read the text of the PDF {name} ({reason}).",
+    ),
     "pdf.install_hint": (
         "PDF を作るには LibreOffice が必要です。"
         "Windows: https://ja.libreoffice.org/ からインストールしてください。"

@@ -104,11 +104,14 @@ def _without_controls(value: object) -> object:
     return value
 
 
-def render_change_overview(ov: ChangeOverview, config: Config) -> dict[str, str]:
-    """File name -> text, for the HTML and the Markdown overview."""
+def render_change_overview(
+    ov: ChangeOverview, config: Config, references: dict[int, str] | None = None
+) -> dict[str, str]:
+    """File name -> text, for the HTML and the Markdown overview; *references* fill the new
+    projects' 資料の掲載ページ等 column (:func:`kohyo.book.reference.reference_texts`)."""
     paths = _template_paths(config)
     env = _environment(config)
-    view = build_view(ov, config, kohyo_look(config))
+    view = build_view(ov, config, kohyo_look(config), references)
     out = {}
     for name, template in TEMPLATES.items():
         try:
@@ -137,7 +140,12 @@ def default_out_dir(config: Config, today: date | None = None) -> Path:
 
 
 def write_change_overview(
-    ov: ChangeOverview, out_dir: Path, config: Config, *, inputs: Sequence[Path] = ()
+    ov: ChangeOverview,
+    out_dir: Path,
+    config: Config,
+    references: dict[int, str] | None = None,
+    *,
+    inputs: Sequence[Path] = (),
 ) -> list[Path]:
     """Write overview.html, overview.md and overview.xlsx into *out_dir*; return their paths.
 
@@ -145,13 +153,13 @@ def write_change_overview(
     """
     for name in (*TEMPLATES, "overview.xlsx"):
         check_not_input(out_dir / name, inputs)
-    texts = render_change_overview(ov, config)
+    texts = render_change_overview(ov, config, references)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise WriteError(t("overview.no_folder", path=out_dir, reason=exc.strerror)) from None
     written = [_replace(out_dir / name, _text_writer(text)) for name, text in texts.items()]
-    view = build_view(ov, config, kohyo_look(config))
+    view = build_view(ov, config, kohyo_look(config), references)
     written.append(_replace(out_dir / "overview.xlsx", lambda tmp: write_overview_xlsx(view, tmp)))
     return written
 

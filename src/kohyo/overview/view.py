@@ -112,10 +112,19 @@ class OverviewView:
     new_sheets: list[SheetView]
     changed_sheets: list[SheetView]
     note: str = ""
+    reference_label: str = "資料の掲載ページ等"  # the 新規 table's last column ([book])
 
 
-def build_view(ov: ChangeOverview, config: Config, look: SheetLook = DEFAULT_LOOK) -> OverviewView:
-    """The overview's view model; *look* is the 個表 look its tables take widths and heights from."""
+def build_view(
+    ov: ChangeOverview,
+    config: Config,
+    look: SheetLook = DEFAULT_LOOK,
+    references: dict[int, str] | None = None,
+) -> OverviewView:
+    """The overview's view model; *look* is the 個表 look its tables take widths and heights
+    from; *references* (number -> 「・N ページ」…, :mod:`kohyo.book.reference`) fill the new
+    projects' 資料の掲載ページ等 column."""
+    refs = references or {}
     kinds = [
         k for k, on in (("新規追加", ov.added), ("変更", ov.changed), ("削除", ov.removed)) if on
     ]
@@ -139,6 +148,7 @@ def build_view(ov: ChangeOverview, config: Config, look: SheetLook = DEFAULT_LOO
                 "number": _num(p.number),
                 "name": p.name.text,
                 "summary": first_paragraph(p.content.text),
+                "reference": refs.get(p.number, "") if p.number is not None else "",
             }
             for p in ov.added
         ],
@@ -152,6 +162,7 @@ def build_view(ov: ChangeOverview, config: Config, look: SheetLook = DEFAULT_LOO
         new_sheets=[sheet_view(None, p, config, look) for p in ov.added],
         changed_sheets=[sheet_view(m.old, m.new, config, look) for m in ov.changed],
         note=NOTE,
+        reference_label=config.book.reference_label,
     )
 
 

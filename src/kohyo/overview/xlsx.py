@@ -100,11 +100,11 @@ def _overview_sheet(book: _Book, v: OverviewView) -> None:
     if "added" in v.sections:
         r += 1
         line(f"{v.sections['added']} 新規({len(v.added)}事業)", bold=True)
-        for c, h in enumerate(("事業番号", "事業名", "事業概要(案)", "資料の掲載ページ等")):
+        for c, h in enumerate(("事業番号", "事業名", "事業概要(案)", v.reference_label)):
             book.put(ws, r, c, [Segment(h)], (1, 1), border=1, align="center", bg_color="#F2F2F2")
         r += 1
         for a in v.added:
-            for c, text in enumerate((a["number"], a["name"], a["summary"], "")):
+            for c, text in enumerate((a["number"], a["name"], a["summary"], a["reference"])):
                 book.put(
                     ws,
                     r,
