@@ -36,6 +36,7 @@ from kohyo.errors import KohyoError  # noqa: E402
 from kohyo.layout.kohyo import SheetLook, StrippedText, load_look, write_kohyo_sheet  # noqa: E402
 from kohyo.layout.text import wrapped_lines  # noqa: E402
 from kohyo.sample import SampleWorkbook, load_sample  # noqa: E402
+from kohyo.templates_lookup import template_path  # noqa: E402
 
 SAMPLES = {  # output file -> data file, both relative to workbooks/
     "master.xlsx": "sample/master.toml",
@@ -97,7 +98,7 @@ def build_one(data: Path, out: Path, config: Config, look: SheetLook) -> list[St
 def build(dest: Path, root: Path = ROOT) -> list[Path]:
     """Build every sample into *dest*; return the files written."""
     config = load_config(root / "config.toml")
-    look = load_look(root / "templates" / "kohyo_sheet.toml")
+    look = load_look(template_path(config, "kohyo_sheet.toml"))
     dest.mkdir(parents=True, exist_ok=True)
     written = []
     for name, data in SAMPLES.items():

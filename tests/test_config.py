@@ -122,6 +122,82 @@ def test_bad_value_is_one_clear_error(
     assert info.value.exit_code == 2
 
 
+# Control characters in anything that becomes a file name, a sheet name or a mail header.
+CONTROL = [
+    (
+        "sender-crlf",
+        {"mail.sender": r'"青森市 <a@example.jp>\r\nBcc: x@evil.example"'},
+        "mail.sender",
+        "U+000D",
+    ),
+    ("sender-lf", {"mail.sender": r'"青森市\n <a@example.jp>"'}, "mail.sender", "U+000A"),
+    ("area-name-rlo", {"area.name": r'"青森圏域\u202Excslx.exe"'}, "area.name", "U+202E"),
+    ("short-name-lri", {"area.short_name": r'"青森\u2066圏域"'}, "area.short_name", "U+2066"),
+    (
+        "munis-rlo",
+        {"area.municipalities": r'["青森市", "平内\u202E町"]'},
+        "area.municipalities",
+        "U+202E",
+    ),
+    (
+        "munis-tab",
+        {"area.municipalities": r'["青森市", "平内\t町"]'},
+        "area.municipalities",
+        "U+0009",
+    ),
+    (
+        "munis-c1",
+        {"area.municipalities": r'["青森市", "平内\u0085町"]'},
+        "area.municipalities",
+        "U+0085",
+    ),
+    (
+        "munis-lrm",
+        {"area.municipalities": r'["青森市", "平内\u200E町"]'},
+        "area.municipalities",
+        "U+200E",
+    ),
+    ("all-label-del", {"area.all_label": r'"全市町村\u007F"'}, "area.all_label", "U+007F"),
+    (
+        "partner-label-pdi",
+        {"area.partner_label": r'"連携\u2069町村"'},
+        "area.partner_label",
+        "U+2069",
+    ),
+    ("sheet-name-rlm", {"summary.sheet_name": r'"総括\u200F表"'}, "summary.sheet_name", "U+200F"),
+    (
+        "pattern-nul",
+        {"distribution.filename_pattern": r'"{town}\u0000.xlsx"'},
+        "filename_pattern",
+        "U+0000",
+    ),
+    (
+        "folder-pattern-rlo",
+        {"distribution.folder_pattern": r'"配布\u202E_{date}"'},
+        "folder_pattern",
+        "U+202E",
+    ),
+    ("recipient-rlo", {'mail.recipients."平内町".to': r'["a\u202E@example.jp"]'}, "to", "U+202E"),
+    ("recipient-cc-c1", {'mail.recipients."平内町".cc': r'["a@exa\u009Bmple.jp"]'}, "cc", "U+009B"),
+]
+
+
+@pytest.mark.parametrize(
+    ("changes", "key", "code"), [c[1:] for c in CONTROL], ids=[c[0] for c in CONTROL]
+)
+def test_control_characters_in_names_are_refused(
+    tmp_config: Callable[..., Path], changes: dict[str, str], key: str, code: str
+) -> None:
+    path = tmp_config(changes)
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    message = info.value.message
+    assert f"{key} が正しくありません: 制御文字 {code} " in message
+    assert "\n" not in message and "\r" not in message and "\t" not in message
+    assert not set(message) & set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+    assert info.value.exit_code == 2
+
+
 def test_missing_directory_and_unreadable_config(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="見つかりません"):
         load_config(tmp_path / "nope.toml")

@@ -70,7 +70,7 @@ def test_frames_equal_the_dump_field_by_field(sample) -> None:  # type: ignore[n
 
 
 def test_indicator_current_and_survey_point_are_split(sample) -> None:  # type: ignore[no-untyped-def]
-    _, frames, dump = sample
+    _, frames, _ = sample
     row = frames.indicators[frames.indicators["number"] == 20].iloc[0]
     assert (row["name"], row["current"], row["current_as_of"], row["target"]) == (
         "研修参加者数", "135人", "2019年度見込", "204人",

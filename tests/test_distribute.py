@@ -36,6 +36,7 @@ from kohyo.layout.look import LookError
 from kohyo.model.project import Master, TextField
 from kohyo.read.master import check_master
 from libreoffice import convert, soffice
+from ooxml import assert_valid_xlsx
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -199,6 +200,7 @@ def test_town_without_projects_gets_a_cover_saying_so(tmp_path: Path, config: Co
     result = distribute_master(
         master, config, towns=["外ヶ浜町"], out_dir=tmp_path / "o", today=DAY
     )
+    assert_valid_xlsx(result.folder / result.towns[0].files[0].name)
     ws = openpyxl.load_workbook(result.folder / result.towns[0].files[0].name)
     assert ws.sheetnames == ["一覧"]
     cover = ws["一覧"]
@@ -217,6 +219,11 @@ def test_towns_filter_and_unknown_names(mixed_master: Master, config: Config) ->
 
 
 # --- leak-free ------------------------------------------------------------------------------
+
+
+def test_town_files_conform_to_ecma_376(mixed: DistributionResult) -> None:
+    for path in xlsx_files(mixed).values():
+        assert_valid_xlsx(path)
 
 
 def test_leak_scan_finds_nothing(mixed: DistributionResult, mixed_master: Master) -> None:
@@ -277,6 +284,7 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path, config: Confi
     write_master(path, [tricky])
     master, _ = check_master(path, config)
     result = distribute_master(master, config, towns=["平内町"], out_dir=tmp_path / "o", today=DAY)
+    assert_valid_xlsx(result.folder / result.towns[0].files[0].name)
     wb = openpyxl.load_workbook(result.folder / result.towns[0].files[0].name)
     sheet, cover = wb["1"], wb["一覧"]
     for cell, value in (
@@ -306,6 +314,35 @@ def test_control_characters_are_stripped_with_a_warning(
     wb = openpyxl.load_workbook(result.folder / result.towns[0].files[0].name)
     assert wb["1"]["C1"].value == "圏域共通観光プロモーション事業"
     assert wb["一覧"]["B6"].value == "圏域共通観光プロモーション事業"
+
+
+def test_bidi_controls_never_reach_a_town_workbook(
+    tmp_path: Path, mixed_master: Master, config: Config
+) -> None:
+    a = mixed_master.projects[0]
+    dirty = replace(a, name=TextField("圏域共通観光\u202eプロモーション\u200f事業", a.name.cell),
+                    content=TextField("○観光資源を\u2066発信\u2069\x85する。", a.content.cell))  # fmt: skip
+    master = replace(mixed_master, projects=[dirty, *mixed_master.projects[1:]])
+    result = distribute_master(master, config, towns=["平内町"], out_dir=tmp_path, today=DAY)
+    stripped = {(s.sheet, s.cell, s.removed) for s in result.stripped}
+    assert ("1", "C1", "\u202e\u200f") in stripped
+    assert ("1", "B2", "\u2066\u2069\x85") in stripped
+    wb = openpyxl.load_workbook(result.folder / result.towns[0].files[0].name)
+    assert wb["1"]["C1"].value == "圏域共通観光プロモーション事業"
+    assert wb["1"]["B2"].value == "○観光資源を発信する。"
+    assert wb["一覧"]["B6"].value == "圏域共通観光プロモーション事業"
+
+
+def test_text_cut_at_excel_limit_is_named_briefly(
+    tmp_path: Path, mixed_master: Master, config: Config
+) -> None:
+    a = mixed_master.projects[0]
+    long = replace(a, content=TextField("○" + "あ" * 40_000, a.content.cell))
+    master = replace(mixed_master, projects=[long, *mixed_master.projects[1:]])
+    result = distribute_master(master, config, towns=["平内町"], out_dir=tmp_path, today=DAY)
+    [warning] = [w for w in result.to_dict()["warnings"] if "B2" in w]
+    assert len(warning) < 200, warning
+    assert "7,234 文字" in warning
 
 
 # --- print-ready ----------------------------------------------------------------------------
@@ -467,11 +504,13 @@ def test_partial_run_merges_into_the_manifest(
 def test_partial_run_from_another_master_drops_the_other_towns(
     mixed_master: Master, config: Config, tmp_path: Path
 ) -> None:
-    distribute_master(mixed_master, config, out_dir=tmp_path, today=DAY)
+    out = tmp_path / "out"
+    distribute_master(mixed_master, config, out_dir=out, today=DAY)
     changed = tmp_path / "changed.xlsx"
     write_master(changed, MIXED[:2])
     other, _ = check_master(changed, config)
-    result = distribute_master(other, config, towns=["平内町"], out_dir=tmp_path, today=DAY)
+    # another master's distribution in --out: refused (test_distribute_guard.py) unless forced
+    result = distribute_master(other, config, towns=["平内町"], out_dir=out, today=DAY, force=True)
     doc = json.loads(result.manifest.read_text(encoding="utf-8"))
     assert list(doc["towns"]) == ["平内町"]
     assert "別のマスター" in result.notices[0]

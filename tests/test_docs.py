@@ -48,16 +48,6 @@ def test_every_command_is_in_the_readme_and_the_reference(name: str) -> None:
     assert f"## `kohyo {name}`" in _read("cli.md")
 
 
-def test_every_option_has_help_text() -> None:
-    missing = [
-        f"kohyo {name} {'/'.join(p.opts)}"
-        for name, command in _commands()
-        for p in command.params
-        if isinstance(p, click.Option) and not p.help
-    ]
-    assert missing == []
-
-
 def test_every_finding_code_is_documented() -> None:
     codes_md = _read("codes.md")
     missing = [code for code in CATALOGUE if f"`{code}`" not in codes_md]

@@ -21,7 +21,8 @@ from builders import project, write_master
 from fake_excel import Book, FakeXlwings, load_book
 from kohyo.edit.refresh import refresh_master
 from kohyo.errors import KohyoError
-from kohyo.files.atomic import file_digest, list_backups
+from kohyo.files.backup import list_backups
+from kohyo.files.digest import file_digest
 from kohyo.read.master import check_master, dump_master, package_limits
 from kohyo.read.parse import parse_workbook
 from kohyo.read.workbook import read_workbook
@@ -268,7 +269,7 @@ def test_cli_refresh_live_save_in_english(
     res = cli_run("refresh", sample_master, "--live", "--save",
                   "--config", tmp_area_config.path, "--lang", "en")  # fmt: skip
     assert res.exit_code == 0, res.output
-    assert "Project 2 total (計): — → 21,833 (sheet '2' G5)" in res.stdout
+    assert "Project 2 total: — → 21,833 (sheet '2' G5)" in res.stdout
     assert "Saved the workbook in Excel" in res.stdout and book.saved == 1
 
 

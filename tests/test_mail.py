@@ -7,6 +7,7 @@ for one town, manifest.json), and a config.toml pointing at a server the test st
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import ipaddress
@@ -15,6 +16,9 @@ import os
 import shutil
 import socket
 import ssl
+import subprocess
+import sys
+import time
 import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -45,7 +49,6 @@ from kohyo.mail.message import (
     Letter,
     MailTemplates,
     compose,
-    template_folder,
 )
 from kohyo.mail.prepare import address_problems, configured_recipients
 
@@ -267,6 +270,21 @@ class Inbox:
         self.received: list[Received] = []
         self.refuse: set[str] = set()
         self.hang_up_after: int | None = None  # drop the connection at the next DATA
+        # Answer 500 at the end of DATA to these addresses, and keep the refused transaction
+        # open until RSET, as some servers do (the next MAIL gets "503 nested MAIL command").
+        self.reject_data: set[str] = set()
+        self.data_delay = 0.0  # seconds to wait before answering DATA (a slow server)
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):  # type: ignore[no-untyped-def]
+        if getattr(session, "refused_open", False):
+            return "503 Error: nested MAIL command"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
+    async def handle_RSET(self, server, session, envelope):  # type: ignore[no-untyped-def]
+        session.refused_open = False
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # type: ignore[no-untyped-def]
         if address in self.refuse:
@@ -275,6 +293,11 @@ class Inbox:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+        if self.data_delay:
+            await asyncio.sleep(self.data_delay)
+        if self.reject_data & set(envelope.rcpt_tos):
+            session.refused_open = True
+            return "500 5.7.1 Message content rejected"
         if self.hang_up_after is not None and len(self.received) >= self.hang_up_after:
             server.transport.abort()  # gone without a reply: the message was not accepted
             return "421 closing"
@@ -571,6 +594,77 @@ def test_ledger_cut_short_by_a_crash_is_not_trusted(
     lines = area.ledger.read_bytes().split(b"\n")
     assert json.loads(lines[0])["town"] == "平内町"
     assert [json.loads(x)["town"] for x in lines[2:] if x] == ["今別町", "蓬田村", "外ヶ浜町"]
+
+
+def test_rejected_data_does_not_break_the_following_towns(
+    area: Area, smtp_server: Callable[..., Server]
+) -> None:
+    server = smtp_server()
+    area.configure(server.port)
+    server.inbox.reject_data = {"kikaku@imabetsu.example.jp"}  # 今別町, the second town
+
+    result = kohyo(area, "--send")
+
+    assert result.exit_code == 1
+    assert summary(3, 0, 1) in result.output
+    assert "失敗  今別町: メールを受け付けませんでした: 500" in result.output
+    assert "503" not in result.output
+    assert_delivered_exactly(server.inbox, area, ["平内町", "蓬田村", "外ヶ浜町"])
+    assert [r["town"] for r in area.ledger_lines()] == ["平内町", "蓬田村", "外ヶ浜町"]
+
+
+def start_send(area: Area) -> subprocess.Popen[str]:
+    """`kohyo mail --send` in a process of its own, as a second staff member would run it."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "kohyo", "mail", "--send", "--config", str(area.config_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        env=os.environ | {"KOHYO_LANG": "ja"},
+    )
+
+
+def test_two_sends_at_once_send_each_town_once(
+    area: Area, smtp_server: Callable[..., Server]
+) -> None:
+    server = smtp_server()
+    server.inbox.data_delay = 0.3  # both runs are under way together
+    area.configure(server.port)
+
+    runs = [start_send(area), start_send(area)]
+    outputs = [run.communicate(timeout=120) for run in runs]
+
+    codes = sorted(run.returncode for run in runs)
+    assert codes in ([0, 0], [0, 2]), outputs
+    assert_delivered_exactly(server.inbox, area, PARTNERS)
+    assert [r["town"] for r in area.ledger_lines()] == PARTNERS
+
+
+def test_second_send_while_one_runs_is_refused_naming_the_first(
+    area: Area, smtp_server: Callable[..., Server]
+) -> None:
+    server = smtp_server()
+    server.inbox.data_delay = 1.0
+    area.configure(server.port)
+    first = start_send(area)
+    lock = area.ledger.with_name(LEDGER_NAME + ".lock")
+    deadline = time.monotonic() + 60
+    while f'"pid": {first.pid}' not in (lock.read_text("utf-8") if lock.exists() else ""):
+        assert first.poll() is None and time.monotonic() < deadline, "no lock file while sending"
+        time.sleep(0.05)
+
+    second = kohyo(area, "--send")
+    out, err = first.communicate(timeout=120)
+
+    assert second.exit_code == 2, second.output
+    assert "別の kohyo mail --send が送信中のため、送信しません" in second.output
+    assert f"PID {first.pid}" in second.output
+    assert socket.gethostname() in second.output
+    assert first.returncode == 0, out + err
+    assert_delivered_exactly(server.inbox, area, PARTNERS)
+    assert lock.read_text("utf-8") == ""  # released: no holder named any more
+    assert kohyo(area, "--send").exit_code == 0  # and the next run may go
 
 
 # --- STARTTLS, certificates and the password ----------------------------------------------
@@ -940,7 +1034,7 @@ def test_address_guard_catches_extra_and_hidden_recipients(area: Area) -> None:
     letter = Letter(
         "今別町", tuple(to), tuple(cc), (Attachment("a.pdf", "pdf", b"%PDF-1.4"),), (1, 3), DATE
     )
-    msg = compose(config, letter, MailTemplates(template_folder(config)))
+    msg = compose(config, letter, MailTemplates(config))
     allowed = configured_recipients(config, "今別町")
 
     assert address_problems(msg, letter.envelope, allowed) == []

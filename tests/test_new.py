@@ -12,10 +12,12 @@ import kohyo.cli.new as new_cli
 from builders import project, write_master
 from kohyo.edit.new import rewrite_merge_references, sheet_named_by_number
 from kohyo.edit.refresh import refresh_master
-from kohyo.files.atomic import file_digest, list_backups
+from kohyo.files.backup import list_backups
+from kohyo.files.digest import file_digest
 from kohyo.read.master import check_master, dump_master
 from kohyo.xlsx.sheetops import referenced_sheets
 from libreoffice import convert
+from ooxml import assert_valid_xlsx
 from xlsx_parts import cells_xml, members, sheet_parts
 
 BOOKKEEPING = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml",
@@ -42,6 +44,7 @@ def test_new_after_4_on_the_sample(sample_master: Path, tmp_area_config, cli_run
                   "--config", tmp_area_config.path)  # fmt: skip
     assert res.exit_code == 0, res.output
     assert "20 → 21" in res.stdout and "39 → 40" in res.stdout
+    assert_valid_xlsx(sample_master)
     assert "事業番号 5「圏域観光振興事業」の個表をシート「5」として追加しました" in res.stdout
     # Numbers, sheet names and order.
     got = numbers(sample_master, tmp_area_config)
@@ -112,6 +115,7 @@ def test_the_summary_is_regenerated_when_the_master_has_one(
                   "--config", tmp_area_config.path)  # fmt: skip
     assert res.exit_code == 0, res.output
     assert "「総括表」も新しい番号で作り直します" in res.stdout
+    assert_valid_xlsx(sample_master)
     ws = openpyxl.load_workbook(sample_master, data_only=True)["総括表"]
     assert [ws.cell(r, 1).value for r in range(4, 12)] == [2, 3, 4, 5, 21, 22, 37, 40]
     assert ws.cell(4 + 8 + 2, 3).value == "8事業"  # the count row, 7 + 1
@@ -159,6 +163,7 @@ def test_merge_references_follow_the_renumbering(tmp_path: Path, tmp_area_config
                   "--config", tmp_area_config.path)  # fmt: skip
     assert res.exit_code == 0, res.output
     assert "NO.5に統合" in res.stdout and "NO.6に統合" in res.stdout  # the plan lists them
+    assert_valid_xlsx(path)
     master, report = check_master(path, tmp_area_config)
     assert not report.has_errors
     assert [(p.sheet, p.number) for p in master.projects] == [("3", 3), ("4", 4), ("5", 5),
@@ -180,6 +185,7 @@ def test_print_area_of_a_renamed_sheet_follows_it(tmp_path: Path, tmp_area_confi
                   "--config", tmp_area_config.path)  # fmt: skip
     assert res.exit_code == 0, res.output
     assert openpyxl.load_workbook(path)["6"].print_area == "'6'!$A$1:$G$9"
+    assert_valid_xlsx(path)
 
 
 def test_a_formula_referring_to_a_moved_sheet_stops_the_rename(
@@ -287,7 +293,9 @@ def test_plan_in_english(sample_master: Path, tmp_area_config, cli_run) -> None:
     res = cli_run("new", sample_master, "--name", "New", "--after", "4",
                   "--config", tmp_area_config.path, "--lang", "en")  # fmt: skip
     assert res.exit_code == 2
-    assert "New 個表: project 5 'New'" in res.stdout and "Renumbered projects" in res.stdout
+    assert (
+        "New project sheet: project 5 'New'" in res.stdout and "Renumbered projects" in res.stdout
+    )
     assert res.stderr.startswith("Error: Cannot ask for confirmation")
 
 

@@ -8,6 +8,7 @@ to PDF by it; the xlsx is reopened with openpyxl and must hold no formula at all
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import zipfile
@@ -18,8 +19,10 @@ from typing import Any
 
 import lxml.html
 import pytest
+from markdown_it import MarkdownIt
 from openpyxl import load_workbook
 
+from browser import chromium
 from builders import project, variant, write_master
 from kohyo.config import Config, load_config
 from kohyo.errors import KohyoError
@@ -33,6 +36,7 @@ from kohyo.overview.render import (
 )
 from kohyo.overview.view import build_view
 from kohyo.read.master import read_master
+from ooxml import assert_valid_xlsx
 
 ROOT = Path(__file__).resolve().parents[1]
 BEFORE = ROOT / "workbooks" / "master_before.xlsx"
@@ -148,13 +152,7 @@ def test_html_kohyo_tables_mark_the_deleted_sentence(sample_files: Path) -> None
 
 
 def test_html_prints_with_chromium(sample_files: Path, tmp_path: Path) -> None:
-    exe = (
-        shutil.which("chromium")
-        or shutil.which("chromium-browser")
-        or shutil.which("google-chrome")
-    )
-    if exe is None:
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    exe = chromium()
     pdf = tmp_path / "overview.pdf"
     subprocess.run(
         [exe, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
@@ -192,13 +190,94 @@ def test_markdown_sections(sample_files: Path) -> None:
 
 
 def test_markdown_escapes_table_syntax() -> None:
-    assert md_escape("A|B *C* <b>\n次") == "A\\|B \\*C\\* &lt;b&gt;<br>次"
+    # Markdown escapes, not HTML entities: the .md is read as plain text too.
+    assert md_escape("A|B *C* <b>\n次") == "A\\|B \\*C\\* \\<b\\><br>次"
+
+
+@pytest.mark.parametrize(
+    ("text", "escaped"),
+    [
+        ("[link](javascript:alert(1))", "\\[link\\]\\(javascript:alert\\(1\\)\\)"),
+        ("![img](http://x.invalid/a.png)", "\\!\\[img\\]\\(http://x.invalid/a.png\\)"),
+        ("# 見出し", "\\# 見出し"),
+        ("- 項目", "\\- 項目"),
+        ("1. 項目", "1\\. 項目"),
+        ("12) 項目", "12\\) 項目"),
+        ("a\\b `c` {d} +e ~~f~~ _g_", "a\\\\b \\`c\\` \\{d\\} \\+e \\~\\~f\\~\\~ \\_g\\_"),
+        ("前\r\n後\r次", "前<br>後<br>次"),
+        ("事業費 2-3 億円、第1.5期", "事業費 2-3 億円、第1.5期"),
+    ],
+)
+def test_markdown_escape_cases(text: str, escaped: str) -> None:
+    assert md_escape(text) == escaped
+
+
+LIVE_MARKDOWN = re.compile(r"(?<!\\)\]\(|(?<!\\)!\[|(?<!\\)<(?!br>)")  # <br> is kohyo's
+
+
+def test_markdown_never_holds_live_links_from_the_master(tmp_path: Path, config: Config) -> None:
+    """Links, images and HTML typed into the master stay text in overview.md; HTML escapes."""
+    link = "[詳しくはこちら](javascript:alert(document.cookie))"
+    image = "![img](http://tracker.invalid/pixel.png)"
+    old = project(1, "観光振興事業", content="○周遊ルートを作る。")
+    new = variant(old, name=f"観光{link}事業", content=f"○周遊ルートを作る。{image}<script>")
+    write_master(tmp_path / "old.xlsx", [old])
+    write_master(tmp_path / "new.xlsx", [new, project(2, f"# {image}", content=f"- {link}")])
+    ov = compare_masters(
+        read_master(tmp_path / "old.xlsx", config),
+        read_master(tmp_path / "new.xlsx", config),
+        config,
+    )
+
+    write_change_overview(ov, tmp_path / "out", config)
+
+    md = (tmp_path / "out" / "overview.md").read_text(encoding="utf-8")
+    assert "javascript:alert" in md and "tracker.invalid" in md  # the text is all there
+    assert LIVE_MARKDOWN.findall(md) == []
+    assert "](" not in md.replace("\\](", "")
+    assert "&lt;" not in md and "&gt;" not in md
+    assert "## \\< 具体的取組の個表(ビジョンへの記載案) \\>" in md.splitlines()
+    # A real CommonMark parser (markdown-it-py, which rich brings) sees no link, image or tag.
+    rendered = lxml.html.fromstring(MarkdownIt("commonmark").enable("table").render(md))
+    assert rendered.xpath("//a | //img | //script | //h1[2]") == []
+    assert "[詳しくはこちら](javascript:alert(document.cookie))" in rendered.text_content()
+    assert "< 具体的取組の個表(ビジョンへの記載案) >" in rendered.text_content()
+    html = (tmp_path / "out" / "overview.html").read_text(encoding="utf-8")
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    doc = lxml.html.fromstring(html)
+    assert doc.xpath("//a[contains(@href, 'javascript')]") == []
+    assert doc.xpath("//img") == []
+
+
+def test_control_characters_never_reach_the_overview(tmp_path: Path, config: Config) -> None:
+    hidden = "\u202e\u2066\u2069\u200f\x85"
+    old = project(1, "観光振興事業", content="○周遊ルートを作る。")
+    new = variant(old, name="観光\u202e振興事業", content="○周遊\u2066ルート\u2069を\x85作る。")
+    write_master(tmp_path / "old.xlsx", [old])
+    write_master(tmp_path / "new.xlsx", [new, project(2, "新\u200f事業")])
+    ov = compare_masters(
+        read_master(tmp_path / "old.xlsx", config),
+        read_master(tmp_path / "new.xlsx", config),
+        config,
+    )
+
+    write_change_overview(ov, tmp_path / "out", config)
+
+    for name in ("overview.md", "overview.html"):
+        text = (tmp_path / "out" / name).read_text(encoding="utf-8")
+        assert "観光振興事業" in text and "新事業" in text
+        assert not set(text) & set(hidden), name
+    wb = load_workbook(tmp_path / "out" / "overview.xlsx", rich_text=True)
+    texts = "".join(str(c.value) for ws in wb for row in ws.iter_rows() for c in row if c.value)
+    assert "新事業" in texts
+    assert not set(texts) & set(hidden)
 
 
 # --- xlsx -----------------------------------------------------------------------------
 
 
 def test_xlsx_holds_the_overview_and_the_kohyo(sample_files: Path) -> None:
+    assert_valid_xlsx(sample_files / "overview.xlsx")
     wb = load_workbook(sample_files / "overview.xlsx")
     assert wb.sheetnames == ["概要", "個表（記載案）"]
     values = [c for row in wb["概要"].iter_rows(values_only=True) for c in row if c]
@@ -227,6 +306,7 @@ def test_xlsx_never_holds_a_formula(tmp_path: Path, config: Config) -> None:
     with zipfile.ZipFile(tmp_path / "out" / "overview.xlsx") as z:
         sheets = [z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/")]
     assert sheets and not any(b"<f>" in s or b"<f " in s for s in sheets)
+    assert_valid_xlsx(tmp_path / "out" / "overview.xlsx")
     wb = load_workbook(tmp_path / "out" / "overview.xlsx")
     cells = [c for ws in wb for row in ws.iter_rows() for c in row if c.value]
     assert any(c.value == "=CMD|' /C calc'!A0" and c.data_type == "s" for c in cells)
@@ -292,14 +372,37 @@ def test_wider_kohyo_for_more_fiscal_years(tmp_path: Path, config: Config) -> No
     assert [text_of(th) for th in header][1:] == [*(f"{y}年度" for y in range(2015, 2025)), "計"]
 
 
-def test_missing_templates_are_one_clear_error(
+def test_an_area_without_templates_uses_kohyos_own(
     tmp_config: Callable[..., Path], sample: ChangeOverview
 ) -> None:
     config = load_config(tmp_config())
+    assert not (config.base_dir / "templates").exists()
+    texts = render_change_overview(sample, config)
+    assert texts == render_change_overview(sample, load_config(ROOT / "config.toml"))
+    assert "<html" in texts["overview.html"]
+
+
+def test_an_area_may_override_one_template_and_keep_the_other(
+    tmp_config: Callable[..., Path], sample: ChangeOverview
+) -> None:
+    path = tmp_config()
+    own = path.parent / "templates" / "overview" / "overview.md.j2"
+    own.parent.mkdir(parents=True)
+    own.write_text("# {{ v.title }}（圏域の様式）\n", encoding="utf-8")
+    texts = render_change_overview(sample, load_config(path))
+    assert texts["overview.md"].endswith("（圏域の様式）\n")
+    assert "<html" in texts["overview.html"]
+
+
+def test_an_override_that_is_not_a_file_is_one_clear_error(
+    tmp_config: Callable[..., Path], sample: ChangeOverview
+) -> None:
+    path = tmp_config()
+    (path.parent / "templates" / "overview" / "overview.html.j2").mkdir(parents=True)
     with pytest.raises(
-        KohyoError, match=r"変更概要のテンプレートが見つかりません: .*overview\.html\.j2"
+        KohyoError, match=r"テンプレートの場所がファイルではありません: .*overview\.html\.j2"
     ):
-        render_change_overview(sample, config)
+        render_change_overview(sample, load_config(path))
 
 
 def test_broken_template_is_one_clear_error(
@@ -399,14 +502,29 @@ def test_cli_unreadable_files_exit_2(
     assert "Traceback" not in result.output
 
 
-def test_cli_missing_templates_exit_2(
+def test_cli_bad_template_override_exit_2(
+    cli_run: Callable[..., Any], tmp_config: Callable[..., Path], tmp_path: Path
+) -> None:
+    write_master(tmp_path / "m.xlsx", [project(1, "観光振興事業")])
+    cfg = tmp_config()
+    own = cfg.parent / "templates" / "overview" / "overview.md.j2"
+    own.parent.mkdir(parents=True)
+    own.write_bytes("# {{ v.title }} 変更の概要".encode("cp932"))  # Shift_JIS, not UTF-8
+    result = cli_run("diff", tmp_path / "m.xlsx", tmp_path / "m.xlsx", "--config", cfg,
+                     "--out", tmp_path / "out")  # fmt: skip
+    assert result.exit_code == 2
+    assert result.stderr == f"エラー: テンプレートを UTF-8 として読めません: {own}\n"
+    assert not (tmp_path / "out").exists()
+
+
+def test_cli_without_templates_folder_uses_kohyos_own(
     cli_run: Callable[..., Any], tmp_config: Callable[..., Path], tmp_path: Path
 ) -> None:
     write_master(tmp_path / "m.xlsx", [project(1, "観光振興事業")])
     result = cli_run("diff", tmp_path / "m.xlsx", tmp_path / "m.xlsx", "--config", tmp_config(),
                      "--out", tmp_path / "out")  # fmt: skip
-    assert result.exit_code == 2
-    assert "変更概要のテンプレートが見つかりません" in result.stderr
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "overview.html").is_file()
 
 
 def test_cli_compares_masters_with_other_errors_and_says_so(

@@ -14,8 +14,9 @@ import pytest
 from builders import project, write_master
 from kohyo.config import load_config
 from kohyo.edit.refresh import plan_refresh, refresh_master
-from kohyo.files.atomic import file_digest
+from kohyo.files.digest import file_digest
 from kohyo.read.master import check_master
+from ooxml import assert_valid_xlsx
 from xlsx_parts import OWNED_PARTS, cells_xml, members, sheet_parts
 
 
@@ -31,6 +32,7 @@ def test_sample_refresh_changes_exactly_the_two_totals_and_the_summary(
         ("3", "G5", "—", 8953),
     ]
     assert result.summary_status == "created"
+    assert_valid_xlsx(sample_master)
     after = members(sample_master)
     parts_after = sheet_parts(sample_master)
     summary_part = parts_after["総括表"]
@@ -94,6 +96,7 @@ def test_summary_is_regenerated_when_a_cost_changes(
     result = refresh_master(sample_master, tmp_area_config)
     assert [(u.sheet, u.old, u.new) for u in result.plan.updates] == [("20", 1075, 1160)]
     assert result.summary_status == "updated"
+    assert_valid_xlsx(sample_master)
 
 
 def test_validation_error_writes_nothing(tmp_path: Path, tmp_area_config) -> None:
@@ -122,6 +125,7 @@ def test_refresh_on_built_master_writes_formula_and_summary(
     got = {(u.sheet, u.new, u.formula) for u in result.plan.updates}
     # A number typed as text is counted, but Excel's SUM would skip it: a constant, not a formula.
     assert got == {("1", 300, None), ("2", 15, "SUM(B5:F5)")}
+    assert_valid_xlsx(path)
 
 
 def test_plan_is_pure_and_matches_validation(sample_master: Path, tmp_area_config) -> None:
@@ -215,8 +219,9 @@ def test_kill_after_replace_leaves_new_file_and_backup(
         env={"KOHYO_TEST_CRASH_AT": "after-replace"},
     )  # fmt: skip
     assert proc.returncode != 0
-    backups = list((tmp_area_config.paths.backup_dir).iterdir())
-    assert len(backups) == 1 and backups[0].read_bytes() == original
+    backups = sorted((tmp_area_config.paths.backup_dir).iterdir())  # the backup and its record
+    assert len(backups) == 2 and backups[0].read_bytes() == original
+    assert backups[1].name == backups[0].name + ".sha256"
     result = refresh_master(sample_master, tmp_area_config)
     assert not result.written  # it was complete: nothing left to do
 
@@ -256,3 +261,15 @@ def test_no_distribute_skips_it(sample_master: Path, tmp_area_config, cli_run) -
     res = cli_run("refresh", sample_master, "--no-distribute", "--config", tmp_area_config.path)
     assert res.exit_code == 0, res.output
     assert not list(tmp_area_config.paths.output_dir.glob("*/manifest.json"))
+
+
+def test_summary_never_holds_bidi_controls(tmp_path: Path, tmp_area_config) -> None:
+    """A project name with U+202E passes validate with a warning; the 総括表 gets it without."""
+    path = tmp_path / "m.xlsx"
+    write_master(path, [project(1, "甲\u202e事業\u2066"), project(2, "乙\x85事業")])
+    refresh_master(path, tmp_area_config)
+    values = [
+        c for row in openpyxl.load_workbook(path)["総括表"].iter_rows(values_only=True) for c in row
+    ]
+    assert "甲事業" in values and "乙事業" in values
+    assert not any(isinstance(v, str) and set(v) & set("\u202e\u2066\x85") for v in values)

@@ -21,6 +21,7 @@ from fidelity.build_corpus import (
 from kohyo.config import Config
 from kohyo.edit.refresh import refresh_master
 from libreoffice import soffice
+from ooxml import assert_valid_xlsx
 from xlsx_parts import OWNED_PARTS
 
 CSV_ALL_SHEETS = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
@@ -71,6 +72,16 @@ def test_nothing_outside_kohyo_parts_changes(
     for name in kohyo_sheets:
         assert_only_cells_differ(before[name][1], after[name][1], {"G5"})
     assert list(after)[: len(before) - len(lost)] == [n for n in before if n not in lost]
+
+
+@pytest.mark.parametrize("kind", ["xlsxwriter", "libreoffice", "xlsm"])
+def test_input_and_refreshed_master_conform(
+    corpus, kind: str, tmp_path: Path, tmp_area_config
+) -> None:
+    """What XlsxWriter and LibreOffice write conforms, and so does kohyo's patch of it."""
+    original, work = refreshed(corpus, kind, tmp_path, tmp_area_config)
+    assert_valid_xlsx(original)
+    assert_valid_xlsx(work)
 
 
 def staff_features(path: Path) -> dict[str, object]:

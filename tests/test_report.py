@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
@@ -13,9 +16,10 @@ from builders import project, write_master
 from conftest import REAL_CONFIG
 from kohyo.check.report import cell_location, link_target
 from kohyo.config import load_config
-from kohyo.files.atomic import file_digest
+from kohyo.files.digest import file_digest
 from kohyo.read.master import check_master
 from libreoffice import convert
+from ooxml import assert_valid_xlsx
 
 RED, YELLOW = "FFFFC7CE", "FFFFEB9C"
 
@@ -43,6 +47,7 @@ def test_each_row_links_to_its_cell_in_the_master(tmp_path: Path, cli_run) -> No
     assert res.exit_code == 1  # the master has errors; the report is written all the same
     assert f"検証結果を書き出しました: {report}" in res.stdout
     assert file_digest(master) == digest
+    assert_valid_xlsx(report)
     _, expected = check_master(master, load_config(REAL_CONFIG))
     ws = openpyxl.load_workbook(report).worksheets[0]
     assert ws.title == "検証結果"
@@ -122,11 +127,45 @@ def test_report_name_must_be_xlsx_and_writable(tmp_path: Path, cli_run) -> None:
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".~kohyo-report")]
 
 
+@pytest.fixture
+def read_only_folder(tmp_path: Path) -> Iterator[Path]:
+    """A folder nobody may create files in (root ignores the mode bits: make it immutable)."""
+    folder = tmp_path / "共有フォルダー"
+    folder.mkdir()
+    folder.chmod(0o555)
+    immutable = False
+    if os.access(folder, os.W_OK) and shutil.which("chattr"):
+        immutable = subprocess.run(["chattr", "+i", str(folder)], check=False).returncode == 0
+    if os.access(folder, os.W_OK) and not immutable:
+        pytest.skip("cannot make a folder read-only here")
+    yield folder
+    if immutable:
+        subprocess.run(["chattr", "-i", str(folder)], check=True)
+    folder.chmod(0o755)
+
+
+def test_report_into_a_read_only_folder_is_one_clear_error(
+    tmp_path: Path, cli_run, read_only_folder: Path
+) -> None:
+    master = bad_master(tmp_path / "master.xlsx")
+
+    res = cli_run(
+        "validate", master, "--report", read_only_folder / "r.xlsx", "--config", REAL_CONFIG
+    )
+
+    assert res.exception is None, res.exception
+    assert res.exit_code == 2
+    assert f"検証結果を書き出すフォルダーに書き込めません: {read_only_folder}" in res.stderr
+    assert res.stderr.count("\n") == 1
+    assert list(read_only_folder.iterdir()) == []
+
+
 def test_report_in_english(tmp_path: Path, cli_run) -> None:
     master = bad_master(tmp_path / "master.xlsx")
     report = tmp_path / "findings.xlsx"
     res = cli_run("validate", master, "--report", report, "--config", REAL_CONFIG, "--lang", "en")
     assert "Wrote the findings workbook" in res.stdout
+    assert_valid_xlsx(report)
     ws = openpyxl.load_workbook(report).worksheets[0]
     assert ws.title == "findings"
     assert [c.value for c in ws[1]] == ["severity", "sheet", "cell", "message", "code"]
@@ -177,3 +216,21 @@ def test_open_writes_the_default_report_and_opens_it(
     res = cli_run("validate", master, "--open", "--config", REAL_CONFIG)
     assert res.exit_code == 1
     assert opened == [tmp_path / "master_検証結果.xlsx"] and opened[0].exists()
+
+
+@pytest.mark.parametrize(("lang", "labels"), [("ja", ["エラー", "警告", "情報"]),
+                                              ("en", ["error", "warning", "info"])])  # fmt: skip
+def test_severity_labels_are_the_catalogues(
+    tmp_path: Path, cli_run, lang: str, labels: list[str]
+) -> None:
+    """The findings sheet, the about sheet and the CLI table say the same severity words."""
+    master = bad_master(tmp_path / "master.xlsx")
+    report = tmp_path / "findings.xlsx"
+    res = cli_run("validate", master, "--report", report, "--config", REAL_CONFIG, "--lang", lang)
+    assert res.exit_code == 1
+    book = openpyxl.load_workbook(report)
+    used = {c.value for c in book.worksheets[0]["A"][1:]}
+    assert used <= set(labels) and labels[0] in used
+    assert [c.value for c in book.worksheets[1]["A"][2:5]] == labels
+    table = res.stdout.splitlines()[1:]
+    assert table[0].split()[0] in labels

@@ -21,6 +21,9 @@ import pytest
 
 from kohyo.errors import LockedError, WorkbookError, WriteError
 from kohyo.files import atomic as sw
+from kohyo.files import backup as bk
+from kohyo.files import replace as rp
+from kohyo.files.digest import bytes_digest, file_digest
 
 NAME = "令和6年度 個表.xlsx"
 OLD = random.Random(1).randbytes(2 * 2**20)
@@ -32,6 +35,8 @@ CHILD = """
 import sys
 from pathlib import Path
 from kohyo.files import atomic as sw
+from kohyo.files import replace as rp
+from kohyo.files.digest import file_digest
 
 target, backup_dir, new_file = map(Path, sys.argv[1:4])
 new = new_file.read_bytes()
@@ -48,9 +53,9 @@ def verify(tmp):
     if tmp.read_bytes() != new:
         raise ValueError("temp differs")
 
-digest = sw.file_digest(target)
+digest = file_digest(target)
 print("start", flush=True)
-sw.replace_atomically(target, write, verify, expected_digest=digest, backup_dir=backup_dir, keep=3)
+rp.replace_atomically(target, write, verify, expected_digest=digest, backup_dir=backup_dir, keep=3)
 print("done", flush=True)
 """
 
@@ -74,10 +79,12 @@ def temps(folder: Path) -> list[Path]:
 
 def backups(backup_dir: Path, name: str = NAME) -> list[Path]:
     p = Path(name)
-    return sw.list_backups(backup_dir, p.stem, p.suffix)
+    return bk.list_backups(backup_dir, p.stem, p.suffix)
 
 
-def child(target: Path, backup_dir: Path, crash_at: str | None = None) -> subprocess.Popen[str]:
+def child(
+    target: Path, backup_dir: Path, crash_at: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.Popen[str]:
     new_file = target.parent.parent / "new.bin"
     new_file.write_bytes(NEW)
     script = target.parent.parent / "child.py"
@@ -86,16 +93,19 @@ def child(target: Path, backup_dir: Path, crash_at: str | None = None) -> subpro
     child_env.pop(sw.CRASH_ENV, None)
     if crash_at:
         child_env[sw.CRASH_ENV] = crash_at
+    child_env.update(env or {})
     args = [sys.executable, str(script), str(target), str(backup_dir), str(new_file)]
-    return subprocess.Popen(args, env=child_env, stdout=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        args, env=child_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
 
 
 def replace(target: Path, data: bytes, backup_dir: Path, keep: int = 10, **kw: object) -> Path:
     def write(tmp: Path) -> None:
         tmp.write_bytes(data)
 
-    digest = sw.file_digest(target)
-    return sw.replace_atomically(
+    digest = file_digest(target)
+    return rp.replace_atomically(
         target, write, lambda p: None,
         expected_digest=digest, backup_dir=backup_dir, keep=keep, **kw,  # type: ignore[arg-type]
     )  # fmt: skip
@@ -195,9 +205,9 @@ def test_replace_returns_backup_of_old_content_and_uses_temp_beside_target(env):
         seen.append(tmp)
         tmp.write_bytes(NEW)
 
-    backup = sw.replace_atomically(
+    backup = rp.replace_atomically(
         target, write, lambda p: seen.append(p),
-        expected_digest=sw.file_digest(target), backup_dir=backup_dir, keep=3,
+        expected_digest=file_digest(target), backup_dir=backup_dir, keep=3,
         now=datetime(2025, 4, 1, 9, 30, 5),
     )  # fmt: skip
     assert target.read_bytes() == NEW
@@ -232,10 +242,10 @@ def test_keep_below_one_is_a_programming_error(env):
 
 def test_missing_master(env):
     target, backup_dir = env
-    digest = sw.file_digest(target)
+    digest = file_digest(target)
     target.unlink()
     with pytest.raises(WriteError, match="見つかりません") as e:
-        sw.replace_atomically(
+        rp.replace_atomically(
             target, lambda p: p.write_bytes(NEW), lambda p: None,
             expected_digest=digest, backup_dir=backup_dir, keep=3,
         )  # fmt: skip
@@ -250,7 +260,7 @@ def test_owner_file_means_open_in_excel(env):
     target, _ = env
     (target.parent / f"~${NAME}").write_bytes(b"\x05staff")
     with pytest.raises(LockedError) as e:
-        sw.check_not_locked(target)
+        rp.check_not_locked(target)
     assert NAME in e.value.message and "閉じて" in e.value.message
     assert "kohyo refresh --live" in e.value.message
     assert e.value.exit_code == 2
@@ -261,14 +271,14 @@ def test_truncated_owner_file_of_a_long_name(tmp_path):
     target.write_bytes(OLD)
     (tmp_path / ("~$" + target.name[2:])).write_bytes(b"")
     with pytest.raises(LockedError, match="閉じて"):
-        sw.check_not_locked(target)
+        rp.check_not_locked(target)
 
 
 def test_short_name_is_not_blocked_by_another_files_owner_file(tmp_path):
     target = tmp_path / "master.xlsx"
     target.write_bytes(OLD)
     (tmp_path / "~$ster.xlsx").write_bytes(b"")  # owner file of ster.xlsx
-    sw.check_not_locked(target)
+    rp.check_not_locked(target)
 
 
 def test_locked_master_is_not_written(env):
@@ -276,9 +286,9 @@ def test_locked_master_is_not_written(env):
     (target.parent / f"~${NAME}").write_bytes(b"")
     called = []
     with pytest.raises(LockedError, match="閉じて"):
-        sw.replace_atomically(
+        rp.replace_atomically(
             target, called.append, called.append,
-            expected_digest=sw.file_digest(target), backup_dir=backup_dir, keep=3,
+            expected_digest=file_digest(target), backup_dir=backup_dir, keep=3,
         )  # fmt: skip
     assert called == [] and target.read_bytes() == OLD
     assert temps(target.parent) == [] and not backup_dir.exists()
@@ -315,10 +325,10 @@ def test_replace_refused_by_the_os_leaves_original(env, monkeypatch):
     # What Windows does when another program holds the master at the moment of os.replace.
     target, backup_dir = env
 
-    def refuse(src: object, dst: object) -> None:
+    def refuse(*args: object) -> None:
         raise PermissionError(13, "別のプロセスが使用中です")
 
-    monkeypatch.setattr(sw.os, "replace", refuse)
+    monkeypatch.setattr(rp, "_put_in_place", refuse)
     with pytest.raises(WriteError) as e:
         replace(target, NEW, backup_dir)
     msg = e.value.message
@@ -331,10 +341,10 @@ def test_replace_refused_by_the_os_leaves_original(env, monkeypatch):
 
 def test_master_changed_before_the_call(env):
     target, backup_dir = env
-    digest = sw.file_digest(target)
+    digest = file_digest(target)
     target.write_bytes(b"saved by Excel meanwhile")
     with pytest.raises(WriteError) as e:
-        sw.replace_atomically(
+        rp.replace_atomically(
             target, lambda p: p.write_bytes(NEW), lambda p: None,
             expected_digest=digest, backup_dir=backup_dir, keep=3,
         )  # fmt: skip
@@ -352,9 +362,9 @@ def test_master_changed_while_writing(env):
         target.write_bytes(b"saved by Excel meanwhile")
 
     with pytest.raises(WriteError, match="読み込み後に変更されました"):
-        sw.replace_atomically(
+        rp.replace_atomically(
             target, write, lambda p: None,
-            expected_digest=sw.file_digest(target), backup_dir=backup_dir, keep=3,
+            expected_digest=file_digest(target), backup_dir=backup_dir, keep=3,
         )  # fmt: skip
     assert target.read_bytes() == b"saved by Excel meanwhile"
     assert temps(target.parent) == [] and backups(backup_dir) == []
@@ -362,14 +372,14 @@ def test_master_changed_while_writing(env):
 
 def test_master_changed_right_after_backup(env, monkeypatch):
     target, backup_dir = env
-    prune = sw._prune_backups
+    prune = rp.prune_backups
 
     def prune_then_excel_saves(*args: object) -> None:
         prune(*args)  # type: ignore[arg-type]
         with open(target, "ab") as f:
             f.write(b"+")
 
-    monkeypatch.setattr(sw, "_prune_backups", prune_then_excel_saves)
+    monkeypatch.setattr(rp, "prune_backups", prune_then_excel_saves)
     with pytest.raises(WriteError, match="読み込み後に変更されました"):
         replace(target, NEW, backup_dir)
     assert target.read_bytes() == OLD + b"+"
@@ -389,9 +399,9 @@ def test_failing_write_or_verify_leaves_master_and_no_temp(env, where):
 
     write, verify = (boom, lambda p: None) if where == "write" else (write_new, boom)
     with pytest.raises(WriteError) as e:
-        sw.replace_atomically(
+        rp.replace_atomically(
             target, write, verify,
-            expected_digest=sw.file_digest(target), backup_dir=backup_dir, keep=3,
+            expected_digest=file_digest(target), backup_dir=backup_dir, keep=3,
         )  # fmt: skip
     assert NAME in e.value.message and "セルが壊れています" in e.value.message
     assert isinstance(e.value.__cause__, ValueError)
@@ -406,9 +416,9 @@ def test_kohyo_error_from_verify_passes_through(env):
         raise WorkbookError("書き出したファイルを読み込めません")
 
     with pytest.raises(WorkbookError, match="読み込めません"):
-        sw.replace_atomically(
+        rp.replace_atomically(
             target, lambda p: p.write_bytes(NEW), verify,
-            expected_digest=sw.file_digest(target), backup_dir=backup_dir, keep=3,
+            expected_digest=file_digest(target), backup_dir=backup_dir, keep=3,
         )  # fmt: skip
     assert target.read_bytes() == OLD and temps(target.parent) == []
 
@@ -421,9 +431,9 @@ def test_interrupt_during_write_leaves_no_temp(env):
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        sw.replace_atomically(
+        rp.replace_atomically(
             target, write, lambda p: None,
-            expected_digest=sw.file_digest(target), backup_dir=backup_dir, keep=3,
+            expected_digest=file_digest(target), backup_dir=backup_dir, keep=3,
         )  # fmt: skip
     assert target.read_bytes() == OLD and temps(target.parent) == []
 
@@ -450,7 +460,7 @@ def test_backup_names_in_one_second_do_not_collide_and_sort_by_time(env):
     now = datetime(2025, 4, 1, 9, 30, 5)
     for i in range(12):  # past _09 -> _10, where unpadded numbers would mis-sort
         replace(target, f"v{i + 1}".encode(), backup_dir, keep=20, now=now)
-    names = sorted(p.name for p in backup_dir.iterdir())
+    names = backup_files(backup_dir)
     assert len(set(names)) == 12
     assert names[:3] == [
         "令和6年度 個表_20250401-093005.xlsx",
@@ -467,7 +477,7 @@ def test_backup_after_pruned_same_second_still_sorts_last(env):
     now = datetime(2025, 4, 1, 9, 30, 5)
     for i in range(4):
         replace(target, f"v{i + 1}".encode(), backup_dir, keep=2, now=now)
-    names = sorted(p.name for p in backup_dir.iterdir())
+    names = backup_files(backup_dir)
     assert [(backup_dir / n).read_bytes() for n in names] == [b"v2", b"v3"]
 
 
@@ -475,7 +485,7 @@ def test_backup_names_with_the_real_clock_sort_by_time(env):
     target, backup_dir = env
     for i in range(5):
         replace(target, f"v{i + 1}".encode(), backup_dir, keep=10)
-    names = sorted(p.name for p in backup_dir.iterdir())
+    names = backup_files(backup_dir)
     contents = [(backup_dir / n).read_bytes() for n in names]
     assert contents == [OLD, b"v1", b"v2", b"v3", b"v4"]
 
@@ -520,3 +530,203 @@ def test_cleanup_removes_old_temps_and_never_touches_other_files(tmp_path):
 
 def test_cleanup_of_missing_folder_is_quiet(tmp_path):
     assert sw.cleanup_stale_temps(tmp_path / "nowhere") == []
+
+
+# --- backups are written as atomically as the master, and only verified ones count ----------
+
+
+def backup_files(backup_dir: Path) -> list[str]:
+    """The backups in the folder by name (their .sha256 records left out)."""
+    return sorted(p.name for p in backup_dir.iterdir() if not p.name.endswith(bk.RECORD_SUFFIX))
+
+
+def test_killed_backup_leaves_no_file_under_a_backup_name(env):
+    target, backup_dir = env
+    proc = child(target, backup_dir, crash_at="backup-after-write")
+    proc.communicate(timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+    assert target.read_bytes() == OLD and backups(backup_dir) == []
+    (left,) = temps(backup_dir)  # the half-made backup is only a temp file …
+    assert_next_call_cleans_up(target, backup_dir)
+    assert not left.exists()  # … that the next run removes
+    assert [b.read_bytes() for b in backups(backup_dir)] == [OLD]
+
+
+def test_broken_backups_are_neither_counted_nor_kept(env):
+    target, backup_dir = env
+    backup_dir.mkdir()
+    good = [replace(target, f"v{i}".encode(), backup_dir, keep=10) for i in range(2)]
+    stem = "令和6年度 個表"
+    broken = [backup_dir / f"{stem}_20990101-000000.xlsx",  # a killed copy: 0 bytes
+              backup_dir / f"{stem}_20990101-000001.xlsx"]  # fmt: skip
+    broken[0].write_bytes(b"")
+    broken[1].write_bytes(OLD[:1000])  # truncated
+    altered = good[1]
+    altered.write_bytes(b"changed after it was written")
+    replace(target, b"v2", backup_dir, keep=2)
+    kept = backups(backup_dir)
+    assert [b.read_bytes() for b in kept] == [OLD, b"v1"]  # the two newest that verify
+    assert not any(b.exists() for b in (*broken, altered))
+    assert all(bk.backup_verifies(b) for b in kept)
+    assert backup_files(backup_dir) == [b.name for b in kept]
+    records = sorted(p.name for p in backup_dir.iterdir() if p.name.endswith(bk.RECORD_SUFFIX))
+    assert records == [b.name + bk.RECORD_SUFFIX for b in kept]
+
+
+def test_a_backup_is_recorded_in_sha256sum_format(env):
+    target, backup_dir = env
+    backup = replace(target, NEW, backup_dir)
+    record = backup.with_name(backup.name + bk.RECORD_SUFFIX).read_text(encoding="utf-8")
+    assert record == f"{file_digest(backup)}  {backup.name}\n"
+    assert file_digest(backup) == bytes_digest(OLD)
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX permission bits")
+def test_backup_has_the_masters_permissions(env):
+    target, backup_dir = env
+    target.chmod(0o640)
+    backup = replace(target, NEW, backup_dir)
+    assert backup.stat().st_mode & 0o777 == 0o640
+
+
+# --- a save by another program in the last window before the replacement ---------------------
+
+SAVE_LIKE_EXCEL = """
+import os, sys
+target = sys.argv[1]
+tmp = target + ".excel-tmp"
+with open(tmp, "wb") as f:
+    f.write(b"saved by Excel meanwhile")
+os.replace(tmp, target)
+"""
+SAVE_IN_PLACE = """
+import sys
+with open(sys.argv[1], "r+b") as f:
+    f.truncate(0)
+    f.write(b"saved by Excel meanwhile")
+"""
+
+
+def hold_window(gate: Path) -> dict[str, str]:
+    return {sw.PAUSE_ENV: f"before-replace={gate}"}
+
+
+def wait_for(path: Path, proc: subprocess.Popen[str] | None = None) -> None:
+    deadline = time.monotonic() + 60
+    while not path.exists():
+        assert time.monotonic() < deadline, "the child never reached the window"
+        assert proc is None or proc.poll() is None, proc.communicate()
+        time.sleep(0.01)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="renameat2 is Linux's")
+@pytest.mark.parametrize("save", [SAVE_LIKE_EXCEL, SAVE_IN_PLACE], ids=["rename", "in-place"])
+def test_a_save_in_the_last_window_is_not_lost(env, save):
+    target, backup_dir = env
+    gate = target.parent.parent / "gate"
+    proc = child(target, backup_dir, env=hold_window(gate))
+    wait_for(Path(f"{gate}.waiting"), proc)  # every check passed; the swap is next
+    subprocess.run([sys.executable, "-c", save, str(target)], check=True)
+    gate.touch()
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode != 0 and "done" not in out
+    assert "読み込み後に変更されました" in err
+    assert target.read_bytes() == b"saved by Excel meanwhile"  # nothing lost
+    assert temps(target.parent) == [] and backups(backup_dir) == []
+
+
+def test_the_window_held_open_without_a_save_still_replaces(env):
+    target, backup_dir = env
+    gate = target.parent.parent / "gate"
+    proc = child(target, backup_dir, env=hold_window(gate))
+    wait_for(Path(f"{gate}.waiting"), proc)
+    gate.touch()
+    out, _ = proc.communicate(timeout=60)
+    assert "done" in out and target.read_bytes() == NEW
+    assert [b.read_bytes() for b in backups(backup_dir)] == [OLD]  # what the swap took out
+    assert temps(target.parent) == []
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="renameat2 is Linux's")
+def test_refresh_stops_with_exit_2_when_the_master_is_saved_in_the_window(
+    sample_master: Path, tmp_area_config
+):
+    gate = sample_master.parent / "gate"
+    cmd = [sys.executable, "-m", "kohyo", "refresh", str(sample_master), "--no-distribute"]
+    cmd += ["--config", str(tmp_area_config.path)]
+    proc = subprocess.Popen(
+        cmd, env={**os.environ, **hold_window(gate)}, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    wait_for(Path(f"{gate}.waiting"), proc)
+    subprocess.run([sys.executable, "-c", SAVE_LIKE_EXCEL, str(sample_master)], check=True)
+    gate.touch()
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 2
+    assert "読み込み後に変更されました" in err and "何も書き込んでいません" in err
+    assert sample_master.read_bytes() == b"saved by Excel meanwhile"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="renameat2 is Linux's")
+def test_swap_in_returns_exactly_what_it_replaced_and_swaps_back(tmp_path):
+    from kohyo.files.swap import swap_back, swap_in
+
+    new, target = tmp_path / "new", tmp_path / "target"
+    new.write_bytes(b"new")
+    target.write_bytes(b"what was there")
+    held = swap_in(new, target, tmp_path / "spare")
+    assert held == new and held.read_bytes() == b"what was there"
+    assert target.read_bytes() == b"new"
+    swap_back(held, target)
+    assert target.read_bytes() == b"what was there" and new.read_bytes() == b"new"
+    assert not (tmp_path / "spare").exists()  # used on Windows only
+
+
+def test_a_save_that_cannot_be_swapped_back_is_kept_and_so_is_the_backup(env, monkeypatch):
+    # Only the failure of the swap back is simulated; the swap and the save are real.
+    target, backup_dir = env
+    if not sys.platform.startswith("linux"):
+        pytest.skip("renameat2 is Linux's")
+
+    def save_then_fail(held: Path, master: Path) -> None:
+        raise OSError(5, "I/O error")
+
+    def write(tmp: Path) -> None:
+        tmp.write_bytes(NEW)
+
+    def verify(tmp: Path) -> None:  # the last thing before the swap: another program saves
+        pass
+
+    monkeypatch.setattr(rp, "swap_back", save_then_fail)
+    real_put = rp._put_in_place
+
+    def saved_just_before(tmp: Path, master: Path, digest: str) -> None:
+        master.write_bytes(b"saved by Excel meanwhile")
+        real_put(tmp, master, digest)
+
+    monkeypatch.setattr(rp, "_put_in_place", saved_just_before)
+    with pytest.raises(rp.SwapBackFailed) as e:
+        rp.replace_atomically(
+            target, write, verify,
+            expected_digest=file_digest(target), backup_dir=backup_dir, keep=3,
+        )  # fmt: skip
+    (rescue,) = target.parent.glob("*_saved.xlsx")
+    assert rescue.read_bytes() == b"saved by Excel meanwhile" and str(rescue) in e.value.message
+    assert target.read_bytes() == NEW
+    assert [b.read_bytes() for b in backups(backup_dir)] == [OLD]
+    assert temps(target.parent) == []
+
+
+def test_a_whole_backup_from_before_records_is_left_alone_and_not_counted(env):
+    import zipfile
+
+    target, backup_dir = env
+    backup_dir.mkdir()
+    legacy = backup_dir / "令和6年度 個表_20200101-000000.xlsx"
+    with zipfile.ZipFile(legacy, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+    data = legacy.read_bytes()
+    for i in range(3):
+        replace(target, f"v{i}".encode(), backup_dir, keep=1)
+    assert legacy.read_bytes() == data
+    assert [b.read_bytes() for b in backups(backup_dir)] == [data, b"v1"]  # + the newest one

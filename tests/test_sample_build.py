@@ -18,11 +18,11 @@ from hypothesis import strategies as st
 from conftest import SampleBuild
 from kohyo.config import Plan, load_config
 from kohyo.edit.refresh import refresh_master
+from kohyo.layout.grid import grid_columns
 from kohyo.layout.kohyo import (
     LookError,
     SheetLook,
     StrippedText,
-    grid_columns,
     load_look,
     write_kohyo_sheet,
 )
@@ -30,6 +30,7 @@ from kohyo.layout.text import clean_text, text_units, wrapped_lines
 from kohyo.model.project import DASH, CellKind, CostCell, Indicator, Note, Project, Role, TextField
 from kohyo.sample import SampleDataError, load_projects
 from libreoffice import soffice
+from ooxml import assert_valid_xlsx
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "scripts" / "build_sample.py"
@@ -262,6 +263,7 @@ def test_formula_like_text_is_written_as_text(tmp_path: Path) -> None:
     values = {"name": "=SUM(A1:A3)", "content": "+81-17", "effect": "-1", "role": "@SUM(1)",
               "kpi": "=HYPERLINK(\"http://x\")", "note": "=1+1", "target": "_x0041_"}  # fmt: skip
     write_one(tmp_path / "f.xlsx", make_project(**values))
+    assert_valid_xlsx(tmp_path / "f.xlsx")
     ws = openpyxl.load_workbook(tmp_path / "f.xlsx")["x"]
     for key, value in values.items():
         cell = ws[TEXT_CELLS[key]]
@@ -274,6 +276,7 @@ def test_control_characters_are_stripped_and_reported(tmp_path: Path) -> None:
     stripped: list[StrippedText] = []
     write_one(tmp_path / "c.xlsx", make_project(name="A\x00B\x1fC\x0bD", role="x\r\ny\ud800"),
               stripped)  # fmt: skip
+    assert_valid_xlsx(tmp_path / "c.xlsx")
     ws = openpyxl.load_workbook(tmp_path / "c.xlsx")["x"]
     assert ws["C1"].value == "ABCD"
     assert ws["C6"].value == "x\ny"
@@ -310,6 +313,7 @@ def test_round_trip_random_japanese(tmp_path: Path, texts: dict[str, str], amoun
     by_year["total"] = amounts[5]
     path = tmp_path / "h.xlsx"
     write_one(path, make_project(**texts, amounts=by_year))
+    assert_valid_xlsx(path)
     ws = openpyxl.load_workbook(path)["x"]
     for key, cell in TEXT_CELLS.items():
         expected = clean_text(texts[key])[0]
@@ -332,6 +336,7 @@ def test_grid_follows_fiscal_years(
     wb = xlsxwriter.Workbook(str(tmp_path / "g.xlsx"))
     write_kohyo_sheet(wb, "g", make_project(label="全市町村"), config, LOOK)
     wb.close()
+    assert_valid_xlsx(tmp_path / "g.xlsx")
     ws = openpyxl.load_workbook(tmp_path / "g.xlsx")["g"]
     g = grid_columns(n_years)
     assert [ws.cell(4, 2 + i).value for i in range(n_years)] == [f"{y}年度" for y in years]

@@ -5,6 +5,8 @@ Findings are compared as (sheet, cell, code) tuples via Finding.key().
 
 from __future__ import annotations
 
+import json
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,9 +15,12 @@ import pytest
 from openpyxl import Workbook
 
 from builders import project, write_master, write_sheet
+from conftest import REAL_CONFIG
 from kohyo.check.findings import CATALOGUE, Finding, Report
+from kohyo.check.rules import check_row_count
 from kohyo.config import Config, load_config
-from kohyo.read.master import check_master
+from kohyo.model.excel import MAX_ROWS
+from kohyo.read.master import check_master, read_master
 
 Key = tuple[str | None, str | None, str]
 
@@ -164,6 +169,18 @@ FAILING: list[tuple[str, list[dict[str, Any]], list[Key]]] = [
         [P(roles=[("青森市", "事業企画"), ("青森町", "費用負担")])],
         [("4", "B7", "role-unknown")],
     ),
+    # What a later command would refuse or alter (Excel's limits, invisible characters).
+    (
+        "control-character-rlo",
+        [P(name="観光\u202eスセジ業事")],
+        [("4", "C1", "control-character")],
+    ),
+    (
+        "control-character-in-role-and-kpi",
+        [P(roles=[("青森市", "事業\u200f企画")], kpis=[("件数", "\u20661件\u2069", "2件")])],
+        [("4", "C6", "control-character"), ("4", "D8", "control-character")],
+    ),
+    ("control-character-c1", [P(effect="効果\x85の拡大")], [("4", "B3", "control-character")]),
 ]
 
 PASSING: list[tuple[str, list[dict[str, Any]]]] = [
@@ -190,6 +207,8 @@ PASSING: list[tuple[str, list[dict[str, Any]]]] = [
         [P(roles=[("青森市", "事業企画"), ("平内町", "会場提供"), ("連携町村", "負担")])],
     ),
     ("role-all", [P(roles=[("全市町村", "事業実施")])]),
+    ("text-at-excel-limit", [P(content="あ" * 32_767)]),
+    ("tabs-and-line-breaks", [P(content="○一行目\n\t二行目\r\n三行目", effect="A\u200dB")]),
 ]
 
 
@@ -212,6 +231,7 @@ def test_rule_passes(tmp_path: Path, config: Config, projects: list[dict[str, An
 def test_every_code_has_a_failing_case() -> None:
     covered = {k[2] for case in FAILING for k in case[2]}
     covered |= {"formula-no-cache", "total-missing", "no-projects", "sheet-skipped"}
+    covered |= {"sheet-name-invalid", "too-many-rows", "cell-too-long"}  # tests below
     assert covered == set(CATALOGUE)
 
 
@@ -283,6 +303,112 @@ def test_year_headers_follow_config(tmp_path: Path, tmp_config: Callable[..., Pa
     ]
 
 
+# ------------------------------------------------- what Excel itself refuses (crafted files)
+# openpyxl and Excel cannot write these; other tools can. validate must catch them, because
+# distribute writes every project sheet's name and text again through XlsxWriter.
+
+
+def edit_part(path: Path, part: str, old: str, new: str) -> None:
+    """Replace *old* by *new* in one part of the xlsx at *path* (the master as a tool wrote it)."""
+    with zipfile.ZipFile(path) as z:
+        members = {i.filename: z.read(i) for i in z.infolist()}
+    text = members[part].decode("utf-8")
+    assert old in text
+    members[part] = text.replace(old, new).encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+
+
+def test_cell_longer_than_excel_allows(tmp_path: Path, config: Config) -> None:
+    path = tmp_path / "master.xlsx"
+    write_master(path, [P(content="LONGTEXT")])
+    edit_part(path, "xl/worksheets/sheet1.xml", "LONGTEXT", "○長い説明" + "あ" * 39_996)
+
+    master, report = check_master(path, config)
+
+    assert len(master.projects[0].content.text) == 40_001
+    assert keys(report) == [("4", "B2", "cell-too-long")]
+    f = report.findings[0]
+    assert f.message == (
+        "セルの文字数が 40,001 文字で、Excel の上限 32,767 文字を超えています"
+        "（「○長い説明あああああああああああああああ…」）。配布用のブックでは切れてしまうため、"
+        "短くしてください"
+    )
+    assert report.exit_code == 1
+
+
+@pytest.mark.parametrize(
+    ("sheet", "reason"),
+    [
+        ("5/6", "使えない文字 / があります"),
+        ("事業[5]", "使えない文字 [] があります"),
+        ("あ" * 32, "1〜31 文字にしてください（32 文字）"),
+        ("5\u202e", "制御文字 U+202E があります"),
+        ("History", "「History」は Excel が予約している名前です"),
+    ],
+)
+def test_sheet_name_excel_refuses(tmp_path: Path, config: Config, sheet: str, reason: str) -> None:
+    path = tmp_path / "master.xlsx"
+    write_master(path, [P(4), P(5, name="圏域観光推進事業")])
+    edit_part(path, "xl/workbook.xml", 'name="5"', f'name="{sheet}"')
+
+    report = check_master(path, config)[1]
+
+    assert keys(report) == [(sheet, None, "sheet-name-invalid")]
+    shown = sheet.replace("\u202e", "<U+202E>")
+    assert report.findings[0].message == (
+        f"シート名「{shown}」は配布用のブックに書けません（{reason}）。シート名を直してください"
+    )
+
+
+def test_sheet_names_differing_only_in_case(tmp_path: Path, config: Config) -> None:
+    path = tmp_path / "master.xlsx"
+    write_master(path, [P(4, sheet="Kanko"), P(5, name="圏域観光推進事業", sheet="kanko2")])
+    edit_part(path, "xl/workbook.xml", 'name="kanko2"', 'name="KANKO"')
+
+    assert keys(check_master(path, config)[1]) == [("KANKO", None, "sheet-name-invalid")]
+
+
+def test_more_rows_than_excel_allows(tmp_path: Path, config: Config) -> None:
+    path = tmp_path / "master.xlsx"
+    write_master(path, [P(notes=["※ 注記"])])
+    master = read_master(path, config)
+    p = master.projects[0]
+    p.notes = p.notes * (MAX_ROWS - 8)  # 6 + 2 roles + 1 KPI + notes = MAX_ROWS + 1
+
+    assert [f.key() for f in check_row_count(p, config)] == [("4", None, "too-many-rows")]
+    p.notes = p.notes[:-1]
+    assert list(check_row_count(p, config)) == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "code"),
+    [
+        ('name="5"', 'name="5/6"', "sheet-name-invalid"),
+        ("LONGTEXT", "○" + "あ" * 40_000, "cell-too-long"),
+    ],
+    ids=["sheet-name", "long-cell"],
+)
+def test_validate_fails_what_distribute_cannot_write(
+    tmp_path: Path, cli_run: Callable[..., Any], old: str, new: str, code: str
+) -> None:
+    """The probe's cases: validate said OK, then distribute crashed or cut the text."""
+    path = tmp_path / "master.xlsx"
+    write_master(path, [P(4), P(5, name="圏域観光推進事業", content="LONGTEXT")])
+    part = "xl/workbook.xml" if old.startswith("name=") else "xl/worksheets/sheet2.xml"
+    edit_part(path, part, old, new)
+
+    checked = cli_run("validate", path, "--json", "--config", REAL_CONFIG)
+    built = cli_run("distribute", path, "--out", tmp_path / "out", "--config", REAL_CONFIG)
+
+    assert checked.exit_code == 1
+    assert [f["code"] for f in json.loads(checked.stdout)["findings"]] == [code]
+    assert len(checked.stdout) < 2000  # the long text is not printed
+    assert (built.exit_code, built.exception) == (1, None)
+    assert not (tmp_path / "out").exists()
+
+
 # --------------------------------------------------------------------------- messages
 
 
@@ -314,7 +440,7 @@ MESSAGES: list[tuple[str, dict[str, Any], str, str]] = [
         "municipality-unknown",
         {"municipalities": "青森市、青森町"},
         "関係市町村に設定にない名前があります: 「青森町」（設定されている市町村: 青森市、平内町、今別町、蓬田村、外ヶ浜町）",
-        "Unknown municipality '青森町' (configured: 青森市、平内町、今別町、蓬田村、外ヶ浜町)",
+        "Unknown municipality '青森町' (configured: 青森市, 平内町, 今別町, 蓬田村, 外ヶ浜町)",
     ),
     (
         "total-mismatch",
@@ -327,8 +453,8 @@ MESSAGES: list[tuple[str, dict[str, Any], str, str]] = [
         {"year_headers": [f"{y}年度" for y in range(2019, 2024)]},
         "事業費見込額の年度が設定と一致しません（シート: 2019、2020、2021、2022、2023、"
         "設定: 2020、2021、2022、2023、2024）",
-        "Cost years differ from config (sheet: 2019、2020、2021、2022、2023; "
-        "config: 2020、2021、2022、2023、2024)",
+        "Cost years differ from config (sheet: 2019, 2020, 2021, 2022, 2023; "
+        "config: 2020, 2021, 2022, 2023, 2024)",
     ),
     (
         "kpi-target-year",
@@ -346,7 +472,7 @@ MESSAGES: list[tuple[str, dict[str, Any], str, str]] = [
         "role-unknown",
         {"roles": [("青森市", "a"), ("青森町", "b")]},
         "役割分担の「青森町」は設定にない市町村名です（青森市、平内町、今別町、蓬田村、外ヶ浜町、連携町村 のいずれか）",
-        "Role row '青森町' is not a configured municipality (青森市、平内町、今別町、蓬田村、外ヶ浜町、連携町村)",
+        "Role row '青森町' is not a configured municipality (青森市, 平内町, 今別町, 蓬田村, 外ヶ浜町, 連携町村)",
     ),
     (
         "number-stored-as-text",

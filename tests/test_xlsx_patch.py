@@ -37,6 +37,7 @@ from kohyo.xlsx.patch import CellSpec, CellWrite, PackagePatch, PatchRefused, Sh
 from kohyo.xlsx.sheetxml import patch_cells
 from kohyo.xlsx.zipcopy import ZipSource, write_zip
 from libreoffice import soffice
+from ooxml import assert_valid_xlsx, validate_xlsx
 from xlsx_parts import OWNED_PARTS
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*extension is not supported:UserWarning")
@@ -117,6 +118,12 @@ def test_only_the_target_cell_differs(patched: tuple[Path, Path, PackagePatch]) 
         old_g5 = etree.fromstring(old).find(f".//{M}c[@r='G5']")
         assert g5.get("s") == old_g5.get("s")  # the cell keeps its style
         assert g5.findtext(M + "f") == "SUM(B5:F5)"
+
+
+def test_input_and_patched_package_conform(patched: tuple[Path, Path, PackagePatch]) -> None:
+    master, out, _p = patched
+    assert_valid_xlsx(master)
+    assert_valid_xlsx(out)
 
 
 def test_openpyxl_reads_patched_values(patched: tuple[Path, Path, PackagePatch]) -> None:
@@ -430,6 +437,8 @@ def test_formula_change_drops_calc_chain(corpus: dict, tmp_path: Path) -> None:
     p = PackagePatch.open(with_chain)
     p.set_cells("1", [CellWrite("G5", 1, formula="SUM(B5:F5)")])
     assert "xl/calcChain.xml" in p.changed_parts()
+    assert_valid_xlsx(with_chain)
+    assert_valid_xlsx(p.to_bytes())
     z = zipfile.ZipFile(io.BytesIO(p.to_bytes()))
     assert "xl/calcChain.xml" not in z.namelist()
     assert b"calcChain" not in z.read("xl/_rels/workbook.xml.rels")
@@ -449,6 +458,7 @@ def test_calc_pr_is_created_in_schema_position(corpus: dict, tmp_path: Path) -> 
     new = zipfile.ZipFile(io.BytesIO(p.to_bytes())).read("xl/workbook.xml")
     children = [etree.QName(ch).localname for ch in etree.fromstring(new)]
     assert children[-3:] == ["definedNames", "calcPr", "fileRecoveryPr"]
+    assert_valid_xlsx(p.to_bytes())
 
 
 def test_xlsm_keeps_its_macros(tmp_path: Path) -> None:
@@ -465,6 +475,8 @@ def test_xlsm_keeps_its_macros(tmp_path: Path) -> None:
     assert b'Extension="bin" ContentType="application/vnd.ms-office.vbaProject"' in types
     assert b"vbaProject" in after["xl/_rels/workbook.xml.rels"][1]
     assert openpyxl.load_workbook(out, keep_vba=True).sheetnames == ["1", "総括表"]
+    assert_valid_xlsx(xlsm)
+    assert_valid_xlsx(out)
 
 
 def test_replacing_a_sheet_keeps_its_place_and_drops_its_rels(corpus: dict) -> None:
@@ -478,6 +490,7 @@ def test_replacing_a_sheet_keeps_its_place_and_drops_its_rels(corpus: dict) -> N
     assert b'sheetId="1" r:id="rId1"' in z.read("xl/workbook.xml")
     wb = openpyxl.load_workbook(io.BytesIO(p.to_bytes()))
     assert wb["1"]["A1"].value == "具体的取組の総括表"
+    assert_valid_xlsx(p.to_bytes())
 
 
 def test_insert_in_the_middle_renumbers_local_names(corpus: dict) -> None:
@@ -490,6 +503,7 @@ def test_insert_in_the_middle_renumbers_local_names(corpus: dict) -> None:
     locals_ = {d.get("name"): d.get("localSheetId") for d in wb.iter(M + "definedName")}
     assert locals_["_xlnm.Print_Area"] == "1"  # sheet '2' stays at index 1
     assert p.sheet_names() == ["1", "2", "中間", "リスト", "テーブル"]
+    assert_valid_xlsx(p.to_bytes())
 
 
 def test_styles_are_appended_never_moved(corpus: dict) -> None:
@@ -519,6 +533,8 @@ def test_missing_app_xml_and_book_views(corpus: dict, tmp_path: Path) -> None:
         io.BytesIO(data)
     ).read("xl/workbook.xml")
     assert openpyxl.load_workbook(io.BytesIO(data)).active.title == "1"
+    # the input's _rels/.rels still names the removed app.xml; kohyo adds no problem to that
+    assert validate_xlsx(data) == validate_xlsx(src) != []
 
 
 def test_zip_copy_handles_descriptors_and_zip64_extras(tmp_path: Path) -> None:
@@ -587,6 +603,7 @@ def test_insert_after_the_active_sheet_keeps_active_tab(corpus: dict) -> None:
     wb = zipfile.ZipFile(io.BytesIO(p.to_bytes())).read("xl/workbook.xml")
     assert b"activeTab" not in wb  # still the first sheet (default 0)
     assert p.sheet_names()[-1] == "総括表"
+    assert_valid_xlsx(p.to_bytes())
 
 
 def test_unknown_sheet_and_non_worksheet_targets(tmp_path: Path) -> None:

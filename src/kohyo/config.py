@@ -8,6 +8,7 @@ file's folder, so commands work from any current directory.
 from __future__ import annotations
 
 import math
+import string
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
@@ -16,6 +17,8 @@ from typing import Any
 
 from kohyo.errors import ConfigError
 from kohyo.messages import t
+from kohyo.model.chars import codepoints, unsafe_in_name, visible
+from kohyo.model.excel import sheet_name_problem
 
 WINDOWS_FORBIDDEN = set('<>:"/\\|?*')
 
@@ -150,39 +153,54 @@ class _Reader:
         self.table = table
         self.prefix = prefix
 
-    def fail(self, key: str, problem: str) -> ConfigError:
+    def fail(self, key: str, problem: str, **fields: object) -> ConfigError:
+        """The error for *key*; *problem* is a message key filled with *fields*."""
         return ConfigError(
-            f"設定ファイル {self.cfg_path} の {self.prefix}{key} が正しくありません: {problem}",
+            t(
+                "config.bad_value",
+                path=self.cfg_path,
+                key=f"{self.prefix}{key}",
+                problem=t(problem, **fields),
+            ),
             path=str(self.cfg_path),
         )
 
     def get(self, key: str, kind: type | tuple[type, ...], default: Any = ...) -> Any:
         if key not in self.table:
             if default is ...:
-                raise self.fail(key, "この項目は必須です")
+                raise self.fail(key, "config.required")
             return default
         value = self.table[key]
         kinds = kind if isinstance(kind, tuple) else (kind,)
         if isinstance(value, bool) and bool not in kinds:  # bool is an int to isinstance
-            raise self.fail(
-                key, f"型が違います（{_kind_ja(kind)}を指定してください。値: {value!r}）"
-            )
+            raise self.fail(key, "config.wrong_type", kind=_kind_ja(kind), value=repr(value))
         if not isinstance(value, kind):
-            raise self.fail(
-                key, f"型が違います（{_kind_ja(kind)}を指定してください。値: {value!r}）"
-            )
+            raise self.fail(key, "config.wrong_type", kind=_kind_ja(kind), value=repr(value))
         return value
 
     def text(self, key: str, default: Any = ...) -> str:
         value = self.get(key, str, default)
         if isinstance(value, str) and not value.strip() and default is ...:
-            raise self.fail(key, "空にはできません")
+            raise self.fail(key, "config.empty")
         return value
+
+    def name(self, key: str, default: Any = ...) -> str:
+        """Text that goes into a file name, a sheet name or a mail header."""
+        value = self.text(key, default)
+        self.refuse_controls(key, value)
+        return value
+
+    def refuse_controls(self, key: str, value: str) -> None:
+        bad = unsafe_in_name(value)
+        if bad:
+            raise self.fail(
+                key, "config.control_chars", chars=codepoints(bad), value=visible(value)
+            )
 
     def positive_number(self, key: str, default: float) -> float:
         value = self.get(key, (int, float), default)
         if not 0 < value < math.inf:  # also refuses nan and inf, which TOML allows
-            raise self.fail(key, f"正の数を指定してください（{value}）")
+            raise self.fail(key, "config.not_positive", value=value)
         return float(value)
 
     def sub(self, key: str) -> _Reader:
@@ -191,16 +209,11 @@ class _Reader:
 
 
 def _kind_ja(kind: type | tuple[type, ...]) -> str:
-    names = {
-        str: "文字列",
-        int: "整数",
-        float: "数値",
-        bool: "true/false",
-        list: "配列",
-        dict: "表",
-    }
+    names = {str: "str", int: "int", float: "float", bool: "bool", list: "list", dict: "dict"}
     kinds = kind if isinstance(kind, tuple) else (kind,)
-    return "または".join(names.get(k, k.__name__) for k in kinds)
+    return t("config.kind.or").join(
+        t(f"config.kind.{names[k]}") if k in names else k.__name__ for k in kinds
+    )
 
 
 def _nfkc(s: str) -> str:
@@ -221,7 +234,7 @@ def _build(cfg_path: Path, raw: dict[str, Any]) -> Config:
     ref = root.sub("refresh")
     keep = ref.get("backups_keep", int, 10)
     if keep < 1:
-        raise ref.fail("backups_keep", f"1 以上を指定してください（{keep}）")
+        raise ref.fail("backups_keep", "config.at_least_one", value=keep)
     refresh = RefreshSettings(backups_keep=keep, distribute=ref.get("distribute", bool, True))
     summary = _summary(root.sub("summary"), area)
     lim = root.sub("limits")
@@ -233,7 +246,9 @@ def _build(cfg_path: Path, raw: dict[str, Any]) -> Config:
     )
     dist = root.sub("distribution")
     distribution = DistributionSettings(
-        filename_pattern=_pattern(dist, "filename_pattern", "{area}_{town}_個表_{date}.xlsx"),
+        filename_pattern=_per_town_pattern(
+            dist, "filename_pattern", "{area}_{town}_個表_{date}.xlsx"
+        ),
         folder_pattern=_pattern(dist, "folder_pattern", "配布_{date}"),
         pdf=dist.get("pdf", bool, False),
     )
@@ -244,32 +259,35 @@ def _build(cfg_path: Path, raw: dict[str, Any]) -> Config:
 def _area(t: _Reader) -> Area:
     munis_raw = t.get("municipalities", list)
     if not munis_raw:
-        raise t.fail("municipalities", "市町村を1つ以上指定してください")
+        raise t.fail("municipalities", "config.municipalities.none")
     munis: list[str] = []
     for i, m in enumerate(munis_raw):
         if not isinstance(m, str) or not m.strip():
-            raise t.fail("municipalities", f"{i + 1} 番目が文字列ではないか空です（{m!r}）")
+            raise t.fail(
+                "municipalities", "config.municipalities.not_text", index=i + 1, value=repr(m)
+            )
+        t.refuse_controls("municipalities", m)
         name = _nfkc(m)
         bad = sorted(set(name) & WINDOWS_FORBIDDEN)
         if bad:
             raise t.fail(
-                "municipalities", f"「{name}」にファイル名に使えない文字 {''.join(bad)} があります"
+                "municipalities", "config.municipalities.bad_chars", name=name, chars="".join(bad)
             )
         if name in munis:
-            raise t.fail("municipalities", f"「{name}」が重複しています")
+            raise t.fail("municipalities", "config.municipalities.duplicate", name=name)
         munis.append(name)
-    central = _nfkc(t.text("central_city"))
+    central = _nfkc(t.name("central_city"))
     if central not in munis:
-        raise t.fail("central_city", f"「{central}」が municipalities にありません")
-    all_label = _nfkc(t.text("all_label", "全市町村"))
-    partner_label = _nfkc(t.text("partner_label", "連携町村"))
+        raise t.fail("central_city", "config.central_city.unknown", name=central)
+    all_label = _nfkc(t.name("all_label", "全市町村"))
+    partner_label = _nfkc(t.name("partner_label", "連携町村"))
     for key, label in (("all_label", all_label), ("partner_label", partner_label)):
         if label in munis:
-            raise t.fail(key, f"「{label}」は市町村名と同じです")
-    name = t.text("name")
+            raise t.fail(key, "config.label.is_municipality", label=label)
+    name = t.name("name")
     return Area(
         name=name.strip(),
-        short_name=t.text("short_name", name).strip(),
+        short_name=t.name("short_name", name).strip(),
         central_city=central,
         municipalities=tuple(munis),
         all_label=all_label,
@@ -280,74 +298,80 @@ def _area(t: _Reader) -> Area:
 def _plan(t: _Reader) -> Plan:
     years = t.get("fiscal_years", list)
     if not years or not all(isinstance(y, int) and not isinstance(y, bool) for y in years):
-        raise t.fail("fiscal_years", f"西暦の年度を整数の配列で指定してください（{years!r}）")
+        raise t.fail("fiscal_years", "config.years.not_ints", value=repr(years))
     if any(y < 1989 or y > 2200 for y in years):
-        raise t.fail("fiscal_years", f"西暦（例: 2020）で指定してください（{years!r}）")
+        raise t.fail("fiscal_years", "config.years.not_western", value=repr(years))
     if sorted(set(years)) != list(years):
-        raise t.fail("fiscal_years", f"重複なく昇順に並べてください（{years!r}）")
+        raise t.fail("fiscal_years", "config.years.order", value=repr(years))
     target = t.get("target_year", int, None)
     if target is not None and target < years[0]:
-        raise t.fail("target_year", f"{target} は計画の年度より前です")
+        raise t.fail("target_year", "config.target_year.early", value=target)
     return Plan(fiscal_years=tuple(years), unit=t.text("unit", "千円"), target_year=target)
 
 
 def _summary(t: _Reader, area: Area) -> SummarySettings:
-    name = t.text("sheet_name", "総括表").strip()
-    bad = sorted(set(name) & set("[]:*?/\\"))
-    if bad or not name or len(name) > 31:
-        raise t.fail(
-            "sheet_name", f"シート名に使えません（31文字以内、[]:*?/\\ を除く）: 「{name}」"
-        )
+    name = t.name("sheet_name", "総括表").strip()
+    problem = sheet_name_problem(name)
+    if problem is not None:
+        raise t.fail("sheet_name", "config.sheet_name.bad", name=name, reason=problem)
     position = t.get("position", (str, int), "first")
     if isinstance(position, str) and position not in ("first", "last"):
-        raise t.fail(
-            "position", f'"first"、"last" または 1 以上の整数を指定してください（{position!r}）'
-        )
+        raise t.fail("position", "config.position.bad", value=repr(position))
     if isinstance(position, int) and position < 1:
-        raise t.fail("position", f"1 以上を指定してください（{position}）")
+        raise t.fail("position", "config.at_least_one", value=position)
     return SummarySettings(sheet_name=name, position=position)
 
 
 def _pattern(t: _Reader, key: str, default: str) -> str:
-    pattern = t.text(key, default)
+    pattern = t.name(key, default)
     try:
         pattern.format(area="a", town="t", date="d", number="1")
     except (KeyError, IndexError, ValueError) as exc:
-        raise t.fail(key, f"使える差し込みは {{area}} {{town}} {{date}} です（{exc}）") from None
+        raise t.fail(key, "config.pattern.bad", reason=exc) from None
+    return pattern
+
+
+def _per_town_pattern(r: _Reader, key: str, default: str) -> str:
+    """A file name pattern that gives each municipality its own name (so never the master's)."""
+    pattern = _pattern(r, key, default)
+    if "town" not in {field for _, field, _, _ in string.Formatter().parse(pattern)}:
+        raise r.fail(key, "config.filename_pattern_no_town")
     return pattern
 
 
 def _mail(t: _Reader, area: Area, base: Path) -> MailSettings:
     security = t.text("security", "starttls")
     if security not in ("starttls", "ssl", "none"):
-        raise t.fail("security", f'"starttls"、"ssl"、"none" のいずれかです（{security!r}）')
+        raise t.fail("security", "config.security.bad", value=repr(security))
     if "password" in t.table:
-        raise t.fail("password", "パスワードは設定ファイルに書かず、環境変数で渡してください")
+        raise t.fail("password", "config.password.forbidden")
     port = t.get("smtp_port", int, 587)
     if not 0 < port < 65536:
-        raise t.fail("smtp_port", f"1〜65535 の整数です（{port}）")
+        raise t.fail("smtp_port", "config.port.bad", value=port)
     recipients: dict[str, Recipients] = {}
     rec_t = t.sub("recipients")
     for town, entry in rec_t.table.items():
         key = _nfkc(town)
         if key not in area.municipalities:
-            raise rec_t.fail(town, f"「{town}」は area.municipalities にありません")
+            raise rec_t.fail(visible(town), "config.recipients.unknown", town=visible(town))
         if not isinstance(entry, dict):
-            raise rec_t.fail(town, "to と cc を持つ表で指定してください")
+            raise rec_t.fail(town, "config.recipients.not_table")
         sub = rec_t.sub(town)
         to = sub.get("to", list, [])
         cc = sub.get("cc", list, [])
         for k, addrs in (("to", to), ("cc", cc)):
             for a in addrs:
+                if isinstance(a, str):
+                    sub.refuse_controls(k, a)
                 if not isinstance(a, str) or "@" not in a or any(c.isspace() for c in a.strip()):
-                    raise sub.fail(k, f"メールアドレスの形ではありません（{a!r}）")
+                    raise sub.fail(k, "config.address.bad", value=repr(a))
         recipients[key] = Recipients(
             to=tuple(a.strip() for a in to), cc=tuple(a.strip() for a in cc)
         )
     outbox = t.text("outbox_dir", "out/outbox")
     ca_file = t.text("ca_file", "")
     return MailSettings(
-        sender=t.text("sender", ""),
+        sender=t.name("sender", ""),
         signature=t.text("signature", "").strip("\n"),
         smtp_host=t.text("smtp_host", "localhost"),
         smtp_port=port,

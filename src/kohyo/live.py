@@ -36,6 +36,7 @@ from kohyo.messages import t
 from kohyo.model.project import Master
 from kohyo.read.grid import RawCell, SheetGrid, a1
 from kohyo.read.parse import parse_workbook
+from kohyo.templates_lookup import template_path
 from kohyo.xlsx.sheetspec import SheetSpec
 from kohyo.xlsx.styles import StyleSpec
 
@@ -453,7 +454,7 @@ def refresh_live(
         return result
     plan = plan_refresh(parsed, config)
     result.plan = plan
-    look = load_summary_look(config.base_dir / "templates" / "summary.toml")
+    look = load_summary_look(template_path(config, "summary.toml"))
     spec = summary_sheet_spec(plan.summary, config, look)
     existed = any(g.name.casefold() == name.casefold() for g in live.grids)
     if not plan.updates and summary_values_equal(live.grids, spec):
@@ -480,9 +481,10 @@ def refresh_live(
 
 def _backup(path: Path, config: Config) -> Path:
     """Copy the saved file (what Excel will overwrite) to the backup folder, as refresh does."""
-    # The naming and pruning are safe_write's, so both paths share one set of backups.
-    from kohyo.files.atomic import _make_backup, _prune_backups, file_digest
+    # The naming and pruning are kohyo.files.backup's, so both paths share one set of backups.
+    from kohyo.files.backup import make_backup, prune_backups
+    from kohyo.files.digest import file_digest
 
-    backup = _make_backup(path, config.paths.backup_dir, datetime.now(), file_digest(path))
-    _prune_backups(path, config.paths.backup_dir, config.refresh.backups_keep)
+    backup = make_backup(path, config.paths.backup_dir, datetime.now(), file_digest(path))
+    prune_backups(path, config.paths.backup_dir, config.refresh.backups_keep)
     return backup

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kohyo import messages
 from kohyo.config import Config
 from kohyo.errors import KohyoError
 from kohyo.model.project import (
@@ -73,17 +74,22 @@ def load_sample(path: str | Path, config: Config) -> SampleWorkbook:
     try:
         raw = tomllib.loads(p.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise SampleDataError(f"見本データを開けません: {p}: {exc.strerror}", path=str(p)) from None
+        raise SampleDataError(
+            messages.t("sample.unreadable", path=p, reason=exc.strerror), path=str(p)
+        ) from None
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise SampleDataError(
-            f"見本データの書き方に誤りがあります: {p}: {exc}", path=str(p)
+            messages.t("sample.syntax", path=p, detail=exc), path=str(p)
         ) from None
     book = raw.get("workbook", {})
     projects = [_project(p, i, t, config) for i, t in enumerate(raw.get("project", []), 1)]
     sheets = [pr.sheet for pr in projects]
     dup = sorted({s for s in sheets if sheets.count(s) > 1})
     if dup:
-        raise SampleDataError(f"{p}: シート名が重複しています: {'、'.join(dup)}", path=str(p))
+        sheets_text = messages.t("list.separator").join(dup)
+        raise SampleDataError(
+            messages.t("sample.duplicate_sheets", path=p, sheets=sheets_text), path=str(p)
+        )
     return SampleWorkbook(str(book.get("title", "")), str(book.get("note", "")), projects)
 
 
@@ -93,26 +99,28 @@ def load_projects(path: str | Path, config: Config) -> list[Project]:
 
 
 def _project(path: Path, index: int, t: dict[str, Any], config: Config) -> Project:
-    where = f"{path} の {index} 番目の [[project]]（シート {t.get('sheet', '?')}）"
+    where = messages.t("sample.where", path=path, index=index, sheet=t.get("sheet", "?"))
 
     def fail(key: str, problem: str) -> SampleDataError:
-        return SampleDataError(f"{where} の {key}: {problem}", path=str(path))
+        return SampleDataError(
+            messages.t("sample.bad_value", where=where, key=key, problem=problem), path=str(path)
+        )
 
     def text(key: str, default: str | None = None) -> str:
         v = t.get(key, default)
         if not isinstance(v, str):
-            raise fail(key, f"文字列を指定してください（{v!r}）")
+            raise fail(key, messages.t("sample.not_text", value=repr(v)))
         return v.strip("\n")  # a multi-line string's closing line break is layout, not data
 
     unknown = sorted(set(t) - _PROJECT_KEYS)
     if unknown:
-        raise fail(unknown[0], "知らない項目です")
+        raise fail(unknown[0], messages.t("sample.unknown"))
     for key in _REQUIRED:
         if key not in t:
-            raise fail(key, "この項目は必須です")
+            raise fail(key, messages.t("sample.required"))
     number = t["number"]
     if not isinstance(number, int) or isinstance(number, bool) or number < 1:
-        raise fail("number", f"1 以上の整数を指定してください（{number!r}）")
+        raise fail("number", messages.t("sample.number", value=repr(number)))
     label = text("municipalities")
     munis, unknown_munis = _expand(label, config)
     return Project(
@@ -161,19 +169,19 @@ def _expand(label: str, config: Config) -> tuple[list[str], list[str]]:
 def _list(t: dict[str, Any], key: str, fail: Any) -> list[Any]:
     v = t.get(key, [])
     if not isinstance(v, list):
-        raise fail(key, "配列 [ … ] で指定してください")
+        raise fail(key, messages.t("sample.not_list"))
     return v
 
 
 def _str(v: Any, fail: Any, key: str) -> str:
     if not isinstance(v, str):
-        raise fail(key, f"文字列を指定してください（{v!r}）")
+        raise fail(key, messages.t("sample.not_text", value=repr(v)))
     return v
 
 
 def _field(entry: Any, name: str, fail: Any, key: str) -> str:
     if not isinstance(entry, dict) or name not in entry:
-        raise fail(key, f"各要素に {name} を書いてください（{entry!r}）")
+        raise fail(key, messages.t("sample.field_missing", name=name, value=repr(entry)))
     return _str(entry[name], fail, f"{key}.{name}")
 
 
@@ -182,20 +190,20 @@ def _amount(v: Any, fail: Any, key: str) -> CostCell:
         return CostCell(v, CellKind.NUMBER, None, raw=v)
     if v == DASH:
         return CostCell(DASH, CellKind.DASH, None, raw=v)
-    raise fail(
-        key, f"整数（千円）か「{DASH}」を指定してください。空欄なら書かないでください（{v!r}）"
-    )
+    raise fail(key, messages.t("sample.amount", dash=DASH, value=repr(v)))
 
 
 def _costs(t: dict[str, Any], config: Config, fail: Any) -> CostPlan:
     years = config.plan.fiscal_years
     raw = t.get("costs", {})
     if not isinstance(raw, dict):
-        raise fail("costs", '{ 2020 = 215, 2021 = "—" } の形で指定してください')
+        raise fail("costs", messages.t("sample.costs"))
     amounts: dict[int, CostCell] = {}
     for key, v in raw.items():
         if not key.isdigit() or int(key) not in years:
-            raise fail(f"costs.{key}", f"設定の年度（{years[0]}〜{years[-1]}）ではありません")
+            raise fail(
+                f"costs.{key}", messages.t("sample.costs_year", first=years[0], last=years[-1])
+            )
         amounts[int(key)] = _amount(v, fail, f"costs.{key}")
     blank = CostCell(None, CellKind.BLANK, None)
     amounts = {y: amounts.get(y, blank) for y in years}  # in fiscal-year order

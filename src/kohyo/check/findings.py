@@ -9,10 +9,11 @@ documentation of the codes (``kohyo codes`` prints it).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from kohyo.messages import current_lang
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
@@ -39,7 +40,7 @@ CATALOGUE: dict[str, Kind] = {
     "number-missing": Kind(
         "error",
         "事業番号がありません（「事業名」の右のセル）",
-        "The project number is missing (right of '事業名')",
+        "The project number is missing (right of the project name label)",
     ),
     "number-not-integer": Kind(
         "error",
@@ -68,7 +69,7 @@ CATALOGUE: dict[str, Kind] = {
         "The project name '{name}' is also used on sheet '{other}'",
     ),
     "municipality-empty": Kind(
-        "error", "関係市町村が空です", "関係市町村 (participating municipalities) is empty"
+        "error", "関係市町村が空です", "The participating municipalities are empty"
     ),
     "municipality-unknown": Kind(
         "error",
@@ -113,7 +114,7 @@ CATALOGUE: dict[str, Kind] = {
     "total-missing": Kind(
         "error",
         "事業費見込額に「計」の列がありません",
-        "The cost block has no '計' (total) column",
+        "The cost block has no total column",
     ),
     "total-mismatch": Kind(
         "warning",
@@ -144,17 +145,36 @@ CATALOGUE: dict[str, Kind] = {
         "役割分担の「{who}」は設定にない市町村名です（{known} のいずれか）",
         "Role row '{who}' is not a configured municipality ({known})",
     ),
+    "sheet-name-invalid": Kind(
+        "error",
+        "シート名「{name}」は配布用のブックに書けません（{reason}）。シート名を直してください",
+        "The sheet name '{name}' cannot be written to the town workbooks ({reason}); rename the sheet",
+    ),
+    "cell-too-long": Kind(
+        "error",
+        "セルの文字数が {length:,} 文字で、Excel の上限 {limit:,} 文字を超えています"
+        "（「{start}」）。配布用のブックでは切れてしまうため、短くしてください",
+        "The cell holds {length:,} characters, more than Excel's {limit:,} ('{start}'); "
+        "the town workbooks would cut it, so shorten it",
+    ),
+    "too-many-rows": Kind(
+        "error",
+        "この個表は配布用のブックで {rows:,} 行になり、Excel の上限 {limit:,} 行を超えます",
+        "This project sheet would take {rows:,} rows in the town workbooks, more than "
+        "Excel's {limit:,}",
+    ),
+    "control-character": Kind(
+        "warning",
+        "見えない制御文字 {chars} があります（「{text}」）。配布用のブックなどには書きません",
+        "Invisible control character(s) {chars} ('{text}'); kohyo leaves them out of "
+        "every file it writes",
+    ),
     "no-projects": Kind(
         "error",
         "個表が1枚もありません（「事業名」の見出しを持つシートがありません）",
-        "No project sheets (no sheet has the label '事業名')",
+        "No project sheets (no sheet has the project name label)",
     ),
 }
-
-
-def current_lang() -> str:
-    lang = os.environ.get("KOHYO_LANG", "ja").lower()
-    return "en" if lang.startswith("en") else "ja"
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ the form Excel itself writes for a link to a cell of another workbook
 
 from __future__ import annotations
 
-import contextlib
 import os
 import subprocess
 import sys
@@ -21,21 +20,13 @@ from pathlib import Path
 
 import xlsxwriter
 
-from kohyo.check.findings import Finding, Report, current_lang
+from kohyo.check.findings import Finding, Report
 from kohyo.errors import KohyoError
+from kohyo.files.atomic import same_file, write_atomically
 from kohyo.layout.text import text_units
-from kohyo.messages import t
+from kohyo.messages import severity_label, t
 
-SHEET_NAME = {"ja": "検証結果", "en": "findings"}
-INFO_SHEET = {"ja": "概要", "en": "about"}
-HEADERS = {
-    "ja": ("重要度", "シート", "セル", "内容", "コード"),
-    "en": ("severity", "sheet", "cell", "message", "code"),
-}
-SEVERITY_TEXT = {
-    "ja": {"error": "エラー", "warning": "警告", "info": "情報"},
-    "en": {"error": "error", "warning": "warning", "info": "info"},
-}
+COLUMNS = ("severity", "sheet", "cell", "message", "code")
 # Excel's own "light red fill with dark red text" and "yellow fill with dark yellow text".
 FILL = {"error": "#FFC7CE", "warning": "#FFEB9C", "info": None}
 FONT_COLOR = {"error": "#9C0006", "warning": "#9C5700", "info": "#595959"}
@@ -76,15 +67,6 @@ def cell_location(sheet: str, cell: str | None) -> str:
     return "'" + sheet.replace("'", "''") + "'!" + (cell or "A1")
 
 
-def same_file(a: Path, b: Path) -> bool:
-    if os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b)):
-        return True
-    try:
-        return a.exists() and b.exists() and os.path.samefile(a, b)
-    except OSError:
-        return False
-
-
 def write_findings_report(
     report: Report,
     master: Path,
@@ -96,7 +78,7 @@ def write_findings_report(
     """Write the 検証結果 workbook to *dest* (atomically); return *dest*.
 
     Refuses (KohyoError, exit 2) when *dest* is the master, is not an .xlsx name,
-    or cannot be written (for instance because it is open in Excel).
+    or cannot be written (open in Excel, or a folder the user may not write in).
     """
     dest = Path(dest)
     if same_file(dest, master):
@@ -105,30 +87,37 @@ def write_findings_report(
         raise KohyoError(t("report.not_xlsx", path=dest), path=str(dest))
     if not dest.parent.is_dir():
         raise KohyoError(t("report.no_folder", folder=dest.parent), path=str(dest))
-    fd, tmp_name = tempfile.mkstemp(prefix=".~kohyo-report-", suffix=".xlsx", dir=dest.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    _check_folder_writable(dest)
+    stamp = now or datetime.now()
     try:
-        _write(tmp, report, master, dest, list(sheet_order), now or datetime.now())
-        with contextlib.suppress(OSError):  # mkstemp made it private; a report is for sharing
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, dest)
+        write_atomically(
+            dest, lambda tmp: _write(tmp, report, master, dest, list(sheet_order), stamp)
+        )
     except OSError as exc:
         raise KohyoError(
             t("report.cannot_write", path=dest, reason=exc.strerror or exc), path=str(dest)
         ) from exc
-    finally:
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
     return dest
+
+
+def _check_folder_writable(dest: Path) -> None:
+    """A folder the user may not write in is its own clear message, before anything is made."""
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".~kohyo-report-", suffix=".tmp", dir=dest.parent)
+    except OSError as exc:
+        raise KohyoError(
+            t("report.folder_not_writable", folder=dest.parent, reason=exc.strerror or exc),
+            path=str(dest),
+        ) from None
+    os.close(fd)
+    Path(probe).unlink(missing_ok=True)
 
 
 def _write(
     path: Path, report: Report, master: Path, dest: Path, order: list[str], now: datetime
 ) -> None:
-    lang = current_lang()
     wb = xlsxwriter.Workbook(str(path), _OPTIONS)
-    wb.set_properties({"title": SHEET_NAME[lang], "subject": str(master), "author": "kohyo"})
+    wb.set_properties({"title": t("report.sheet"), "subject": str(master), "author": "kohyo"})
     base = {"font_name": FONT, "font_size": 10.5, "valign": "top", "border": 1}
     header = wb.add_format({**base, "bold": True, "bg_color": "#D9D9D9", "valign": "vcenter"})
     fmt = {}
@@ -138,21 +127,21 @@ def _write(
         fmt[sev] = wb.add_format(style)
         fmt[sev + ":wrap"] = wb.add_format({**style, "text_wrap": True})
         fmt[sev + ":link"] = wb.add_format({**style, "underline": 1, "font_color": "#0563C1"})
-    ws = wb.add_worksheet(SHEET_NAME[lang])
-    heads = HEADERS[lang]
+    ws = wb.add_worksheet(t("report.sheet"))
+    heads = tuple(t(f"findings.column.{c}") for c in COLUMNS)
     for c, text in enumerate(heads):
         ws.write_string(0, c, text, header)
     target = link_target(master, dest)
     items = report.sorted(order)
     widths = [text_units(h) for h in heads]
     for r, f in enumerate(items, start=1):
-        row = _row_texts(f, lang)
+        row = _row_texts(f)
         for c, text in enumerate(row):
             widths[c] = max(widths[c], max((text_units(x) for x in text.split("\n")), default=0))
         ws.write_string(r, 0, row[0], fmt[f.severity])
         ws.write_string(r, 1, row[1], fmt[f.severity])
         url = "external:" + target + ("#" + cell_location(f.sheet, f.cell) if f.sheet else "")
-        ws.write_url(r, 2, url, fmt[f.severity + ":link"], string=row[2], tip=_tip(f, lang))
+        ws.write_url(r, 2, url, fmt[f.severity + ":link"], string=row[2], tip=_tip(f))
         ws.write_string(r, 3, row[3], fmt[f.severity + ":wrap"])
         ws.write_string(r, 4, row[4], fmt[f.severity])
     for c, units in enumerate(widths):
@@ -163,38 +152,32 @@ def _write(
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(0)
-    _info_sheet(wb, report, master, now, lang)
+    _info_sheet(wb, report, master, now)
     wb.close()
 
 
-def _row_texts(f: Finding, lang: str) -> tuple[str, str, str, str, str]:
-    whole = "（シート全体）" if lang == "ja" else "(whole sheet)"
-    book = "（ブック全体）" if lang == "ja" else "(workbook)"
-    cell = f.cell or (whole if f.sheet else book)
-    return (SEVERITY_TEXT[lang][f.severity], f.sheet or "—", cell, f.message, f.code)
+def _row_texts(f: Finding) -> tuple[str, str, str, str, str]:
+    cell = f.cell or t("report.whole_sheet" if f.sheet else "report.whole_book")
+    return (severity_label(f.severity), f.sheet or "—", cell, f.message, f.code)
 
 
-def _tip(f: Finding, lang: str) -> str:
+def _tip(f: Finding) -> str:
     where = f"{f.sheet}!{f.cell or 'A1'}" if f.sheet else ""
-    text = f"マスターの {where} を開きます" if lang == "ja" else f"Open {where} in the master"
+    text = t("report.tip", where=where)
     return text[:255]
 
 
-def _info_sheet(
-    wb: xlsxwriter.Workbook, report: Report, master: Path, now: datetime, lang: str
-) -> None:
-    ws = wb.add_worksheet(INFO_SHEET[lang])
+def _info_sheet(wb: xlsxwriter.Workbook, report: Report, master: Path, now: datetime) -> None:
+    ws = wb.add_worksheet(t("report.info_sheet"))
     label = wb.add_format({"font_name": FONT, "bold": True})
     text = wb.add_format({"font_name": FONT})
     rows = (
-        (("マスター", "master"), os.path.abspath(master)),
-        (("作成日時", "written"), now.strftime("%Y-%m-%d %H:%M")),
-        (("エラー", "errors"), str(report.count("error"))),
-        (("警告", "warnings"), str(report.count("warning"))),
-        (("情報", "info"), str(report.count("info"))),
+        (t("report.info.master"), os.path.abspath(master)),
+        (t("report.info.written"), now.strftime("%Y-%m-%d %H:%M")),
+        *((severity_label(s), str(report.count(s))) for s in ("error", "warning", "info")),
     )
-    for r, ((ja, en), value) in enumerate(rows):
-        ws.write_string(r, 0, ja if lang == "ja" else en, label)
+    for r, (name, value) in enumerate(rows):
+        ws.write_string(r, 0, name, label)
         ws.write_string(r, 1, value, text)
     ws.set_column(0, 0, 12)
     ws.set_column(1, 1, 80)

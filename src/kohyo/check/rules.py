@@ -9,7 +9,11 @@ from collections.abc import Callable, Iterable, Iterator
 
 from kohyo.check.findings import Finding, Report, finding
 from kohyo.config import Config
+from kohyo.messages import t
+from kohyo.model import labels
+from kohyo.model.chars import codepoints, unsafe_in_text, visible
 from kohyo.model.derive import derive_total
+from kohyo.model.excel import MAX_CELL_CHARS, MAX_ROWS, sheet_name_problem
 from kohyo.model.project import DASH, CellKind, Master, Project
 from kohyo.read.normalize import merge_references
 
@@ -51,12 +55,12 @@ def check_name(p: Project, config: Config) -> Iterator[Finding]:
 
 
 def check_municipalities(p: Project, config: Config) -> Iterator[Finding]:
-    if "関係市町村" in p.missing_blocks:
+    if labels.MUNICIPALITIES in p.missing_blocks:
         return
     cell = p.municipalities_label.cell
     if not p.municipalities_label.text.strip():
         yield finding("municipality-empty", p.sheet, cell)
-    known = "、".join(config.area.municipalities)
+    known = t("list.separator").join(config.area.municipalities)
     for name in p.unknown_municipalities:
         yield finding("municipality-unknown", p.sheet, cell, name=name, known=known)
 
@@ -76,8 +80,8 @@ def check_year_headers(p: Project, config: Config) -> Iterator[Finding]:
             "year-header-mismatch",
             p.sheet,
             cell,
-            found="、".join(map(str, found)) or "なし",
-            expected="、".join(map(str, expected)),
+            found=t("list.separator").join(map(str, found)) or t("value.none"),
+            expected=t("list.separator").join(map(str, expected)),
         )
     if costs.total is None:
         yield finding("total-missing", p.sheet, costs.label_cell)
@@ -126,23 +130,23 @@ def check_total(p: Project, config: Config) -> Iterator[Finding]:
 
 
 def check_roles(p: Project, config: Config) -> Iterator[Finding]:
-    if "連携市町村の役割分担" in p.missing_blocks:
+    if labels.ROLES in p.missing_blocks:
         return
     if not p.roles:
-        yield finding("role-none", p.sheet, p.block_cells.get("連携市町村の役割分担"))
+        yield finding("role-none", p.sheet, p.block_cells.get(labels.ROLES))
     area = config.area
     allowed = {*area.municipalities, area.partner_label, area.all_label}
-    known = "、".join([*area.municipalities, area.partner_label])
+    known = t("list.separator").join([*area.municipalities, area.partner_label])
     for role in p.roles:
         if role.who not in allowed:
             yield finding("role-unknown", p.sheet, role.who_cell, who=role.who, known=known)
 
 
 def check_indicators(p: Project, config: Config) -> Iterator[Finding]:
-    if "成果指標" in p.missing_blocks:
+    if labels.KPIS in p.missing_blocks:
         return
     if not p.indicators:
-        yield finding("kpi-none", p.sheet, p.block_cells.get("成果指標"))
+        yield finding("kpi-none", p.sheet, p.block_cells.get(labels.KPIS))
     for ind in p.indicators:
         if not ind.name:
             yield finding(
@@ -188,7 +192,7 @@ def check_number_order(projects: list[Project], config: Config) -> Iterator[Find
                 missing = (
                     str(prev.number + 1)
                     if p.number == prev.number + 2
-                    else f"{prev.number + 1}〜{p.number - 1}"
+                    else t("value.range", first=prev.number + 1, last=p.number - 1)
                 )
                 yield finding(
                     "number-gap",
@@ -227,9 +231,78 @@ def check_merge_references(projects: list[Project], config: Config) -> Iterator[
                     )
 
 
+# What a later command would refuse or alter: Excel's limits, and invisible characters.
+# Each project sheet keeps its name in every town's workbook (distribute).
+
+
+def check_sheet_names(projects: list[Project], config: Config) -> Iterator[Finding]:
+    seen: dict[str, str] = {}
+    for p in projects:
+        problem = sheet_name_problem(p.sheet)
+        other = seen.setdefault(p.sheet.casefold(), p.sheet)
+        if problem is None and other != p.sheet:
+            problem = f"シート「{other}」と大文字・小文字の違いしかありません"
+        if problem is not None:
+            yield finding(
+                "sheet-name-invalid", p.sheet, None, name=visible(p.sheet), reason=problem
+            )
+
+
+def check_cell_texts(p: Project, config: Config) -> Iterator[Finding]:
+    for text, cell in project_texts(p):
+        if len(text) > MAX_CELL_CHARS:
+            yield finding(
+                "cell-too-long",
+                p.sheet,
+                cell,
+                length=len(text),
+                limit=MAX_CELL_CHARS,
+                start=visible(text, limit=20),
+            )
+        controls = unsafe_in_text(text)
+        if controls:
+            yield finding(
+                "control-character",
+                p.sheet,
+                cell,
+                chars=codepoints(controls),
+                text=visible(text, limit=40),
+            )
+
+
+def check_row_count(p: Project, config: Config) -> Iterator[Finding]:
+    # The canonical grid (layout/kohyo.py): rows 1-5, a row per role (at least one),
+    # the KPI header, a row per KPI and per note.
+    rows = 6 + max(1, len(p.roles)) + len(p.indicators) + len(p.notes)
+    if rows > MAX_ROWS:
+        yield finding("too-many-rows", p.sheet, None, rows=rows, limit=MAX_ROWS)
+
+
+def project_texts(p: Project) -> Iterator[tuple[str, str | None]]:
+    """Every text of *p* as read, with its cell: what the writers put into cells."""
+    if isinstance(p.number_raw, str):
+        yield p.number_raw, p.number_cell
+    for field in (p.name, p.municipalities_label, p.content, p.effect):
+        yield field.text, field.cell
+    for header in p.costs.headers:
+        yield header.text, header.cell
+    for amount in p.costs.amounts.values():
+        if isinstance(amount.raw, str):
+            yield amount.raw, amount.cell
+    for role in p.roles:
+        yield role.who, role.who_cell
+        yield role.text, role.cell
+    for ind in p.indicators:
+        yield ind.name, ind.name_cell
+        yield ind.current, ind.current_cell
+        yield ind.target, ind.target_cell
+    for note in p.notes:
+        yield note.text, note.cell
+
+
 def _show(value: object) -> str:
     if value is None:
-        return "空欄"
+        return t("cli.blank")
     if isinstance(value, int):
         return f"{value:,}"
     return str(value) if value != DASH else DASH
@@ -245,10 +318,13 @@ PROJECT_RULES: list[ProjectRule] = [
     check_total,
     check_roles,
     check_indicators,
+    check_cell_texts,
+    check_row_count,
 ]
 MASTER_RULES: list[MasterRule] = [
     check_unique_numbers,
     check_number_order,
     check_unique_names,
     check_merge_references,
+    check_sheet_names,
 ]

@@ -12,6 +12,7 @@ import click
 
 from kohyo import __version__
 from kohyo.cli.common import configure_streams
+from kohyo.cli.localized import LocalizedGroup
 
 # In the order staff use them; name -> "module:attribute".
 COMMANDS = {
@@ -25,10 +26,11 @@ COMMANDS = {
     "history": "data:history_cmd",
     "dump": "check:dump_cmd",
     "codes": "codes:codes_cmd",
+    "init": "init:init_cmd",
 }
 
 
-class LazyGroup(click.Group):
+class LazyGroup(LocalizedGroup):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
 
@@ -44,11 +46,7 @@ class LazyGroup(click.Group):
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kohyo")
 def cli() -> None:
-    """kohyo — 連携中枢都市圏ビジョンの個表ツール.
-
-    マスター（全事業の個表をまとめたブック）を検証し、計と総括表を更新し、
-    市町村ごとのブックを作り、変更の概要をまとめ、メールで送ります。
-    """
+    """kohyo, the 個表 tool (--help: ``help.kohyo`` in the catalogue)."""
 
 
 def main() -> None:

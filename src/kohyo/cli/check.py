@@ -16,6 +16,7 @@ from kohyo.cli.common import (
     master_argument,
     resolve,
 )
+from kohyo.cli.localized import KohyoCommand
 from kohyo.cli.refresh import live_progress
 from kohyo.cli.render import print_findings, summary_line
 from kohyo.live import check_live
@@ -23,10 +24,10 @@ from kohyo.messages import t
 from kohyo.read.master import check_master, dump_master, read_master
 
 
-@click.command("validate")
+@click.command("validate", cls=KohyoCommand)
 @master_argument
 @json_option()
-@click.option("--quiet", "-q", is_flag=True, help="情報（info）を表示しません。")
+@click.option("--quiet", "-q", is_flag=True)
 @click.option(
     "--report",
     "report_path",
@@ -35,19 +36,15 @@ from kohyo.read.master import check_master, dump_master, read_master
     default=None,
     metavar="[FILE]",
     type=str,
-    help="検証結果を Excel ファイル（.xlsx）にも書き出します。各行のリンクでマスターの"
-    "そのセルへ移動できます。FILE を省くとマスターと同じフォルダーに「<マスター名>_検証結果.xlsx」。",
 )
 @click.option(
     "--open",
     "open_report",
     is_flag=True,
-    help="書き出した検証結果を Excel で開きます（--report を省くと既定の場所に書き出します）。",
 )
 @click.option(
     "--live",
     is_flag=True,
-    help="Excel で開いているマスターを、開いたまま検証します（Windows/macOS の Excel と xlwings が必要）。",
 )
 @common_options
 @guarded
@@ -60,11 +57,7 @@ def validate_cmd(
     live: bool,
     config_path: Path,
 ) -> None:
-    """マスターの個表を検証します (validate every 個表 in MASTER).
-
-    問題のあるセルをシート名とセル番地で示します。エラーがあれば終了コード 1、
-    ファイルを読めなければ 2 です。MASTER を省くと config.toml の paths.master を使います。
-    """
+    """Validate every project sheet in MASTER (--help: ``help.validate`` in the catalogue)."""
     config, path = resolve(config_path, master)
     if live:
         with live_progress(not as_json) as progress:
@@ -98,15 +91,12 @@ def validate_cmd(
     raise click.exceptions.Exit(report.exit_code)
 
 
-@click.command("dump")
+@click.command("dump", cls=KohyoCommand)
 @master_argument
-@click.option("--json", "as_json", is_flag=True, default=True, help="JSON で出力します（既定）。")
+@click.option("--json", "as_json", is_flag=True, default=True)
 @common_options
 @guarded
 def dump_cmd(master: Path | None, as_json: bool, config_path: Path) -> None:
-    """マスターの内容を JSON で出力します (print every 個表 as JSON).
-
-    形式は docs/contract の「dump --json」のとおりです。
-    """
+    """Print every project sheet of the master as JSON (--help: ``help.dump`` in the catalogue)."""
     config, path = resolve(config_path, master)
     emit_json(dump_master(read_master(path, config), config))

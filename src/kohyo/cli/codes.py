@@ -6,30 +6,31 @@ import click
 
 from kohyo.check.findings import CATALOGUE
 from kohyo.cli.common import common_options, guarded
-
-SEVERITY_JA = {"error": "エラー", "warning": "警告", "info": "情報"}
+from kohyo.cli.localized import KohyoCommand
+from kohyo.messages import current_lang, severity_label, t
 
 
 def codes_markdown() -> str:
+    """The code table: Japanese and English messages side by side; English only with --lang en."""
+    en = current_lang() == "en"
     lines = [
-        "# 検証コード一覧 (finding codes)",
+        t("codes.title"),
         "",
-        "`kohyo validate` が報告する検出事項の一覧です。コードは変わりません（プログラムから参照できます）。",
-        "エラーがあると終了コード 1 になり、refresh は何も書き込みません。",
+        *t("codes.intro").splitlines(),
         "",
-        "| code | 重要度 | メッセージ（日本語） | message (English) |",
-        "|---|---|---|---|",
+        *t("codes.header").splitlines(),
     ]
     for code, kind in CATALOGUE.items():
         ja = kind.ja.replace("|", "\\|")
-        en = kind.en.replace("|", "\\|")
-        lines.append(f"| `{code}` | {SEVERITY_JA[kind.severity]} | {ja} | {en} |")
+        en_text = kind.en.replace("|", "\\|")
+        texts = en_text if en else f"{ja} | {en_text}"
+        lines.append(f"| `{code}` | {severity_label(kind.severity)} | {texts} |")
     return "\n".join(lines) + "\n"
 
 
-@click.command("codes")
+@click.command("codes", cls=KohyoCommand)
 @common_options
 @guarded
 def codes_cmd(config_path: object) -> None:
-    """検証コードの一覧を表示します (list finding codes, as Markdown)."""
+    """List the finding codes (as Markdown) (--help: ``help.codes`` in the catalogue)."""
     click.echo(codes_markdown(), nl=False)

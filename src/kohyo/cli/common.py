@@ -7,9 +7,9 @@ import functools
 import json
 import os
 import sys
-import tempfile
 import traceback
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -17,6 +17,7 @@ import click
 
 from kohyo.config import Config, load_config
 from kohyo.errors import KohyoError
+from kohyo.files.atomic import write_atomically
 from kohyo.messages import t
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -28,40 +29,43 @@ def _set_lang(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     return value
 
 
-def common_options(func: F) -> F:
-    """--config and --lang, on every command."""
-    func = click.option(
+def lang_option(func: F) -> F:
+    """--lang, on every command (`init` has no config.toml to take yet, so only this)."""
+    return click.option(
         "--lang",
         type=click.Choice(["ja", "en"]),
         callback=_set_lang,
         expose_value=False,
         is_eager=True,
-        help="メッセージの言語 (ja/en)。環境変数 KOHYO_LANG でも指定できます。",
     )(func)
+
+
+def common_options(func: F) -> F:
+    """--config and --lang, on every command."""
+    func = lang_option(func)
     func = click.option(
         "--config",
         "config_path",
         type=click.Path(path_type=Path, dir_okay=True),
         default=Path("config.toml"),
         show_default=True,
-        help="設定ファイル config.toml の場所。",
     )(func)
     return func
 
 
-def json_option(help: str = "結果を JSON で出力します（プログラム向け）。") -> Callable[[F], F]:
+def json_option() -> Callable[[F], F]:
     """--json, a flag passed as ``as_json``."""
-    return click.option("--json", "as_json", is_flag=True, help=help)
+    return click.option("--json", "as_json", is_flag=True)
 
 
-def towns_option(help: str) -> Callable[[F], F]:
+def towns_option() -> Callable[[F], F]:
     """--town NAME, which may be repeated, passed as the tuple ``towns``."""
-    return click.option("--town", "towns", multiple=True, metavar="NAME", help=help)
+    return click.option("--town", "towns", multiple=True, metavar="NAME")
 
 
-def folder_option(*decls: str, help: str) -> Callable[[F], F]:
+def folder_option(*decls: str) -> Callable[[F], F]:
     """An option naming a folder (which need not exist yet), passed as a Path."""
-    return click.option(*decls, type=click.Path(path_type=Path, file_okay=False), help=help)
+    return click.option(*decls, type=click.Path(path_type=Path, file_okay=False))
 
 
 def master_argument(func: F) -> F:
@@ -107,9 +111,8 @@ def guarded(func: F) -> F:
         except KeyboardInterrupt:
             fail(t("cli.interrupted"), 2)
         except Exception:  # the last line of defence: log it, say so plainly
-            log = Path(tempfile.gettempdir()) / "kohyo-error.log"
             try:
-                log.write_text(traceback.format_exc(), encoding="utf-8")
+                log = write_crash_log(traceback.format_exc())
                 where = t("cli.unexpected.log", log=log)
             except OSError:
                 where = ""
@@ -117,6 +120,26 @@ def guarded(func: F) -> F:
         return None
 
     return wrapper  # type: ignore[return-value]
+
+
+def cache_dir() -> Path:
+    """kohyo's folder in the user's cache: ``%LOCALAPPDATA%\\kohyo`` or ``$XDG_CACHE_HOME/kohyo``."""
+    if os.name == "nt":
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "kohyo"
+
+
+def write_crash_log(text: str) -> Path:
+    """Write one run's traceback to its own file in :func:`cache_dir`; return its path."""
+    folder = cache_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = f"error-{datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}"
+    n = 0
+    while (folder / f"{stem}{f'_{n}' if n else ''}.log").exists():
+        n += 1
+    return write_atomically(folder / f"{stem}{f'_{n}' if n else ''}.log", text.encode("utf-8"))
 
 
 def configure_streams() -> None:

@@ -22,29 +22,33 @@ from kohyo.cli.common import (
     resolve,
     towns_option,
 )
+from kohyo.cli.localized import KohyoCommand
 from kohyo.cli.render import print_findings, summary_line
 from kohyo.distribute.build import DistributionResult, distribute_master, select_towns
 from kohyo.distribute.build import Progress as ProgressFn
 from kohyo.errors import WorkbookError
-from kohyo.files.atomic import file_digest
+from kohyo.files.digest import file_digest
+from kohyo.messages import t
 from kohyo.read.master import check_master
 
 PROGRESS_MIN_TOWNS = 4  # a progress bar for more than a few towns …
 PROGRESS_MIN_PROJECTS = 50  # … or projects
 
 
-@click.command("distribute")
+@click.command("distribute", cls=KohyoCommand)
 @master_argument
-@towns_option("この市町村の分だけ作ります（くり返し指定できます）。省くと全市町村。")
+@towns_option()
 @folder_option(
     "--out",
     "out_dir",
-    help="出力先のフォルダー（既定: paths.output_dir の下の distribution.folder_pattern）。",
 )
 @click.option(
     "--pdf/--no-pdf",
     default=None,
-    help="PDF も作ります（LibreOffice が必要）。既定は config の distribution.pdf。",
+)
+@click.option(
+    "--force",
+    is_flag=True,
 )
 @json_option()
 @common_options
@@ -54,16 +58,11 @@ def distribute_cmd(
     towns: tuple[str, ...],
     out_dir: Path | None,
     pdf: bool | None,
+    force: bool,
     as_json: bool,
     config_path: Path,
 ) -> None:
-    """市町村ごとの配布用ブックを作ります (one workbook per municipality).
-
-    各ブックには、その市町村が関係する事業だけが入ります（1 枚目が一覧、続いて個表）。
-    マスターにエラーがあれば何も作らず終了コード 1 です。MASTER を省くと
-    config.toml の paths.master を使います。作ったファイルの一覧は出力先の
-    manifest.json に書かれ、kohyo mail はそれを読んで送ります。
-    """
+    """Make one workbook per municipality (--help: ``help.distribute`` in the catalogue)."""
     config, path = resolve(config_path, master)
     selected = select_towns(config, list(towns))  # an unknown name stops before any reading
     before = _digest(path)
@@ -74,13 +73,11 @@ def distribute_cmd(
             emit_json(report.to_dict())
         else:
             print_findings(console, report, parsed.sheet_order, show_info=False)
-            console.print(
-                summary_line(report, str(path)) + "。エラーを直すまで配布ファイルは作りません。"
-            )
+            console.print(summary_line(report, str(path)) + t("distribute.has_errors"))
         raise click.exceptions.Exit(1)
     if _digest(path) != before:
         raise WorkbookError(
-            f"読み込み中にマスター {path} が変更されました。もう一度実行してください。",
+            t("distribute.master_changed", path=path),
             path=str(path),
         )
     n_projects = sum(len([p for p in parsed.projects if t in p.municipalities]) for t in selected)
@@ -94,6 +91,7 @@ def distribute_cmd(
             pdf=config.distribution.pdf if pdf is None else pdf,
             progress=progress,
             master_sha256=before,
+            force=force,
         )
     if as_json:
         emit_json(result.to_dict())
@@ -105,12 +103,12 @@ def _digest(path: Path) -> str:
     try:
         return file_digest(path)
     except FileNotFoundError:
-        raise WorkbookError(f"マスターが見つかりません: {path}", path=str(path)) from None
+        raise WorkbookError(t("distribute.master_missing", path=path), path=str(path)) from None
     except IsADirectoryError:
-        raise WorkbookError(f"マスターの場所がフォルダーです: {path}", path=str(path)) from None
+        raise WorkbookError(t("distribute.master_is_dir", path=path), path=str(path)) from None
     except OSError as exc:
         raise WorkbookError(
-            f"マスターを開けません: {path}: {exc.strerror}", path=str(path)
+            t("distribute.master_unreadable", path=path, reason=exc.strerror), path=str(path)
         ) from None
 
 
@@ -139,10 +137,12 @@ def _progress(show: bool, total: int) -> Iterator[ProgressFn | None]:
         console=Console(stderr=True),
         transient=True,
     )
-    task = bar.add_task("配布ファイルを作成中", total=total)
+    task = bar.add_task(t("distribute.progress"), total=total)
 
     def update(done: int, total: int, town: str) -> None:
-        bar.update(task, completed=done, total=total, description=f"配布ファイルを作成中（{town}）")
+        bar.update(
+            task, completed=done, total=total, description=t("distribute.progress.town", town=town)
+        )
 
     with bar:
         yield update
@@ -150,16 +150,16 @@ def _progress(show: bool, total: int) -> Iterator[ProgressFn | None]:
 
 def print_distribution(console: Console, result: DistributionResult, *, warnings: int) -> None:
     table = Table(box=None, pad_edge=False, show_header=True, header_style="bold")
-    table.add_column("市町村", no_wrap=True)
-    table.add_column("事業数", justify="right", no_wrap=True)
-    table.add_column("ファイル", overflow="fold")
-    for t in result.towns:
-        table.add_row(t.town, str(len(t.sheets) - 1), "\n".join(f.name for f in t.files))
+    table.add_column(t("distribute.column.town"), no_wrap=True)
+    table.add_column(t("distribute.column.projects"), justify="right", no_wrap=True)
+    table.add_column(t("distribute.column.files"), overflow="fold")
+    for town in result.towns:
+        table.add_row(town.town, str(len(town.sheets) - 1), "\n".join(f.name for f in town.files))
     console.print(table)
     for s in result.stripped:
-        console.print(f"注意: {s.message()}")
+        console.print(t("distribute.note", note=s.message()))
     for notice in result.notices:
-        console.print(f"注意: {notice}")
+        console.print(t("distribute.note", note=notice))
     if warnings:
-        console.print(f"マスターに警告が {warnings} 件あります（kohyo validate で確認できます）。")
-    console.print(f"{len(result.towns)} 市町村の配布ファイルを作成しました: {result.folder}")
+        console.print(t("distribute.warnings", count=warnings))
+    console.print(t("distribute.done", count=len(result.towns), folder=result.folder))

@@ -14,35 +14,32 @@ from kohyo.cli.common import (
     json_option,
     towns_option,
 )
+from kohyo.cli.localized import KohyoCommand
 from kohyo.config import load_config
 from kohyo.mail.send import MailReport, MailRequest, TownResult, run_mail
+from kohyo.messages import t
 
 
-@click.command("mail")
+@click.command("mail", cls=KohyoCommand)
 @click.option(
     "--send",
     is_flag=True,
-    help="SMTP で実際に送信します。指定しなければ送信せず、.eml を書き出すだけです（ドライラン）。",
 )
 @click.option(
     "--resend",
     is_flag=True,
-    help="送信記録にあるもの（送信済み）も、もう一度送ります。--send と一緒に使います。",
 )
-@towns_option("送る市町村（繰り返し指定できます）。既定は配布フォルダーにある連携町村すべて。")
+@towns_option()
 @folder_option(
     "--outbox",
-    help="ドライランで .eml を書き出すフォルダー（既定: config.toml の mail.outbox_dir）。",
 )
 @folder_option(
     "--dir",
     "folder",
-    help="配布フォルダー（distribution folder、manifest.json のあるフォルダー）。既定は出力先の最新のもの。",
 )
 @click.option(
     "--summary",
     type=click.Path(path_type=Path, exists=True),
-    help="本文に入れる「変更の概要」: テキストファイル、または <市町村名>.txt を置いたフォルダー。",
 )
 @json_option()
 @common_options
@@ -57,22 +54,11 @@ def mail_cmd(
     as_json: bool,
     config_path: Path,
 ) -> None:
-    """市町村別の個表をメールで送ります (mail each partner town its files).
-
-    既定はドライランです。送信はせず、町村ごとに 1 通の .eml（Outlook や Thunderbird で開けます）を書き出します。
-    内容を確かめてから --send で送信してください。
-
-    送る前に、宛先が config.toml のとおりか、添付が配布したときのままか（sha256）、
-    ほかの市町村の事業が入っていないか、サイズが上限以内かを確かめます。
-    問題があれば 1 通も送りません（終了コード 2）。
-
-    送信したものは送信記録 mail_ledger.jsonl に残り、もう一度実行しても送り直しません（--resend で送り直します）。
-    途中で失敗した場合は終了コード 1 で、次の実行では残りだけを送ります。
-    """
+    """Mail each partner town its files (--help: ``help.mail`` in the catalogue)."""
     if resend and not send:
-        raise click.UsageError("--resend は --send と一緒に指定してください。")
+        raise click.UsageError(t("mail.resend_needs_send"))
     if outbox is not None and send:
-        raise click.UsageError("--outbox はドライラン（--send なし）で使います。")
+        raise click.UsageError(t("mail.outbox_needs_dry_run"))
     config = load_config(config_path)
     request = MailRequest(
         send=send, resend=resend, towns=towns, outbox=outbox, folder=folder, summary=summary
@@ -86,9 +72,6 @@ def mail_cmd(
     raise click.exceptions.Exit(report.exit_code)
 
 
-_LABELS = {"written": "書き出し", "sent": "送信", "skipped": "省略", "failed": "失敗"}
-
-
 class _Printer:
     """Prints each town's outcome as it happens (a long send shows its progress)."""
 
@@ -97,43 +80,40 @@ class _Printer:
 
     def __call__(self, r: TownResult) -> None:
         if self.first and r.status != "written":
-            click.echo("送信の結果:")
+            click.echo(t("mail.results"))
         self.first = False
         _print_result(r)
 
 
 def _print_result(r: TownResult) -> None:
-    to = "、".join(r.recipients)
+    to = t("list.separator").join(r.recipients)
     if r.status == "written":
-        sent_note = "（送信済み: --send では省略されます）" if r.already_sent else ""
-        click.echo(f"  {r.town}  宛先 {to}  添付 {len(r.files)} 件{sent_note}")
+        sent_note = t("mail.written.already_sent") if r.already_sent else ""
+        click.echo(t("mail.written", town=r.town, to=to, files=len(r.files), note=sent_note))
         click.echo(f"      → {r.detail}")
     elif r.status == "sent":
-        click.echo(f"  送信しました  {r.town}  宛先 {to}  （サーバーの応答: {r.detail}）")
+        click.echo(t("mail.sent", town=r.town, to=to, reply=r.detail))
     elif r.status == "skipped":
-        click.echo(f"  省略（送信済み）  {r.town}")
+        click.echo(t("mail.skipped", town=r.town))
     else:
-        click.echo(f"  失敗  {r.town}: {r.detail}", err=True)
+        click.echo(t("mail.failed", town=r.town, detail=r.detail), err=True)
 
 
 def _print_summary(report: MailReport) -> None:
     for note in report.notes:
-        click.echo(f"  注意: {note}")
-    click.echo(f"配布フォルダー: {report.folder}")
+        click.echo(t("mail.note", note=note))
+    click.echo(t("mail.folder", folder=report.folder))
     if not report.send:
-        click.echo(
-            f"ドライラン: .eml を {report.count('written')} 件書き出しました（送信はしていません）。"
-            "内容を確かめてから kohyo mail --send で送信してください。"
-        )
+        click.echo(t("mail.dry_run.done", count=report.count("written")))
         return
-    click.echo(f"SMTP サーバー: {report.server}")
+    click.echo(t("mail.server", server=report.server))
     click.echo(
-        f"送信 {report.count('sent')} 件、送信済みのため省略 {report.count('skipped')} 件、"
-        f"失敗 {report.count('failed')} 件"
+        t(
+            "mail.sent.summary",
+            sent=report.count("sent"),
+            skipped=report.count("skipped"),
+            failed=report.count("failed"),
+        )
     )
     if report.count("failed"):
-        click.echo(
-            "失敗した分は、原因を解消してから kohyo mail --send をもう一度実行すると送られます"
-            "（送信済みの分は送りません）。",
-            err=True,
-        )
+        click.echo(t("mail.failed.retry"), err=True)

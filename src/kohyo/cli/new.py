@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from kohyo.cli.common import common_options, fail, guarded, master_argument, resolve
+from kohyo.cli.localized import KohyoCommand
 from kohyo.cli.render import print_findings, summary_line
 from kohyo.edit.new import (
     NewProjectPlan,
@@ -26,22 +27,19 @@ def interactive() -> bool:
     return sys.stdin is not None and sys.stdin.isatty()
 
 
-@click.command("new")
+@click.command("new", cls=KohyoCommand)
 @master_argument
-@click.option("--name", required=True, help="新しい事業の事業名。")
+@click.option("--name", required=True)
 @click.option(
     "--after",
     type=click.IntRange(min=0),
     metavar="N",
-    help="事業番号 N の個表の後ろに、事業番号 N+1 として追加します。N より大きい番号は 1 ずつ"
-    "繰り下げ、番号を名前にしたシートと「NO.xに統合」の参照も直します。省くと最後の番号の次。",
 )
 @click.option(
     "--municipalities",
     metavar="TEXT",
-    help="関係市町村（例:「青森市、平内町」）。省くとひな形の値（既定は「全市町村」）。",
 )
-@click.option("--yes", "-y", is_flag=True, help="確認せずに実行します。")
+@click.option("--yes", "-y", is_flag=True)
 @common_options
 @guarded
 def new_cmd(
@@ -52,16 +50,7 @@ def new_cmd(
     yes: bool,
     config_path: Path,
 ) -> None:
-    """個表を 1 枚追加します (add a 個表 to the master).
-
-    templates/new_kohyo.toml のひな形から、空の個表を作ってマスターに加えます。
-    変更の内容（事業番号の 旧→新、書き換える参照）を表示し、確認してから書き込みます。
-    書き込みは refresh と同じく、一時ファイルに書いて読み直してから置き換え、控えを残します。
-
-    \b
-    終了コード: 0 追加した（または取りやめた）、1 マスターにエラーがあり追加しない、
-    2 実行できない（ファイル・設定・引数の問題、確認できない など）
-    """
+    """Add a project sheet to the master (--help: ``help.new`` in the catalogue)."""
     config, path = resolve(config_path, master)
     ctx = read_for_new(path, config)
     console = Console(highlight=False)

@@ -19,10 +19,11 @@ from kohyo.cli.common import (
     master_argument,
     resolve,
 )
+from kohyo.cli.localized import KohyoCommand
 from kohyo.cli.render import print_findings, summary_line
 from kohyo.edit.refresh import RefreshResult, refresh_master
 from kohyo.live import LiveRefreshResult, Progress, refresh_live  # xlwings is imported on use
-from kohyo.messages import current_lang, t
+from kohyo.messages import t
 
 PROGRESS_MIN_SHEETS = 20  # reading an open workbook sheet by sheet: a bar from this many
 
@@ -70,7 +71,7 @@ def live_progress(enabled: bool) -> Iterator[Progress | None]:
     if not enabled:
         yield None
         return
-    label = "Reading from Excel" if current_lang() == "en" else "Excel から読み込み中"
+    label = t("refresh.live.reading")
     bar = ProgressBar(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                    console=Console(stderr=True), transient=True)  # fmt: skip
     task = bar.add_task(label, total=None)
@@ -92,23 +93,20 @@ def live_progress(enabled: bool) -> Iterator[Progress | None]:
             bar.stop()
 
 
-@click.command("refresh")
+@click.command("refresh", cls=KohyoCommand)
 @master_argument
-@json_option("結果を JSON で出力します。")
+@json_option()
 @click.option(
     "--no-distribute",
     is_flag=True,
-    help="市町村別ファイルを作りません（config の refresh.distribute より優先）。",
 )
 @click.option(
     "--live",
     is_flag=True,
-    help="Excel で開いているマスターを、開いたまま更新します（Windows/macOS の Excel と xlwings が必要）。",
 )
 @click.option(
     "--save",
     is_flag=True,
-    help="--live のあと Excel でブックを保存します（保存前のファイルは控えに残します）。",
 )
 @common_options
 @guarded
@@ -116,15 +114,7 @@ def refresh_cmd(
     master: Path | None, as_json: bool, no_distribute: bool, live: bool, save: bool,
     config_path: Path,
 ) -> None:  # fmt: skip
-    """計と総括表を更新します (refresh the 計 of every 個表 and the 総括表).
-
-    まず全個表を検証し、エラーがあれば何も書き込まずに終了コード 1 で終わります。
-    書き込みは一時ファイルに行い、読み直して確かめてから置き換えます。更新前の
-    マスターは paths.backup_dir に控えを残します。Excel で開いているときは中止します。
-
-    --live: Excel で開いているマスター（MASTER と同じファイル、なければ作業中のブック）の
-    計と総括表を Excel の中で書き換えます。保存は自分で行うか、--save を付けます。
-    """
+    """Refresh the total of every project sheet and the summary sheet (--help: ``help.refresh`` in the catalogue)."""
     if save and not live:
         raise click.UsageError(t("refresh.save_needs_live"))
     config, path = resolve(config_path, master)

@@ -7,7 +7,6 @@ file atomically, so a folder never holds half a table.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,7 +17,7 @@ import pandas as pd
 from kohyo.check.findings import Report
 from kohyo.config import Config
 from kohyo.errors import KohyoError, WriteError
-from kohyo.files.names import temp_path_beside
+from kohyo.files.atomic import write_atomically
 from kohyo.messages import t
 from kohyo.read.master import check_master
 
@@ -99,19 +98,12 @@ def _require_pyarrow() -> None:
         raise KohyoError(t("export.parquet_missing")) from exc
 
 
-def write_file(target: Path, write: Callable[[Path], None]) -> Path:
-    """Write through a temporary file beside *target*, then swap it in."""
-    tmp = temp_path_beside(target)
+def write_file(target: Path, write: Callable[[Path], None], inputs: Iterable[Path] = ()) -> Path:
+    """*write* fills a temporary file beside *target*, which then replaces it whole."""
     try:
-        write(tmp)
-        with open(tmp, "rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-        return target
+        return write_atomically(target, write, inputs=inputs)
     except OSError as exc:
         raise WriteError(t("export.write", path=target, reason=exc.strerror or exc)) from exc
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 @dataclass

@@ -56,11 +56,18 @@ class History:
     events: pd.DataFrame  # long: one row per lineage and version it is in (or ends in)
     lineages: pd.DataFrame = field(default_factory=pd.DataFrame)  # wide: one row per lineage
 
-    def events_at(self, k: int) -> list[object]:
+    def events_at(self, k: int) -> list[dict[str, object]]:
         """The lineages that did something (not merely stayed) on the way to version *k*."""
         at = self.events[(self.events["version"] == k) & (self.events["event"] != "unchanged")]
         order = at["event"].map(list(EVENTS).index)
-        return list(at.assign(_o=order).sort_values(["_o", "number"], kind="stable").itertuples())
+        ordered = at.assign(_o=order).sort_values(["_o", "number"], kind="stable")
+        # plain Python values for the template: <NA> becomes None
+        return (
+            ordered.drop(columns="_o")
+            .astype(object)
+            .where(ordered.notna(), None)
+            .to_dict("records")
+        )
 
     def transition_counts(self) -> list[dict[str, int]]:
         """Per transition (version k-1 -> k), how many lineages had each event."""
@@ -164,14 +171,15 @@ def version_labels(paths: list[Path]) -> list[str]:
 def write_history(history: History, out_dir: Path, config: Config) -> list[Path]:
     """history.xlsx (sheets 推移 and 出来事), history.csv, history_events.csv, history.md."""
     from kohyo.data.export import write_file, write_tables
-    from kohyo.overview.render import md_escape
+    from kohyo.overview.markdown import md_escape
+    from kohyo.templates_lookup import template_loader
 
     written = write_tables([("history", history.lineages), ("history_events", history.events)],
                            out_dir, "csv")  # fmt: skip
     written += write_tables([("推移", history.lineages), ("出来事", history.events)], out_dir, "xlsx",
                             book="history")  # fmt: skip
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(config.base_dir / "templates" / "history"), encoding="utf-8"),
+        loader=template_loader(config, "history"),
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=True,
     )  # fmt: skip

@@ -14,10 +14,7 @@ properties; XlsxWriter fixes the zip members' dates), so a resend can be detecte
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import hashlib
-import json
 import logging
 import multiprocessing
 import os
@@ -28,19 +25,29 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from kohyo import __version__
 from kohyo.config import Config
 from kohyo.distribute.leakcheck import check_file
+from kohyo.distribute.manifest import (
+    MANIFEST_NAME,
+    DistributedFile,
+    TownFiles,
+    check_out_folder,
+    write_manifest,
+)
 from kohyo.distribute.town import Looks, load_looks, write_town_workbook
 from kohyo.errors import KohyoError, WriteError
-from kohyo.files.atomic import cleanup_stale_temps, file_digest
-from kohyo.files.names import distribution_file_names, distribution_folder, temp_path_beside
+from kohyo.files.atomic import check_not_input, cleanup_stale_temps, write_atomically
+from kohyo.files.digest import file_digest
+from kohyo.files.names import distribution_file_names, distribution_folder
 from kohyo.files.pdf import convert_to_pdf, require_soffice
 from kohyo.layout.kohyo import StrippedText
+from kohyo.messages import t
+from kohyo.model.chars import visible
 from kohyo.model.project import Master, Project
 from kohyo.read.normalize import nfkc
 
-MANIFEST_NAME = "manifest.json"
+SHOWN_REMOVED_CHARS = 20
+__all__ = ["MANIFEST_NAME", "DistributionResult", "TownDistribution", "distribute_master"]
 # Two spawned workers cost about 0.8 s to start; one project sheet in one town's workbook costs
 # about 10 ms (written and leak-checked). Measured (docs/distribute.md): 5 towns x 40 projects
 # (155 sheets) ran 0.7x as fast in parallel, 8 x 50 (299) 1.2-1.4x, 30 x 100 (1,410) 1.6x.
@@ -49,17 +56,6 @@ MAX_WORKERS = 2
 
 Progress = Callable[[int, int, str], None]
 """``progress(done, total, town)``, called after each municipality's workbook is written."""
-
-
-@dataclass(frozen=True)
-class DistributedFile:
-    name: str
-    kind: str  # "xlsx" or "pdf"
-    sha256: str
-    bytes: int
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "kind": self.kind, "sha256": self.sha256, "bytes": self.bytes}
 
 
 @dataclass(frozen=True)
@@ -80,8 +76,16 @@ class StrippedCell:
     removed: str
 
     def message(self) -> str:
-        where = f"{self.town} のシート「{self.sheet}」{self.cell}"
-        return f"{where} から使えない文字 {self.removed!r} を取り除きました"
+        where = t("distribute.where", town=self.town, sheet=self.sheet, cell=self.cell)
+        if len(self.removed) > SHOWN_REMOVED_CHARS:  # text past Excel's limit: never print it all
+            return t(
+                "distribute.stripped_many",
+                where=where,
+                count=len(self.removed),
+                start=visible(self.removed, limit=SHOWN_REMOVED_CHARS),
+            )
+        return t("distribute.stripped", town=self.town, sheet=self.sheet, cell=self.cell,
+                 removed=repr(self.removed))  # fmt: skip
 
 
 @dataclass
@@ -125,8 +129,11 @@ def select_towns(config: Config, towns: list[str] | None) -> list[str]:
     unknown = sorted(wanted - set(known))
     if unknown:
         raise KohyoError(
-            f"設定ファイルにない市町村です: {'、'.join(unknown)}"
-            f"（指定できるのは {'、'.join(known)}）",
+            t(
+                "distribute.town.unknown",
+                names=t("list.separator").join(unknown),
+                known=t("list.separator").join(known),
+            ),
             path=str(config.path),
         )
     return [t for t in known if t in wanted]
@@ -148,12 +155,15 @@ def distribute_master(
     progress: Progress | None = None,
     master_sha256: str | None = None,
     parallel: bool | None = None,
+    force: bool = False,
 ) -> DistributionResult:
     """Write each municipality's workbook (and PDF) and the folder's manifest.json.
 
     *master_sha256* is the digest of the master file as it was read (computed
     from ``master.path`` when omitted). *parallel* forces worker processes on or
-    off (default: :func:`use_processes`); the files are identical either way.
+    off (default: :func:`use_processes`); the files are identical either way. An *out_dir*
+    holding files kohyo did not write is refused unless *force*; no file is ever written over
+    the master or the config, whatever *force* says.
     Raises KohyoError (exit code 2) when anything cannot be written, and on a leak.
     """
     selected = select_towns(config, towns)
@@ -164,12 +174,20 @@ def distribute_master(
     folder = distribution_folder(config, issued, out_dir)
     names = distribution_file_names(config, selected, issued, folder)
     master_path = Path(master.path).resolve()
+    inputs = (master_path, config.path)
+    for name in [*names.values(), *(Path(n).stem + ".pdf" for n in names.values() if pdf)]:
+        check_not_input(folder / name, inputs)
+    check_not_input(folder / MANIFEST_NAME, inputs)
+    if out_dir is not None and not force:
+        check_out_folder(folder, master_path)
     try:
         sha = master_sha256 or file_digest(master_path)
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         where = master_path if exc.filename == str(master_path) else folder
-        raise WriteError(f"{where} を開けません（{exc.strerror or exc}）", path=str(where)) from exc
+        raise WriteError(
+            t("distribute.cannot_open", path=where, reason=exc.strerror or exc), path=str(where)
+        ) from exc
     cleanup_stale_temps(folder)
 
     jobs = [_Job(t, folder / names[t], len(projects_of(master, t))) for t in selected]
@@ -186,11 +204,12 @@ def distribute_master(
     if pdf:
         pdfs = convert_to_pdf([j.path for j in jobs], folder)
         towns_out = [
-            dataclasses.replace(t, files=(*t.files, _described(p, "pdf")))
+            dataclasses.replace(t, files=(*t.files, DistributedFile.of(p, "pdf")))
             for t, p in zip(towns_out, pdfs, strict=True)
         ]
     notices: list[str] = []
-    manifest = _write_manifest(folder, config, master_path, sha, issued, towns_out, notices)
+    made = {t.town: TownFiles(t.projects, t.files) for t in towns_out}
+    manifest = write_manifest(folder, config, master_path, sha, issued, made, notices)
     return DistributionResult(folder, issued, towns_out, manifest, stripped, notices, parallel)
 
 
@@ -265,129 +284,39 @@ def _worker(job: _Job) -> _Built:
 def _build_town(job: _Job, state: _State) -> _Built:
     """Write *job*'s workbook to a temp file, leak-check it, then give it its final name."""
     projects = projects_of(state.master, job.town)
-    tmp = temp_path_beside(job.path)
     stripped: list[StrippedText] = []
-    try:
-        sheets = write_town_workbook(
-            tmp, job.town, projects, state.config, state.looks, state.issued, stripped
+    made: list[tuple[str, ...]] = []
+    described: list[DistributedFile] = []
+
+    def write(tmp: Path) -> None:
+        made.append(
+            write_town_workbook(
+                tmp, job.town, projects, state.config, state.looks, state.issued, stripped
+            )
         )
+
+    def verify(tmp: Path) -> None:
         leaks = check_file(tmp, state.master, job.town)
         if leaks:
             foreign = sorted({str(lk.project_number) for lk in leaks})
             raise KohyoError(
-                f"{job.path.name} に {job.town} が関係しない事業（No.{'、No.'.join(foreign)}）の"
-                f"内容が含まれていました（{leaks[0].part}）。kohyo の不具合です。"
-                "このファイルは削除しました。配布しないでください。",
+                t(
+                    "distribute.leak",
+                    file=job.path.name,
+                    town=job.town,
+                    numbers=(t("list.separator") + "No.").join(foreign),
+                    part=leaks[0].part,
+                ),
                 path=str(job.path),
             )
-        described = _described(tmp, "xlsx", name=job.path.name)
-        _fsync(tmp)
-        try:
-            os.replace(tmp, job.path)
-        except OSError as exc:  # Windows: the previous file is open in Excel
-            raise WriteError(
-                f"{job.path.name} を書き込めませんでした（{exc.strerror or exc}）。"
-                "Excel などで開いている場合は閉じてから、もう一度実行してください。",
-                path=str(job.path),
-            ) from exc
-    finally:
-        tmp.unlink(missing_ok=True)
-    numbers = tuple(p.number for p in projects if p.number is not None)
-    return _Built(numbers, sheets, described, tuple(stripped))
+        described.append(DistributedFile.of(tmp, "xlsx", name=job.path.name))
 
-
-def _fsync(path: Path) -> None:
-    with open(path, "rb+") as f:
-        os.fsync(f.fileno())
-
-
-def _described(path: Path, kind: str, *, name: str | None = None) -> DistributedFile:
-    data = path.read_bytes()
-    return DistributedFile(name or path.name, kind, hashlib.sha256(data).hexdigest(), len(data))
-
-
-# --- manifest.json --------------------------------------------------------------------------
-
-
-def _write_manifest(
-    folder: Path,
-    config: Config,
-    master_path: Path,
-    master_sha: str,
-    issued: date,
-    made: list[TownDistribution],
-    notices: list[str],
-) -> Path:
-    """Write the manifest; entries of towns not made this time are kept if from the same master."""
-    path = folder / MANIFEST_NAME
-    old_towns, same_master = _old_towns(path, str(master_path), master_sha, notices)
-    new = {t.town: t for t in made}
-    for town, entry in old_towns.items():
-        if town in new:
-            _remove_stale(folder, entry, {f.name for f in new[town].files}, master_path)
-    dropped = [t for t in old_towns if t not in new]
-    if not same_master and dropped:
-        notices.append(
-            f"このフォルダーの {MANIFEST_NAME} は別のマスター（または変更前のマスター）から"
-            f"作られていたため、今回作らなかった {'、'.join(dropped)} の記載を外しました。"
-            "必要なら --town で作り直してください"
-        )
-        old_towns = {}
-    towns: dict[str, Any] = {}
-    for town in config.area.municipalities:
-        if town in new:
-            towns[town] = {"projects": list(new[town].projects),
-                           "files": [f.to_dict() for f in new[town].files]}  # fmt: skip
-        elif town in old_towns:
-            towns[town] = old_towns[town]
-    doc = {
-        "kohyo_version": __version__,
-        "area": config.area.name,
-        "date": issued.isoformat(),
-        "master": str(master_path),
-        "master_sha256": master_sha,
-        "towns": towns,
-    }
-    tmp = temp_path_beside(path)
     try:
-        tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        _fsync(tmp)
-        os.replace(tmp, path)
-    except OSError as exc:
+        write_atomically(job.path, write, verify=verify, inputs=(state.master.path,))
+    except OSError as exc:  # Windows: the previous file is open in Excel
         raise WriteError(
-            f"{path} を書き込めませんでした（{exc.strerror or exc}）", path=str(path)
+            t("distribute.file.locked", file=job.path.name, reason=exc.strerror or exc),
+            path=str(job.path),
         ) from exc
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
-
-
-def _remove_stale(folder: Path, entry: dict[str, Any], keep: set[str], master: Path) -> None:
-    """Remove files a re-made town had before (a PDF not made again, an older date) — but only
-    files exactly as kohyo wrote them (the old manifest's sha256), and never the master."""
-    for f in entry.get("files", []):
-        name, sha = (f.get("name"), f.get("sha256")) if isinstance(f, dict) else (None, None)
-        if not isinstance(name, str) or name in keep or Path(name).name != name:
-            continue
-        path = folder / name
-        with contextlib.suppress(OSError):
-            if path.resolve() != master and file_digest(path) == sha:
-                path.unlink()
-
-
-def _old_towns(
-    path: Path, master: str, master_sha: str, notices: list[str]
-) -> tuple[dict[str, Any], bool]:
-    """An existing manifest's town entries, and whether it was made from this very master."""
-    try:
-        old = json.loads(path.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        return {}, True
-    except (OSError, ValueError):
-        notices.append(f"{path.name} を読めなかったため、新しく作り直しました")
-        return {}, True
-    towns = old.get("towns") if isinstance(old, dict) else None
-    if not isinstance(towns, dict):
-        return {}, True
-    same = old.get("master") == master and old.get("master_sha256") == master_sha
-    return {nfkc(t): e for t, e in towns.items() if isinstance(e, dict)}, same
+    numbers = tuple(p.number for p in projects if p.number is not None)
+    return _Built(numbers, made[0], described[0], tuple(stripped))

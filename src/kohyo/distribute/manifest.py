@@ -1,4 +1,4 @@
-"""A distribution folder: its manifest.json (written by `kohyo distribute`), verified.
+"""A distribution folder's manifest.json: its record types, its writer and its reader.
 
 The manifest is the contract between distributing and mailing: which town gets
 which files, the sha256 of every file as it was written, and which master (and
@@ -10,7 +10,7 @@ distributed, and no xlsx holds a project its town is not part of.
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
 import json
 import re
 import unicodedata
@@ -20,11 +20,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from kohyo import __version__
 from kohyo.config import Config
 from kohyo.distribute.leakcheck import check_file
-from kohyo.errors import KohyoError
+from kohyo.errors import KohyoError, WriteError
+from kohyo.files.atomic import TEMP_PREFIX, write_atomically
+from kohyo.files.digest import bytes_digest, file_digest
+from kohyo.messages import t
 from kohyo.model.project import Master
 from kohyo.read.master import read_master
+from kohyo.read.normalize import nfkc
 
 MANIFEST_NAME = "manifest.json"
 KINDS = ("xlsx", "pdf")
@@ -43,6 +48,15 @@ class DistributedFile:
     kind: str  # "xlsx" or "pdf"
     sha256: str
     size: int  # the manifest's "bytes"
+
+    @classmethod
+    def of(cls, path: Path, kind: str, *, name: str | None = None) -> DistributedFile:
+        """The record of the file at *path* as it is now (named *name* in the folder)."""
+        data = path.read_bytes()
+        return cls(name or path.name, kind, bytes_digest(data), len(data))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "kind": self.kind, "sha256": self.sha256, "bytes": self.size}
 
 
 @dataclass(frozen=True)
@@ -70,30 +84,31 @@ def load_manifest(folder: str | Path) -> Manifest:
     folder = Path(folder)
     path = folder / MANIFEST_NAME
     if not folder.is_dir():
-        raise ManifestError(f"配布フォルダーが見つかりません: {folder}", path=str(folder))
+        raise ManifestError(t("manifest.no_folder", folder=folder), path=str(folder))
     if not path.is_file():
         raise ManifestError(
-            f"配布フォルダーに {MANIFEST_NAME} がありません: {folder}"
-            "（kohyo distribute で作ったフォルダーを指定してください）",
+            t("manifest.missing", manifest=MANIFEST_NAME, folder=folder),
             path=str(path),
         )
     try:
         raw = json.loads(path.read_text(encoding="utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise _bad(path, f"JSON として読めません（{exc}）") from None
+        raise _bad(path, t("manifest.not_json", reason=exc)) from None
     except OSError as exc:
-        raise ManifestError(f"{path} を開けません: {exc.strerror}", path=str(path)) from None
+        raise ManifestError(
+            t("manifest.unreadable", path=path, reason=exc.strerror), path=str(path)
+        ) from None
     if not isinstance(raw, dict):
-        raise _bad(path, "全体が JSON のオブジェクトではありません")
+        raise _bad(path, t("manifest.not_object"))
     master = Path(_text(raw, "master", path))
     if not master.is_absolute():
         master = folder / master
     master_sha = _text(raw, "master_sha256", path).lower()
     if not _SHA256.fullmatch(master_sha):
-        raise _bad(path, f"master_sha256 が sha256 の形ではありません（{master_sha!r}）")
+        raise _bad(path, t("manifest.bad_master_sha", value=repr(master_sha)))
     towns_raw = raw.get("towns")
     if not isinstance(towns_raw, dict):
-        raise _bad(path, "towns がありません（市町村ごとのファイル一覧）")
+        raise _bad(path, t("manifest.no_towns"))
     towns: dict[str, TownFiles] = {}
     seen_names: dict[str, str] = {}
     for town_raw, entry in towns_raw.items():
@@ -103,14 +118,14 @@ def load_manifest(folder: str | Path) -> Manifest:
             if f.name in seen_names:
                 raise _bad(
                     path,
-                    f"ファイル {f.name} が {seen_names[f.name]} と {town} の両方に載っています",
+                    t("manifest.file_twice", file=f.name, first=seen_names[f.name], town=town),
                 )
             seen_names[f.name] = town
     day = _text(raw, "date", path)
     try:
         date.fromisoformat(day)
     except ValueError:
-        raise _bad(path, f"date は 2026-11-29 の形の日付です（{day!r}）") from None
+        raise _bad(path, t("manifest.bad_date", value=repr(day))) from None
     return Manifest(
         folder=folder.resolve(),
         kohyo_version=str(raw.get("kohyo_version", "")),
@@ -132,8 +147,7 @@ def latest_distribution(config: Config) -> Path:
     candidates = [p for p in out.glob(f"*/{MANIFEST_NAME}") if p.is_file()] if out.is_dir() else []
     if not candidates:
         raise ManifestError(
-            f"配布フォルダーが見つかりません（{out} に {MANIFEST_NAME} のあるフォルダーがありません）。"
-            "先に kohyo distribute を実行するか、--dir で配布フォルダーを指定してください。",
+            t("manifest.none", out=out, manifest=MANIFEST_NAME),
             path=str(out),
         )
     newest = max(candidates, key=lambda p: (p.stat().st_mtime_ns, p.parent.name))
@@ -144,18 +158,15 @@ def read_distributed_master(config: Config, manifest: Manifest) -> Master:
     """The master the files were made from; ManifestError if it changed since the distribution."""
     path = manifest.master
     if not path.is_file():
+        raise ManifestError(t("manifest.master_missing", path=path), path=str(path))
+    if file_digest(path) != manifest.master_sha256:
         raise ManifestError(
-            f"配布のもとになったマスター {path} が見つかりません。{_AGAIN}", path=str(path)
-        )
-    if file_sha256(path) != manifest.master_sha256:
-        raise ManifestError(
-            f"マスター {path} が配布（{manifest.date}）のあとで変更されています。"
-            f"配布したファイルが今のマスターと合わない可能性があるため使えません。{_AGAIN}",
+            t("manifest.master_changed", path=path, date=manifest.date),
             path=str(path),
         )
     master = read_master(path, config)
-    if file_sha256(path) != manifest.master_sha256:  # changed while being read
-        raise ManifestError(f"確認中にマスター {path} が変更されました。{_AGAIN}", path=str(path))
+    if file_digest(path) != manifest.master_sha256:  # changed while being read
+        raise ManifestError(t("manifest.master_changed_now", path=path), path=str(path))
     return master
 
 
@@ -167,77 +178,202 @@ def verified_file(
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        return None, f"{f.name} が配布フォルダーにありません。{_AGAIN}"
+        return None, t("manifest.file.missing", file=f.name)
     except OSError as exc:
-        return None, f"{f.name} を読めません（{exc.strerror}）"
-    if len(data) != f.size or hashlib.sha256(data).hexdigest() != f.sha256:
+        return None, t("manifest.file.unreadable", file=f.name, reason=exc.strerror)
+    if len(data) != f.size or bytes_digest(data) != f.sha256:
         return (
             None,
-            f"{f.name} が配布したときの内容と違います（sha256 が manifest と一致しません）。{_AGAIN}",
+            t("manifest.file.altered", file=f.name),
         )
     if f.kind == "pdf":
         # Made from the checked xlsx by distribute; only its hash and its kind are checked here.
         return (
-            (data, None) if data.startswith(b"%PDF-") else (None, f"{f.name} は PDF ではありません")
+            (data, None)
+            if data.startswith(b"%PDF-")
+            else (None, t("manifest.file.not_pdf", file=f.name))
         )
     try:
         leaks = check_file(path, master, town)
     except (zipfile.BadZipFile, OSError) as exc:
-        return None, f"{f.name} を xlsx として開けません（{exc}）"
-    if file_sha256(path) != f.sha256:  # replaced while being checked
-        return None, f"{f.name} が確認中に変更されました。{_AGAIN}"
+        return None, t("manifest.file.not_xlsx", file=f.name, reason=exc)
+    if file_digest(path) != f.sha256:  # replaced while being checked
+        return None, t("manifest.file.changed_now", file=f.name)
     if leaks:
         numbers = sorted({lk.project_number for lk in leaks}, key=lambda n: n or 0)
         return (
             None,
-            f"{f.name} に {town} が関係しない事業{project_list(numbers)}の内容が含まれています",
+            t("manifest.file.leak", file=f.name, town=town, projects=project_list(numbers)),
         )
     return data, None
 
 
 def project_list(numbers: list[int | None]) -> str:
     shown = [f"No.{n}" for n in numbers if n is not None]
-    return f"（{'、'.join(shown)}）" if shown else ""
+    return t("manifest.project_list", numbers=t("list.separator").join(shown)) if shown else ""
 
 
-def file_sha256(path: Path) -> str:
-    with path.open("rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest()
+# --- writing ----------------------------------------------------------------------------------
 
 
-_AGAIN = "kohyo distribute をもう一度実行してください。"
+def write_manifest(
+    folder: Path,
+    config: Config,
+    master_path: Path,
+    master_sha: str,
+    issued: date,
+    made: dict[str, TownFiles],
+    notices: list[str],
+) -> Path:
+    """Write the manifest; entries of towns not made this time are kept if from the same master."""
+    path = folder / MANIFEST_NAME
+    old_towns, same_master = _old_towns(path, str(master_path), master_sha, notices)
+    for town, entry in old_towns.items():
+        if town in made:
+            _remove_stale(folder, entry, {f.name for f in made[town].files}, master_path)
+    dropped = [t for t in old_towns if t not in made]
+    if not same_master and dropped:
+        for town in dropped:  # files of an outdated master, exactly as kohyo wrote them
+            _remove_stale(folder, old_towns[town], set(), master_path)
+        notices.append(
+            t("distribute.manifest.dropped", manifest=MANIFEST_NAME,
+              towns=t("list.separator").join(dropped))
+        )  # fmt: skip
+        old_towns = {}
+    towns: dict[str, Any] = {}
+    for town in config.area.municipalities:
+        if town in made:
+            towns[town] = {"projects": list(made[town].projects),
+                           "files": [f.to_dict() for f in made[town].files]}  # fmt: skip
+        elif town in old_towns:
+            towns[town] = old_towns[town]
+    doc = {
+        "kohyo_version": __version__,
+        "area": config.area.name,
+        "date": issued.isoformat(),
+        "master": str(master_path),
+        "master_sha256": master_sha,
+        "towns": towns,
+    }
+    text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    try:
+        write_atomically(path, text.encode("utf-8"), inputs=(master_path, config.path))
+    except OSError as exc:
+        raise WriteError(
+            t("distribute.cannot_write", path=path, reason=exc.strerror or exc), path=str(path)
+        ) from exc
+    return path
+
+
+def check_out_folder(folder: Path, master_path: Path) -> None:
+    """Refuse (KohyoError) an output folder holding files kohyo did not write there.
+
+    Kohyo's own are the manifest, the files it lists, and kohyo's temp files; a manifest
+    from a distribution of another master makes the whole folder someone else's.
+    """
+    try:
+        entries = [p.name for p in folder.iterdir()]
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise WriteError(
+            t("distribute.out_unreadable", folder=folder, reason=exc.strerror or exc),
+            path=str(folder),
+        ) from exc
+    listed: set[str] = set()
+    if MANIFEST_NAME in entries:
+        try:
+            doc = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8-sig"))
+        except (OSError, ValueError):
+            doc = None
+        other = doc.get("master") if isinstance(doc, dict) else None
+        if other != str(master_path):
+            raise KohyoError(
+                t("distribute.out_other_run", folder=folder, other=other or MANIFEST_NAME),
+                path=str(folder),
+            )
+        for entry in (
+            (doc.get("towns") or {}).values() if isinstance(doc.get("towns"), dict) else []
+        ):
+            for f in entry.get("files", []) if isinstance(entry, dict) else []:
+                if isinstance(f, dict) and isinstance(f.get("name"), str):
+                    listed.add(f["name"])
+    foreign = sorted(
+        n
+        for n in entries
+        if n != MANIFEST_NAME and n not in listed and not n.startswith(TEMP_PREFIX)
+    )
+    if foreign:
+        names = t("list.separator").join(foreign[:3]) + (
+            t("distribute.out_more", count=len(foreign) - 3) if len(foreign) > 3 else ""
+        )
+        raise KohyoError(t("distribute.out_not_ours", folder=folder, names=names), path=str(folder))
+
+
+def _remove_stale(folder: Path, entry: dict[str, Any], keep: set[str], master: Path) -> None:
+    """Remove files a re-made town had before (a PDF not made again, an older date) — but only
+    files exactly as kohyo wrote them (the old manifest's sha256), and never the master."""
+    for f in entry.get("files", []):
+        name, sha = (f.get("name"), f.get("sha256")) if isinstance(f, dict) else (None, None)
+        if not isinstance(name, str) or name in keep or Path(name).name != name:
+            continue
+        path = folder / name
+        with contextlib.suppress(OSError):
+            if path.resolve() != master and file_digest(path) == sha:
+                path.unlink()
+
+
+def _old_towns(
+    path: Path, master: str, master_sha: str, notices: list[str]
+) -> tuple[dict[str, Any], bool]:
+    """An existing manifest's town entries, and whether it was made from this very master."""
+    try:
+        old = json.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        return {}, True
+    except (OSError, ValueError):
+        notices.append(t("distribute.manifest.remade", name=path.name))
+        return {}, True
+    towns = old.get("towns") if isinstance(old, dict) else None
+    if not isinstance(towns, dict):
+        return {}, True
+    same = old.get("master") == master and old.get("master_sha256") == master_sha
+    return {nfkc(t): e for t, e in towns.items() if isinstance(e, dict)}, same
+
+
+# --- reading (checks) -------------------------------------------------------------------------
 
 
 def _town(entry: Any, town: str, path: Path) -> TownFiles:
     if not isinstance(entry, dict):
-        raise _bad(path, f"towns.{town} がオブジェクトではありません")
+        raise _bad(path, t("manifest.town.not_object", town=town))
     projects = entry.get("projects", [])
     if not isinstance(projects, list) or not all(
         isinstance(n, int) and not isinstance(n, bool) for n in projects
     ):
-        raise _bad(path, f"towns.{town}.projects は事業番号（整数）の配列です（{projects!r}）")
+        raise _bad(path, t("manifest.town.bad_projects", town=town, value=repr(projects)))
     files_raw = entry.get("files")
     if not isinstance(files_raw, list):
-        raise _bad(path, f"towns.{town}.files がありません")
+        raise _bad(path, t("manifest.town.no_files", town=town))
     return TownFiles(tuple(projects), tuple(_file(f, town, path) for f in files_raw))
 
 
 def _file(raw: Any, town: str, path: Path) -> DistributedFile:
     where = f"towns.{town}.files"
     if not isinstance(raw, dict):
-        raise _bad(path, f"{where} の要素がオブジェクトではありません")
+        raise _bad(path, t("manifest.file.not_object", where=where))
     name = raw.get("name")
     kind = raw.get("kind")
     sha = raw.get("sha256")
     size = raw.get("bytes")
     if not isinstance(name, str) or not _plain_file_name(name):
-        raise _bad(path, f"{where} のファイル名が正しくありません（{name!r}）")
+        raise _bad(path, t("manifest.file.bad_name", where=where, value=repr(name)))
     if kind not in KINDS or not name.lower().endswith(f".{kind}"):
-        raise _bad(path, f"{name} の kind は拡張子に合う xlsx か pdf です（{kind!r}）")
+        raise _bad(path, t("manifest.file.bad_kind", file=name, value=repr(kind)))
     if not isinstance(sha, str) or not _SHA256.fullmatch(sha.lower()):
-        raise _bad(path, f"{name} の sha256 が正しくありません（{sha!r}）")
+        raise _bad(path, t("manifest.file.bad_sha", file=name, value=repr(sha)))
     if not isinstance(size, int) or isinstance(size, bool) or size < 0:
-        raise _bad(path, f"{name} の bytes が正しくありません（{size!r}）")
+        raise _bad(path, t("manifest.file.bad_size", file=name, value=repr(size)))
     return DistributedFile(name=name, kind=kind, sha256=sha.lower(), size=size)
 
 
@@ -254,13 +390,12 @@ def _plain_file_name(name: str) -> bool:
 def _text(raw: dict[str, Any], key: str, path: Path) -> str:
     value = raw.get(key)
     if not isinstance(value, str) or not value.strip():
-        raise _bad(path, f"{key} がないか空です")
+        raise _bad(path, t("manifest.key_missing", key=key))
     return value
 
 
 def _bad(path: Path, problem: str) -> ManifestError:
     return ManifestError(
-        f"配布フォルダーの {MANIFEST_NAME} が正しくありません: {path}: {problem}"
-        "（kohyo distribute をもう一度実行してください）",
+        t("manifest.bad", manifest=MANIFEST_NAME, path=path, problem=problem),
         path=str(path),
     )

@@ -30,8 +30,10 @@ from kohyo.layout.cover import (
     write_cover,
 )
 from kohyo.layout.kohyo import SheetLook, StrippedText, load_look, write_kohyo_sheet
+from kohyo.messages import t
 from kohyo.model.derive import derive_total
 from kohyo.model.project import DASH, CellKind, CostCell, Project
+from kohyo.templates_lookup import template_path
 
 WORKBOOK_OPTIONS = {
     # data is never turned into formulas, numbers or links behind our back
@@ -50,12 +52,6 @@ class Looks:
 
     sheet: SheetLook  # templates/kohyo_sheet.toml
     cover: CoverLook  # templates/cover_sheet.toml
-
-
-def template_path(config: Config, name: str) -> Path:
-    """``templates/<name>`` beside config.toml if the area keeps its own, else the repository's."""
-    own = config.base_dir / "templates" / name
-    return own if own.is_file() else Path(__file__).resolve().parents[3] / "templates" / name
 
 
 def load_looks(config: Config) -> Looks:
@@ -101,7 +97,8 @@ def write_town_workbook(
         wb.close()
     except (xlsxwriter.exceptions.XlsxWriterException, OSError) as exc:
         raise WriteError(
-            f"{town} のブックを作れませんでした（{type(exc).__name__}: {exc}）", path=str(path)
+            t("distribute.town.failed", town=town, reason=f"{type(exc).__name__}: {exc}"),
+            path=str(path),
         ) from exc
     return (cover_name, *(p.sheet for p in projects))
 

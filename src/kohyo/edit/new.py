@@ -6,7 +6,7 @@ one (its number cell, its sheet name when the sheet is named by its number, the
 page header kohyo wrote for it), and every 「NO.xに統合」 reference in a 個表 to a
 moved number is rewritten. Planning is pure (:func:`plan_new_project`); writing
 (:func:`apply_new_project`) patches the package surgically, replaces it through
-:func:`kohyo.files.atomic.replace_atomically`, and re-reads the copy before it counts.
+:func:`kohyo.files.replace.replace_atomically`, and re-reads the copy before it counts.
 """
 
 from __future__ import annotations
@@ -23,25 +23,27 @@ from kohyo.check.findings import Report
 from kohyo.check.rules import validate_master
 from kohyo.config import Config
 from kohyo.errors import KohyoError, WriteError
-from kohyo.files.atomic import check_not_locked, file_digest, replace_atomically
+from kohyo.files.digest import file_digest
+from kohyo.files.replace import check_not_locked, replace_atomically
 from kohyo.layout.blank import (
     TEMPLATE_FILE,
     NewTemplate,
     kohyo_sheet_spec,
     load_new_template,
     new_project,
-    page_text,
 )
 from kohyo.layout.look import SheetLook, load_look
+from kohyo.layout.pagetext import sheet_page_text
 from kohyo.layout.summary import load_summary_look, summary_sheet_spec
+from kohyo.messages import t
 from kohyo.model.derive import summary_table
 from kohyo.model.project import Master, Project, TextField
 from kohyo.read.grid import RawCell, SheetGrid, a1, parse_ref
 from kohyo.read.master import check_master, package_limits
 from kohyo.read.normalize import merge_references
-from kohyo.read.package import ensure_defusedxml
 from kohyo.read.parse import expand_municipalities, parse_workbook
 from kohyo.read.workbook import read_workbook
+from kohyo.templates_lookup import template_path
 from kohyo.xlsx.patch import CellWrite, PackagePatch
 from kohyo.xlsx.sheetops import check_sheet_name, rename_sheets, replace_header_footer
 from kohyo.xlsx.sheetspec import SheetSpec
@@ -127,9 +129,7 @@ def rewrite_merge_references(text: str, move: Callable[[int], int]) -> str:
 
     out = _MERGE_REF_RAW.sub(sub, text)
     if out != text and merge_references(out) != [move(n) for n in merge_references(text)]:
-        raise KohyoError(
-            f"「{text}」の事業番号の参照を安全に書き換えられません。手で直してください。"
-        )
+        raise KohyoError(t("new.reference.unsafe", text=text))
     return out
 
 
@@ -146,19 +146,14 @@ def _renumbered_sheet(sheet: str, new: int) -> str:
 
 def _number_value(cell: RawCell | None, project: Project, new: int) -> int | str:
     if cell is None:
-        raise KohyoError(f"シート「{project.sheet}」の事業番号のセルが読めません。")
+        raise KohyoError(t("new.number.unreadable", sheet=project.sheet))
     if cell.formula is not None:
-        raise KohyoError(
-            f"シート「{project.sheet}」の事業番号 {project.number_cell} は数式です。"
-            "番号を振り直せないため中止しました（数式をやめて番号を直接入力してください）。"
-        )
+        raise KohyoError(t("new.number.formula", sheet=project.sheet, cell=project.number_cell))
     if isinstance(cell.value, str):
         runs = [m for m in _DIGITS.finditer(cell.value)
                 if int(unicodedata.normalize("NFKC", m.group(0))) == project.number]  # fmt: skip
         if len(runs) != 1:
-            raise KohyoError(
-                f"シート「{project.sheet}」の事業番号「{cell.value}」を書き換えられません。"
-            )
+            raise KohyoError(t("new.number.text", sheet=project.sheet, value=cell.value))
         m = runs[0]
         return cell.value[: m.start()] + _renumber_digits(m.group(0), new) + cell.value[m.end() :]
     return new
@@ -182,19 +177,17 @@ def plan_new_project(
     """Everything the addition changes; KohyoError (exit 2) for a request that cannot be met."""
     name = name.strip()
     if not name:
-        raise KohyoError("事業名（--name）を指定してください。")
+        raise KohyoError(t("new.name.missing"))
     key = "".join(name.split())
     clash = next((p for p in master.projects if "".join(p.name.text.split()) == key), None)
     if clash is not None:
-        raise KohyoError(
-            f"事業名「{name}」はシート「{clash.sheet}」の事業と同じです。別の名前にしてください。"
-        )
+        raise KohyoError(t("new.name.duplicate", name=name, sheet=clash.sheet))
     if municipalities is not None:
         members, unknown = expand_municipalities(municipalities, config)
         if unknown or not members:
-            known = "、".join([config.area.all_label, *config.area.municipalities])
-            bad = "、".join(unknown) or municipalities
-            raise KohyoError(f"関係市町村「{bad}」は設定にありません（使えるのは {known}）。")
+            known = t("list.separator").join([config.area.all_label, *config.area.municipalities])
+            bad = t("list.separator").join(unknown) or municipalities
+            raise KohyoError(t("new.municipalities.unknown", names=bad, known=known))
     projects = master.projects
     order = master.sheet_order
     numbers = sorted(p.number for p in projects if p.number is not None)
@@ -208,8 +201,8 @@ def plan_new_project(
     else:
         anchor = next((p for p in projects if p.number == after), None)
         if anchor is None:
-            have = "、".join(map(str, numbers)) or "なし"
-            raise KohyoError(f"事業番号 {after} の個表がありません（ある番号: {have}）。")
+            have = t("list.separator").join(map(str, numbers)) or t("value.none")
+            raise KohyoError(t("new.after.unknown", after=after, have=have))
         number, after_sheet = after + 1, anchor.sheet
         position = order.index(anchor.sheet) + 1
 
@@ -228,7 +221,10 @@ def plan_new_project(
         )
         moved = dataclasses.replace(p, number=new, sheet=new_sheet)
         texts = tuple(
-            (page_text(tpl, p, config, p.sheet), page_text(tpl, moved, config, new_sheet))
+            (
+                sheet_page_text(tpl, p, config, p.sheet),
+                sheet_page_text(tpl, moved, config, new_sheet),
+            )
             for tpl in (look.header, look.footer)
         )
         renumbered.append(Renumbering(p.sheet, new_sheet, p.name.text, p.number, new,
@@ -242,9 +238,9 @@ def plan_new_project(
     problem = check_sheet_name(sheet_name)
     final = [renames.get(s, s) for s in order]
     if problem is None and sheet_name.casefold() in {s.casefold() for s in final}:
-        problem = "同じ名前のシートがあります"
+        problem = t("new.sheet.exists")
     if problem:
-        raise KohyoError(f"新しい個表のシート名「{sheet_name}」が使えません（{problem}）。")
+        raise KohyoError(t("new.sheet.bad_name", sheet=sheet_name, problem=problem))
     created = new_project(number, name, sheet_name, config, template, municipalities)
     spec = kohyo_sheet_spec(
         created, sheet_name, config, look, blank_kpi_rows=template.indicator_rows
@@ -254,7 +250,7 @@ def plan_new_project(
     )
     summary_spec = None
     if config.summary.sheet_name in order:
-        s_look = summary_look or load_summary_look(config.base_dir / "templates" / "summary.toml")
+        s_look = summary_look or load_summary_look(template_path(config, "summary.toml"))
         summary_spec = summary_sheet_spec(summary_table(after_projects, config), config, s_look)
     final.insert(position, sheet_name)
     return NewProjectPlan(
@@ -348,7 +344,6 @@ class NewProjectContext:
 
 def read_for_new(path: Path, config: Config) -> NewProjectContext:
     """Read and validate the master; raises KohyoError (exit 2) when it cannot be read."""
-    ensure_defusedxml()
     try:
         digest = file_digest(path)
     except OSError:
@@ -362,11 +357,10 @@ def prepare_new_project(
     ctx: NewProjectContext, config: Config, *, name: str, after: int | None,
     municipalities: str | None,
 ) -> NewProjectPlan:  # fmt: skip
-    templates = config.base_dir / "templates"
     return plan_new_project(
         ctx.master, ctx.grids, config, name=name, after=after, municipalities=municipalities,
-        template=load_new_template(templates / TEMPLATE_FILE),
-        look=load_look(templates / "kohyo_sheet.toml"),
+        template=load_new_template(template_path(config, TEMPLATE_FILE)),
+        look=load_look(template_path(config, "kohyo_sheet.toml")),
     )  # fmt: skip
 
 
@@ -406,16 +400,15 @@ def apply_new_project(
 def _verify(tmp: Path, config: Config, plan: NewProjectPlan) -> Report:
     """Re-read the written copy: no errors, the sheets and projects exactly as planned."""
     master, report = check_master(tmp, config)
-    problems = [f"シート「{f.sheet}」{f.cell or ''}: {f.message}"
+    problems = [t("edit.verify.finding", sheet=f.sheet, cell=f.cell or "", message=f.message)
                 for f in report.findings if f.severity == "error"]  # fmt: skip
     if master.sheet_order != plan.expected_sheets:
-        problems.append("シートの並びが予定と違います")
+        problems.append(t("edit.verify.order"))
     got = [project_content(p) for p in master.projects]
     if got != plan.expected_projects:
-        problems.append("書き込んだファイルの個表の内容が予定と一致しません")
+        problems.append(t("edit.verify.planned"))
     if problems:
         raise WriteError(
-            "書き込んだ結果の確認で問題が見つかったため、マスターは置き換えていません: "
-            + "／".join(problems[:5])
+            t("edit.verify.failed", problems=t("edit.verify.separator").join(problems[:5]))
         )
     return report

@@ -15,12 +15,15 @@ from typing import Any
 from kohyo.check.findings import Report
 from kohyo.config import Config
 from kohyo.errors import WriteError
-from kohyo.files.atomic import check_not_locked, file_digest, replace_atomically
+from kohyo.files.digest import file_digest
+from kohyo.files.replace import check_not_locked, replace_atomically
 from kohyo.layout.summary import load_summary_look, summary_sheet_spec
+from kohyo.messages import t
 from kohyo.model.derive import SummaryTable, derive_total, summary_table
 from kohyo.model.project import DASH, CellKind, Master, Project
 from kohyo.read.grid import parse_ref
 from kohyo.read.master import check_master
+from kohyo.templates_lookup import template_path
 from kohyo.xlsx.patch import CellWrite, PackagePatch
 
 
@@ -150,7 +153,7 @@ def _refresh(path: Path, config: Config) -> RefreshResult:
     existed = config.summary.sheet_name in patch.sheet_names()
     for u in plan.updates:
         patch.set_cells(u.sheet, [CellWrite(u.cell, u.new, u.formula)])
-    look = load_summary_look(config.base_dir / "templates" / "summary.toml")
+    look = load_summary_look(template_path(config, "summary.toml"))
     spec = summary_sheet_spec(plan.summary, config, look)
     patch.put_sheet(spec, position=config.summary.index)  # type: ignore[arg-type]
     changed = patch.changed_parts()
@@ -202,17 +205,16 @@ def _verify(tmp: Path, config: Config, expected: dict[str, Any]) -> None:
     master, report = check_master(tmp, config)
     problems = [f.message for f in report.findings if f.severity == "error"]
     problems += [
-        f"シート「{f.sheet}」{f.cell}: {f.message}"
+        t("edit.verify.finding", sheet=f.sheet, cell=f.cell, message=f.message)
         for f in report.findings
         if f.code == "total-mismatch"
     ]
     got = [_content(p) for p in master.projects]
     if got != expected["projects"]:
-        problems.append("書き込んだファイルの個表の内容が元と一致しません")
+        problems.append(t("edit.verify.content"))
     if config.summary.sheet_name not in master.sheet_order:
-        problems.append(f"書き込んだファイルに「{config.summary.sheet_name}」がありません")
+        problems.append(t("edit.verify.summary_missing", sheet=config.summary.sheet_name))
     if problems:
         raise WriteError(
-            "書き込んだ結果の確認で問題が見つかったため、マスターは置き換えていません: "
-            + "／".join(problems[:5])
+            t("edit.verify.failed", problems=t("edit.verify.separator").join(problems[:5]))
         )

@@ -1,113 +1,149 @@
-"""The one way kohyo replaces the master: temp file beside it, verify, backup, ``os.replace``.
+"""Atomic writes: every file kohyo writes goes through :func:`write_atomically`.
 
-Excel saves the same way, so a kill at any moment leaves the master wholly old or
-wholly new (docs/reliability.md, promise 2). Order of :func:`replace_atomically`:
+:func:`write_atomically` writes into a temp file beside the target, fsyncs it, lets the
+caller verify it, renames it over the target and fsyncs the folder. A temp file never
+outlives a failure (exception or KeyboardInterrupt); a SIGKILLed run's temp file is
+removed later by :func:`cleanup_stale_temps`. So a reader never sees half a file under
+its final name — the report, the overview, the .eml outbox, the town workbooks, their
+PDFs, manifest.json, the master's backups and the master itself
+(:mod:`kohyo.files.replace`, built on this) all rely on it.
 
-1. remove our own stale temp files in the folder (:func:`cleanup_stale_temps`);
-2. refuse if the master is open in Excel or not writable (:func:`check_not_locked`);
-3. ``write(tmp)`` into ``.~kohyo-<name>.<host>-<pid>-<random>.kohyo-tmp`` beside the master,
-   then flush + fsync it, then ``verify(tmp)``;
-4. copy the master to ``backup_dir/<stem>_<YYYYmmdd-HHMMSS>[_NN]<suffix>`` (fsynced), hashing
-   the bytes as they are copied: if they no longer match ``expected_digest`` nothing is written;
-   then keep only the newest ``keep`` backups of that stem. Same-second backups get ``_01``,
-   ``_02``… (not ``-1``: ``-`` sorts before ``.``, ``_`` after it, so names sort by time);
-5. ``os.replace(tmp, master)`` and fsync the folder (POSIX only).
-
-Test-only hook: with ``KOHYO_TEST_CRASH_AT=<step>`` (one of ``CRASH_STEPS``) the process
-SIGKILLs itself at that step, so tests/test_safe_write.py can crash deterministically.
+Test-only hooks, at the steps named in ``CRASH_STEPS`` (and ``before-replace``,
+``backup-…``): ``KOHYO_TEST_CRASH_AT=<step>`` SIGKILLs the process there, so
+tests/test_safe_write.py can crash deterministically; ``KOHYO_TEST_INTERRUPT_AT=<step>``
+raises KeyboardInterrupt instead; ``KOHYO_TEST_PAUSE_AT=<step>=<gate>`` touches
+``<gate>.waiting`` and waits until ``<gate>`` exists (so a test can save the master from
+another process inside a window).
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
 import secrets
-import shutil
 import signal
 import socket
 import time
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TypeVar
 
-from kohyo.errors import KohyoError, LockedError, WriteError
+from kohyo.errors import WriteError
+from kohyo.files.digest import bytes_digest
 from kohyo.messages import t
 
 CRASH_ENV = "KOHYO_TEST_CRASH_AT"
+INTERRUPT_ENV = "KOHYO_TEST_INTERRUPT_AT"
+PAUSE_ENV = "KOHYO_TEST_PAUSE_AT"  # "<step>=<gate file>"
+PAUSE_SECONDS = 60.0
 CRASH_STEPS = ("after-write", "after-fsync", "after-verify", "after-backup", "after-replace")
 TEMP_PREFIX = ".~kohyo-"
 TEMP_SUFFIX = ".kohyo-tmp"
 STALE_AFTER_SECONDS = 600.0
 _TEMP_RE = re.compile(r"\.~kohyo-.+\.(?P<host>[0-9a-f]{8})-(?P<pid>\d+)-[0-9a-f]{8}\.kohyo-tmp\Z")
-_CHUNK = 1 << 20
-_T = TypeVar("_T")
-_Backup = tuple[tuple[str, int], Path]  # ((timestamp, same-second counter), path)
 
 
 def crash_point(step: str) -> None:
     """Test-only: SIGKILL this process if ``KOHYO_TEST_CRASH_AT`` names ``step``.
 
-    ``replace_atomically`` calls it at ``CRASH_STEPS``; a test's write callback may call it
+    :func:`write_atomically` and :func:`replace_atomically` call it at ``CRASH_STEPS`` (and
+    ``before-replace``); a test's write callback may call it
     too (the tests use ``"during-write"``). Never set the variable outside tests.
     """
     if os.environ.get(CRASH_ENV) == step:
         # Windows has no SIGKILL; os.kill with SIGTERM there is TerminateProcess, just as hard.
         os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
-
-
-def file_digest(path: str | os.PathLike[str]) -> str:
-    """sha256 (hex) of the file's bytes."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(_CHUNK), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def owner_file_candidates(path: Path) -> list[Path]:
-    """Excel's owner-file names for ``path``: ``~$<name>``, and for long stems ``~$<name[2:]>``.
-
-    Excel (like Word) overwrites the first two characters of a long name. Only stems of 8+
-    characters get the truncated form, so ``~$ster.xlsx`` (of ``ster.xlsx``) won't block
-    ``master.xlsx``.
-    """
-    names = ["~$" + path.name]
-    if len(path.stem) >= 8:
-        names.append("~$" + path.name[2:])
-    return [path.with_name(n) for n in names]
-
-
-def check_not_locked(path: str | os.PathLike[str]) -> None:
-    """Raise :class:`LockedError` if ``path`` is open in Excel or cannot be opened for writing."""
-    path = Path(path)
-    for owner in owner_file_candidates(path):
-        if owner.exists():
-            raise LockedError(
-                t("lock.owner_file", name=path.name, owner=owner.name, hint=t("lock.live_hint")),
-                path=str(path),
-            )
-    try:
-        with open(path, "r+b"):
-            pass
-    except FileNotFoundError as exc:
-        raise WriteError(t("lock.missing", name=path.name, path=path), path=str(path)) from exc
-    except OSError as exc:  # Windows: PermissionError (WinError 32/5) while Excel holds it
-        raise LockedError(
-            t(
-                "lock.not_writable",
-                name=path.name,
-                reason=exc.strerror or exc,
-                hint=t("lock.live_hint"),
-            ),
-            path=str(path),
-        ) from exc
+    if os.environ.get(INTERRUPT_ENV) == step:
+        raise KeyboardInterrupt(step)
+    paused, _, gate = os.environ.get(PAUSE_ENV, "").partition("=")
+    if paused == step and gate:  # hold the process here until the test opens the gate
+        Path(gate + ".waiting").touch()
+        deadline = time.monotonic() + PAUSE_SECONDS
+        while not os.path.exists(gate) and time.monotonic() < deadline:
+            time.sleep(0.01)
 
 
 def _host_token() -> str:
-    return hashlib.sha256(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:8]
+    return bytes_digest(socket.gethostname().encode("utf-8", "replace"))[:8]
+
+
+def temp_path_beside(final: Path, label: str | None = None) -> Path:
+    """A fresh temporary name in *final*'s folder, in the pattern :func:`cleanup_stale_temps` knows.
+
+    ``.~kohyo-<label>.<host>-<pid>-<random>.kohyo-tmp``; *label* defaults to ``out``, which
+    keeps the name within 47 characters (pids have up to 7 digits), so it fits wherever
+    *final* fits (:func:`kohyo.files.names.fit_name`).
+    """
+    tag = f"{_host_token()}-{os.getpid()}-{secrets.token_hex(4)}"
+    return final.with_name(f"{TEMP_PREFIX}{label or 'out'}.{tag}{TEMP_SUFFIX}")
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """Whether *a* and *b* name the same file (same path, or a link / another spelling of it)."""
+    if os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b)):
+        return True
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def check_not_input(target: Path, inputs: Iterable[str | os.PathLike[str]]) -> None:
+    """Raise WriteError if writing *target* would replace one of *inputs* (the master above all)."""
+    for source in inputs:
+        if same_file(Path(target), Path(source)):
+            raise WriteError(
+                t("write.would_replace_input", path=target, input=source), path=str(target)
+            )
+
+
+def _rename(tmp: Path, final: Path) -> None:
+    os.replace(tmp, final)
+
+
+def write_atomically(
+    path: str | os.PathLike[str],
+    content: bytes | Callable[[Path], None],
+    *,
+    verify: Callable[[Path], None] | None = None,
+    commit: Callable[[Path, Path], None] = _rename,
+    tmp: Path | None = None,
+    inputs: Iterable[str | os.PathLike[str]] = (),
+    crash_prefix: str = "",
+) -> Path:
+    """Write *path* so that it is wholly the old file or wholly the new one; return *path*.
+
+    *content* is the bytes, or ``content(tmp)`` writes the temp file. Then the temp file is
+    fsynced, ``verify(tmp)`` may reject it (by raising), ``commit(tmp, path)`` puts it in place
+    (default: ``os.replace``) and the folder is fsynced. Every exception — KeyboardInterrupt
+    too — propagates unchanged and leaves no temp file; the target is then untouched unless
+    *commit* replaced it. *tmp* overrides :func:`temp_path_beside`'s name. A *path* that is
+    one of *inputs* (files this run read) is refused with a WriteError before anything is written.
+    *crash_prefix* names this write's test-only crash points (``backup-after-write`` …).
+    """
+    path = Path(path)
+    check_not_input(path, inputs)
+    tmp = tmp or temp_path_beside(path)
+    open(tmp, "xb").close()  # exclusive: never someone else's file
+    try:  # from here on, every path out removes tmp (the commit consumed it on success)
+        if isinstance(content, bytes):
+            with open(tmp, "wb") as f:
+                f.write(content)
+        else:
+            content(tmp)
+        crash_point(crash_prefix + "after-write")
+        _fsync_path(tmp)
+        crash_point(crash_prefix + "after-fsync")
+        if verify is not None:
+            verify(tmp)
+        crash_point(crash_prefix + "after-verify")
+        commit(tmp, path)
+        crash_point(crash_prefix + "after-replace")
+        _fsync_dir(path.parent)
+        return path
+    finally:
+        with contextlib.suppress(OSError):  # else cleanup_stale_temps removes it later
+            tmp.unlink(missing_ok=True)
 
 
 def _dead_here(host: str, pid: int) -> bool:
@@ -149,20 +185,6 @@ def cleanup_stale_temps(
     return removed
 
 
-def _backups(backup_dir: str | os.PathLike[str], stem: str, suffix: str) -> list[_Backup]:
-    pat = re.compile(re.escape(stem) + r"_(\d{8}-\d{6})(?:_(\d{2,}))?" + re.escape(suffix) + r"\Z")
-    try:
-        entries = list(Path(backup_dir).iterdir())
-    except FileNotFoundError:
-        return []
-    return sorted(((m[1], int(m[2] or 0)), p) for p in entries if (m := pat.match(p.name)))
-
-
-def list_backups(backup_dir: str | os.PathLike[str], stem: str, suffix: str) -> list[Path]:
-    """Backups of one master (same stem and suffix), oldest first."""
-    return [p for _, p in _backups(backup_dir, stem, suffix)]
-
-
 def _fsync_path(path: Path) -> None:
     with open(path, "r+b") as f:  # Windows needs write access to flush a handle
         f.flush()
@@ -178,121 +200,3 @@ def _fsync_dir(folder: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-
-
-def _changed(target: Path) -> WriteError:
-    return WriteError(t("write.changed", name=target.name), path=str(target))
-
-
-def _make_backup(target: Path, backup_dir: Path, now: datetime, expected_digest: str) -> Path:
-    """Copy ``target`` to a fresh, chronologically sorting name; check its digest while copying."""
-    backup_dir.mkdir(parents=True, exist_ok=True)
-    ts = now.strftime("%Y%m%d-%H%M%S")
-    taken = [k for k, _ in _backups(backup_dir, target.stem, target.suffix) if k[0] == ts]
-    n = max((k[1] + 1 for k in taken), default=0)  # after the last, even if earlier ones went
-    while True:  # exclusive create: a concurrent run never overwrites our name
-        dest = backup_dir / f"{target.stem}_{ts}{f'_{n:02d}' if n else ''}{target.suffix}"
-        try:
-            fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0))
-            break
-        except FileExistsError:
-            n += 1
-    h = hashlib.sha256()
-    try:
-        with os.fdopen(fd, "wb") as out, open(target, "rb") as src:
-            for chunk in iter(lambda: src.read(_CHUNK), b""):
-                h.update(chunk)
-                out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-        if h.hexdigest() != expected_digest:
-            raise _changed(target)
-        shutil.copystat(target, dest)
-    except BaseException:
-        dest.unlink(missing_ok=True)
-        raise
-    _fsync_dir(backup_dir)
-    return dest
-
-
-def _prune_backups(target: Path, backup_dir: Path, keep: int) -> None:
-    for old in list_backups(backup_dir, target.stem, target.suffix)[:-keep]:
-        with contextlib.suppress(OSError):  # e.g. a backup open in Excel: the write is fine
-            old.unlink()
-
-
-def _step(target: Path, what: str, fn: Callable[[], _T]) -> _T:
-    """Run one pre-replace step; any non-kohyo error becomes a WriteError naming the file."""
-    try:
-        return fn()
-    except KohyoError:
-        raise
-    except Exception as exc:
-        raise WriteError(
-            f"「{target.name}」の{what}に失敗しました（{type(exc).__name__}: {exc}）。"
-            "元のファイルはそのままで、何も書き込んでいません。",
-            path=str(target),
-        ) from exc
-
-
-def replace_atomically(
-    target: Path,
-    write: Callable[[Path], None],
-    verify: Callable[[Path], None],
-    *,
-    expected_digest: str,
-    backup_dir: Path,
-    keep: int,
-    now: datetime | None = None,
-) -> Path:
-    """Replace ``target`` with what ``write`` produces; return the backup of the old content.
-
-    ``write(tmp)`` fills a temp file beside ``target``, ``verify(tmp)`` re-reads and validates
-    it; ``expected_digest`` is :func:`file_digest` of ``target`` as it was read. Any failure
-    raises a KohyoError and leaves ``target`` untouched and no temp file behind.
-    """
-    if keep < 1:
-        raise ValueError(f"keep must be >= 1, got {keep}")
-    target, backup_dir = Path(target), Path(backup_dir)
-    cleanup_stale_temps(target.parent)
-    check_not_locked(target)
-    tag, stamp = f"{_host_token()}-{os.getpid()}-{secrets.token_hex(4)}", now or datetime.now()
-    tmp = target.with_name(f"{TEMP_PREFIX}{target.name}.{tag}{TEMP_SUFFIX}")
-    _step(target, "一時ファイルの作成", lambda: open(tmp, "xb").close())
-    try:  # from here on, every path out removes tmp (os.replace consumed it on success)
-        _step(target, "新しい内容の書き出し", lambda: write(tmp))
-        crash_point("after-write")
-        _step(target, "一時ファイルの保存 (fsync)", lambda: _fsync_path(tmp))
-        crash_point("after-fsync")
-        _step(target, "新しい内容の確認", lambda: verify(tmp))
-        crash_point("after-verify")
-        check_not_locked(target)  # Excel may have opened it while we verified
-        before = _step(target, "状態の確認", lambda: os.stat(target))
-        mk = lambda: _make_backup(target, backup_dir, stamp, expected_digest)  # noqa: E731
-        backup = _step(target, "控え（バックアップ）の作成", mk)
-        _prune_backups(target, backup_dir, keep)
-        crash_point("after-backup")
-        after = _step(target, "状態の確認", lambda: os.stat(target))
-        if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
-            backup.unlink(missing_ok=True)
-            raise _changed(target)
-        with contextlib.suppress(OSError):  # the master's permissions, not the umask's
-            shutil.copymode(target, tmp)
-        try:
-            os.replace(tmp, target)
-        except OSError as exc:  # Windows: PermissionError (WinError 5/32) if another app holds it
-            raise WriteError(
-                t(
-                    "write.replace_failed",
-                    name=target.name,
-                    reason=exc.strerror or exc,
-                    hint=t("lock.live_hint"),
-                ),
-                path=str(target),
-            ) from exc
-        crash_point("after-replace")
-        _fsync_dir(target.parent)
-        return backup
-    finally:
-        with contextlib.suppress(OSError):  # else cleanup_stale_temps removes it later
-            tmp.unlink(missing_ok=True)

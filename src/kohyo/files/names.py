@@ -11,11 +11,7 @@ file and for a copy into a slightly deeper folder).
 
 from __future__ import annotations
 
-import hashlib
-import os
 import re
-import secrets
-import socket
 import unicodedata
 from collections.abc import Iterable
 from datetime import date
@@ -23,10 +19,10 @@ from pathlib import Path
 
 from kohyo.config import Config
 from kohyo.errors import ConfigError, KohyoError
-from kohyo.files.atomic import TEMP_PREFIX, TEMP_SUFFIX
+from kohyo.messages import t
 
 MAX_PATH_CHARS = 240
-TEMP_NAME_CHARS = 48  # temp_path_beside() makes names of about 45 characters
+TEMP_NAME_CHARS = 48  # kohyo.files.atomic.temp_path_beside() makes names of at most 47 characters
 REPLACEMENT = "_"
 
 _FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f-\x9f]')
@@ -55,8 +51,7 @@ def fit_name(folder: Path, name: str, limit: int = MAX_PATH_CHARS) -> str:
     room = limit - len(str(folder)) - 1
     if room < TEMP_NAME_CHARS:
         raise KohyoError(
-            f"出力先のフォルダーのパスが長すぎます（{len(str(folder))} 文字）: {folder}。"
-            "--out で短い場所を指定してください。",
+            t("names.folder_too_long", length=len(str(folder)), folder=folder),
             path=str(folder),
         )
     if len(name) <= room:
@@ -74,8 +69,7 @@ def distribution_folder(config: Config, day: date, out_dir: Path | None) -> Path
         name = pattern.format(date=day.isoformat(), area=config.area.short_name)
     except (KeyError, IndexError, ValueError):
         raise ConfigError(
-            f"設定ファイル {config.path} の distribution.folder_pattern には "
-            f"{{date}} と {{area}} だけが使えます（{pattern!r}）",
+            t("names.folder_pattern", path=config.path, pattern=repr(pattern)),
             path=str(config.path),
         ) from None
     parts = [safe_name(p) for p in re.split(r"[/\\]", name) if p.strip()]
@@ -99,23 +93,16 @@ def distribution_file_names(
         key = name.casefold()  # Windows folders ignore case
         if key in seen:
             raise ConfigError(
-                f"設定ファイル {config.path} の distribution.filename_pattern（{pattern!r}）では "
-                f"{seen[key]} と {town} のファイル名が同じ「{name}」になります。"
-                "{town} を入れてください。",
+                t(
+                    "names.same_file_name",
+                    path=config.path,
+                    pattern=repr(pattern),
+                    first=seen[key],
+                    town=town,
+                    name=name,
+                ),
                 path=str(config.path),
             )
         seen[key] = town
         names[town] = name
     return names
-
-
-def temp_path_beside(final: Path) -> Path:
-    """A temporary name in *final*'s folder to write to before ``os.replace(tmp, final)``.
-
-    Short (about 45 characters, whatever *final*'s name), so it fits wherever *final*
-    fits, and in :mod:`kohyo.files.atomic`'s pattern, so
-    :func:`kohyo.files.atomic.cleanup_stale_temps` removes it after a crash.
-    """
-    host = hashlib.sha256(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:8]
-    tag = f"{host}-{os.getpid()}-{secrets.token_hex(4)}"
-    return final.with_name(f"{TEMP_PREFIX}out{final.suffix}.{tag}{TEMP_SUFFIX}")

@@ -23,6 +23,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kohyo.errors import KohyoError
+from kohyo.files.atomic import write_atomically
+from kohyo.messages import t
 
 SOFFICE_ENV = "KOHYO_SOFFICE"
 """Environment variable naming the soffice executable, when it is not on PATH."""
@@ -35,12 +37,9 @@ MAC_CANDIDATES = ("/Applications/LibreOffice.app/Contents/MacOS/soffice",)
 BASE_TIMEOUT = 120.0  # seconds for LibreOffice to start and convert the first file
 PER_FILE_TIMEOUT = 60.0
 
-INSTALL_HINT = (
-    "PDF を作るには LibreOffice が必要です。"
-    "Windows: https://ja.libreoffice.org/ からインストールしてください。"
-    "Debian/Ubuntu: sudo apt-get install libreoffice-calc-nogui fonts-ipaexfont 。"
-    f"別の場所にある場合は環境変数 {SOFFICE_ENV} に soffice のパスを指定してください。"
-)
+
+def install_hint() -> str:
+    return t("pdf.install_hint", env=SOFFICE_ENV)
 
 
 class PdfError(KohyoError):
@@ -66,8 +65,8 @@ def require_soffice() -> str:
     exe = find_soffice()
     if exe is None:
         named = os.environ.get(SOFFICE_ENV)
-        where = f"（{SOFFICE_ENV}={named} はファイルではありません）" if named else ""
-        raise PdfError(f"LibreOffice（soffice）が見つかりません{where}。{INSTALL_HINT}")
+        where = t("pdf.not_a_file", env=SOFFICE_ENV, value=named) if named else ""
+        raise PdfError(t("pdf.no_soffice", where=where, hint=install_hint()))
     return exe
 
 
@@ -103,8 +102,7 @@ def convert_to_pdf(
             made = pdf_dir / f"{copy.stem}.pdf"
             if not made.is_file() or not made.read_bytes()[:5] == b"%PDF-":
                 raise PdfError(
-                    f"LibreOffice で {src.name} を PDF にできませんでした"
-                    "（ファイルが作られませんでした）。",
+                    t("pdf.not_made", name=src.name),
                     path=str(src),
                 )
             final = out_dir / f"{src.stem}.pdf"
@@ -140,21 +138,16 @@ def _run(exe: str, files: list[Path], outdir: Path, profile: Path, timeout: floa
         )
     except OSError as exc:
         raise PdfError(
-            f"LibreOffice（{exe}）を起動できません: {exc.strerror or exc}。{INSTALL_HINT}"
+            t("pdf.cannot_start", exe=exe, reason=exc.strerror or exc, hint=install_hint())
         ) from exc
     try:
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         _kill(proc, posix)
-        raise PdfError(
-            f"LibreOffice での PDF 変換が {int(timeout)} 秒以内に終わらなかったため中止しました。"
-            "LibreOffice の画面（回復・更新の確認など）が残っていないか確認してください。"
-        ) from None
+        raise PdfError(t("pdf.timeout", seconds=int(timeout))) from None
     if proc.returncode != 0:
         detail = (err or out).decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
-        raise PdfError(
-            f"LibreOffice での PDF 変換に失敗しました（終了コード {proc.returncode}）: {detail[0]}"
-        )
+        raise PdfError(t("pdf.failed", code=proc.returncode, detail=detail[0]))
 
 
 def _kill(proc: subprocess.Popen[bytes], posix: bool) -> None:
@@ -169,10 +162,9 @@ def _kill(proc: subprocess.Popen[bytes], posix: bool) -> None:
 
 def _replace(src: Path, dest: Path) -> None:
     try:
-        os.replace(src, dest)
+        write_atomically(dest, lambda tmp: os.replace(src, tmp))
     except OSError as exc:  # Windows: the old PDF is open in a viewer
         raise PdfError(
-            f"{dest.name} を書き込めませんでした（{exc.strerror or exc}）。"
-            "PDF を開いているプログラムを閉じてから、もう一度実行してください。",
+            t("pdf.cannot_write", name=dest.name, reason=exc.strerror or exc),
             path=str(dest),
         ) from exc

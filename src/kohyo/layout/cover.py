@@ -20,7 +20,8 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from kohyo.config import Config
-from kohyo.layout.kohyo import NUMBER_FORMAT, StrippedText, set_print_look
+from kohyo.layout.grid import NUMBER_FORMAT
+from kohyo.layout.kohyo import StrippedText, set_print_look
 from kohyo.layout.look import (
     BORDER_KEYS,
     BORDER_STYLES,
@@ -38,18 +39,18 @@ from kohyo.layout.look import (
     look_values,
     read_look_file,
 )
+from kohyo.layout.pagetext import set_page_texts
 from kohyo.layout.text import RowHeights, cell_lines, clean_text, column_pixels, text_units
+from kohyo.messages import t
 from kohyo.model.derive import derive_total
+from kohyo.model.excel import sheet_name_problem
 from kohyo.model.project import DASH, Amount, Project, amount_text
 from kohyo.read.normalize import wareki
 
-WHAT = "一覧シートの書式ファイル"
+WHAT = "look.what.cover"  # the message key naming the file
 # "_ " keeps a space's width free after the figure (Excel and LibreOffice alike; an
 # alignment indent on right-aligned numbers is ignored by LibreOffice in some columns)
 PADDED_NUMBER_FORMAT = NUMBER_FORMAT + "_ "
-MAX_HEADER_CHARS = 255  # Excel ignores a longer header or footer
-MAX_NAME_IN_HEADER = 60
-SHEET_NAME_FORBIDDEN = set("[]:*?/\\")
 
 PAGE_FIELDS = ("area", "town", "date", "date_wareki")
 SHEET_PAGE_FIELDS = (*PAGE_FIELDS, "number", "name", "sheet")
@@ -104,9 +105,8 @@ class CoverLook(PrintLook):
 
 
 def _sheet_name(v: str) -> str | None:
-    if not v.strip() or len(v) > 31 or set(v) & SHEET_NAME_FORBIDDEN:
-        return "シート名に使えません（31文字以内、[]:*?/\\ を除く）"
-    return None
+    problem = sheet_name_problem(v)
+    return None if problem is None else t("look.check.sheet_name", problem=problem)
 
 
 # The texts of [text] that are templates, and what each may fill in.
@@ -196,24 +196,6 @@ def cover_for(town: str, projects: list[Project], config: Config, issued: date) 
             )
         )
     return Cover(area.name, town, issued, config.plan.unit, years, tuple(rows))
-
-
-def page_text(template: str, **fields: str) -> str:
-    """A header/footer from *template*: field values cleaned, ``&`` escaped, ≤ 255 characters."""
-
-    def esc(v: str) -> str:
-        return clean_text(v)[0].replace("\n", " ").replace("&", "&&")
-
-    if len(fields.get("name", "")) > MAX_NAME_IN_HEADER:
-        fields["name"] = fields["name"][: MAX_NAME_IN_HEADER - 1] + "…"
-    text = template.format(**{k: esc(v) for k, v in fields.items()})
-    if len(text) > MAX_HEADER_CHARS:
-        text = text[:MAX_HEADER_CHARS]
-        # never end on half of an escape (&&) or a code (&P)
-        trailing = len(text) - len(text.rstrip("&"))
-        if trailing % 2:
-            text = text[:-1]
-    return text
 
 
 def date_fields(issued: date) -> dict[str, str]:
@@ -387,14 +369,3 @@ def _page_setup(
         ws, look.header, look.footer, (look.margin_header, look.margin_footer),
         area=cover.area, town=cover.town, **date_fields(cover.issued),
     )  # fmt: skip
-
-
-def set_page_texts(
-    ws: Worksheet, header: str, footer: str, margins_cm: tuple[float, float], **fields: str
-) -> None:
-    """Header and footer from templates (an empty template leaves the sheet's own as it is)."""
-    cm = 1 / 2.54
-    if header:
-        ws.set_header(page_text(header, **fields), {"margin": margins_cm[0] * cm})
-    if footer:
-        ws.set_footer(page_text(footer, **fields), {"margin": margins_cm[1] * cm})

@@ -1,9 +1,8 @@
-"""Write one 個表 in the contract's canonical grid (contract §2) with XlsxWriter.
+"""Write one 個表 with XlsxWriter: the canonical grid (:mod:`kohyo.layout.grid`) on a worksheet.
 
-The grid has one label column, one column per configured fiscal year and a 計
-column (A–G for five years); it widens or narrows with ``config.plan.fiscal_years``
-(never below five columns, so the header row keeps its four parts). The look
-comes from a :class:`SheetLook` (``templates/kohyo_sheet.toml``).
+The grid decides where everything goes and how tall each row is; this module only maps
+its style roles to XlsxWriter formats from a :class:`SheetLook`
+(``templates/kohyo_sheet.toml``) and writes the cells.
 
 Every text that comes from data is written with ``write_string`` — never as a
 formula, whatever it starts with — after :func:`clean_text` has removed what XML
@@ -14,42 +13,29 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from kohyo.config import Config
+from kohyo.layout.grid import NUMBER_FORMAT, kohyo_grid, project_content
 from kohyo.layout.look import BORDER_STYLES, PAPER_SIZES, LookError, PrintLook, SheetLook, load_look
-from kohyo.layout.text import RowHeights, cell_lines, clean_text, column_pixels
-from kohyo.model.project import Amount, Project
+from kohyo.layout.pagetext import sheet_page_text
+from kohyo.layout.text import clean_text
+from kohyo.model.project import Project
 
 __all__ = [
     "LookError",
     "SheetLook",
     "StrippedText",
-    "grid_columns",
     "load_look",
     "set_print_look",
     "write_kohyo_sheet",
 ]
 
 log = logging.getLogger(__name__)
-
-# Block labels (contract §2). They are the contract's words, not the look's.
-LABEL_NAME = "事業名"
-LABEL_MUNICIPALITIES = "関係市町村"
-LABEL_CONTENT = "内容"
-LABEL_EFFECT = "連携効果"
-LABEL_COSTS = "事業費見込額\n(単位：{unit})"  # the break is where the seed's cell wraps
-LABEL_TOTAL = "計"
-LABEL_ROLES = "連携市町村の\n役割分担"
-LABEL_KPI = "成果指標"
-KPI_HEADERS = ("指標", "現状値（調査時点）", "目標値（{year}年度）")
-YEAR_HEADER = "{year}年度"
-
-MIN_COLUMNS = 5
-NUMBER_FORMAT = "#,##0"
 
 
 @dataclass(frozen=True)
@@ -59,89 +45,6 @@ class StrippedText:
     sheet: str
     cell: str
     removed: str
-
-
-@dataclass(frozen=True)
-class GridColumns:
-    """Column indices (0-based) of the canonical grid for a given number of years."""
-
-    count: int
-    years: int
-    name: tuple[int, int]  # row 1: the project name span
-    municipalities_label: int
-    municipalities: tuple[int, int]
-    total: tuple[int, int]
-    kpi: tuple[tuple[int, int], tuple[int, int], tuple[int, int]]
-
-    @property
-    def last(self) -> int:
-        return self.count - 1
-
-
-def grid_columns(n_years: int) -> GridColumns:
-    """Where everything goes for *n_years* fiscal years (5 years: A–G, as in the contract)."""
-    count = max(n_years + 2, MIN_COLUMNS)
-    last = count - 1
-    value_start = last - (1 if count >= 7 else 0)
-    kpi_n = count - 1
-    k = kpi_n // 3
-    name_end = kpi_n - 2 * k
-    return GridColumns(
-        count=count,
-        years=n_years,
-        name=(2, value_start - 2),
-        municipalities_label=value_start - 1,
-        municipalities=(value_start, last),
-        total=(n_years + 1, last),
-        kpi=((1, name_end), (name_end + 1, name_end + k), (name_end + k + 1, last)),
-    )
-
-
-@dataclass
-class _Sheet:
-    """One worksheet being written, with what row heights must hold."""
-
-    ws: Worksheet
-    name: str
-    look: SheetLook
-    px: list[int]  # column widths in pixels
-    fmt: dict[str, object]
-    stripped: list[StrippedText] | None
-    rows: RowHeights
-
-    def text(
-        self, r: int, c1: int, c2: int, value: str, style: str, *, r2: int | None = None
-    ) -> None:
-        r2 = r if r2 is None else r2
-        cell = xl_rowcol_to_cell(r, c1)
-        text, removed = clean_text(value)
-        if removed:
-            log.warning(
-                "シート「%s」の %s から使えない文字を取り除きました: %r", self.name, cell, removed
-            )
-            if self.stripped is not None:
-                self.stripped.append(StrippedText(self.name, cell, removed))
-        fmt = self.fmt[style]
-        if (r, c1) != (r2, c2):
-            self.ws.merge_range(r, c1, r2, c2, "", fmt)
-        self.ws.write_string(r, c1, text, fmt)
-        size = self.look.note_font_size if style == "note" else self.look.font_size
-        lines = cell_lines(text, sum(self.px[c1 : c2 + 1]), size)
-        self.rows.need(r, r2, lines * size * self.look.line_spacing)
-
-    def amount(self, r: int, c1: int, c2: int, value: Amount) -> None:
-        if isinstance(value, str):
-            self.text(r, c1, c2, value, "center")
-            return
-        number = isinstance(value, int | float) and not isinstance(value, bool)
-        fmt = self.fmt["amount" if number else "blank"]
-        if c1 != c2:
-            self.ws.merge_range(r, c1, r, c2, "", fmt)
-        if number:
-            self.ws.write_number(r, c1, value, fmt)
-            self.rows.need(r, r, self.look.font_size * self.look.line_spacing)
-        else:
-            self.ws.write_blank(r, c1, None, fmt)
 
 
 def _formats(wb: xlsxwriter.Workbook, look: SheetLook) -> dict[str, object]:
@@ -170,16 +73,6 @@ def _formats(wb: xlsxwriter.Workbook, look: SheetLook) -> dict[str, object]:
     return fmts
 
 
-def _column_widths(look: SheetLook, g: GridColumns) -> list[float]:
-    widths = [look.label_width] + [look.year_width] * g.years + [look.total_width]
-    return widths + [look.year_width] * (g.count - len(widths))
-
-
-def _pixels(wb: xlsxwriter.Workbook, width: float) -> int:
-    """Column width units to pixels for *wb*'s default font."""
-    return column_pixels(width, getattr(wb, "max_digit_width", 7), getattr(wb, "cell_padding", 5))
-
-
 def write_kohyo_sheet(
     wb: xlsxwriter.Workbook,
     sheet_name: str,
@@ -190,81 +83,36 @@ def write_kohyo_sheet(
     stripped: list[StrippedText] | None = None,
 ) -> None:
     """Add a worksheet *sheet_name* to *wb* holding *project* in the canonical grid."""
-    years = config.plan.fiscal_years
-    g = grid_columns(len(years))
-    widths = _column_widths(look, g)
+    grid = kohyo_grid(project_content(project, config), look)
     ws = wb.add_worksheet(sheet_name)
-    px = [_pixels(wb, w) for w in widths]
-    rows = RowHeights(look.row_padding, look.min_row_height)
-    s = _Sheet(ws, sheet_name, look, px, _formats(wb, look), stripped, rows)
-    for c, w in enumerate(widths):
+    fmt = _formats(wb, look)
+    for c, w in enumerate(grid.widths):
         ws.set_column(c, c, w)
-
-    # Row 1: 事業名 | number | name | 関係市町村 | value
-    s.text(0, 0, 0, LABEL_NAME, "label")
-    if project.number is not None:
-        ws.write_number(0, 1, project.number, s.fmt["center"])
-    else:
-        s.text(0, 1, 1, "" if project.number_raw is None else str(project.number_raw), "center")
-    s.text(0, *g.name, project.name.text, "text")
-    s.text(0, g.municipalities_label, g.municipalities_label, LABEL_MUNICIPALITIES, "label")
-    s.text(0, *g.municipalities, project.municipalities_label.text, "text")
-
-    # Rows 2–3: 内容, 連携効果
-    for r, label, value in ((1, LABEL_CONTENT, project.content), (2, LABEL_EFFECT, project.effect)):
-        s.text(r, 0, 0, label, "label")
-        s.text(r, 1, g.last, value.text, "text")
-
-    # Rows 4–5: 事業費見込額: year headers and 計, amounts below
-    s.text(3, 0, 0, LABEL_COSTS.format(unit=config.plan.unit), "label", r2=4)
-    for i, year in enumerate(years):
-        s.text(3, 1 + i, 1 + i, YEAR_HEADER.format(year=year), "header")
-        cell = project.costs.amounts.get(year)
-        s.amount(4, 1 + i, 1 + i, cell.value if cell else None)
-    s.text(3, *g.total, LABEL_TOTAL, "header")
-    total = project.costs.total
-    s.amount(4, *g.total, total.value if total else None)
-
-    # 連携市町村の役割分担: one row per role (at least one row, so the block exists)
-    r = 5
-    roles = [(role.who, role.text) for role in project.roles] or [("", "")]
-    s.text(r, 0, 0, LABEL_ROLES, "label", r2=r + len(roles) - 1)
-    for who, text in roles:
-        s.text(r, 1, 1, who, "center")
-        s.text(r, 2, g.last, text, "text")
-        r += 1
-
-    # 成果指標: header row, then one row per KPI
-    target_year = project.indicator_target_year or config.plan.kpi_target_year
-    s.text(r, 0, 0, LABEL_KPI, "label", r2=r + len(project.indicators))
-    headers = (KPI_HEADERS[0], KPI_HEADERS[1], KPI_HEADERS[2].format(year=target_year))
-    for (c1, c2), header in zip(g.kpi, headers, strict=True):
-        s.text(r, c1, c2, header, "header")
-    for kpi in project.indicators:
-        r += 1
-        for (c1, c2), kpi_text, style in zip(
-            g.kpi, (kpi.name, kpi.current, kpi.target), ("text", "center", "center"), strict=True
-        ):
-            s.text(r, c1, c2, kpi_text, style)
-
-    # ※ notes, one per row across the grid
-    for note in project.notes:
-        r += 1
-        s.text(r, 0, g.last, note.text, "note")
-
-    s.rows.set_rows(ws, r)
+    for cell in grid.cells:
+        f = fmt[cell.style]
+        if cell.merged:
+            ws.merge_range(cell.row, cell.col, cell.last_row, cell.last_col, "", f)
+        value: Any = cell.value
+        if value is None:
+            ws.write_blank(cell.row, cell.col, None, f)
+        elif isinstance(value, str):
+            ws.write_string(cell.row, cell.col, _clean(value, sheet_name, cell.row, cell.col,
+                                                       stripped), f)  # fmt: skip
+        else:
+            ws.write_number(cell.row, cell.col, value, f)
+    for r, height in enumerate(grid.heights):
+        ws.set_row(r, height)
     _page_setup(ws, project, config, look, sheet_name)
 
 
-def _page_text(template: str, project: Project, config: Config, sheet_name: str) -> str:
-    def esc(v: str) -> str:
-        return clean_text(v)[0].replace("\n", " ").replace("&", "&&")
-
-    number = "" if project.number is None else str(project.number)
-    name = project.name.text if len(project.name.text) <= 60 else project.name.text[:59] + "…"
-    return template.format(
-        area=esc(config.area.name), number=esc(number), name=esc(name), sheet=esc(sheet_name)
-    )
+def _clean(value: str, sheet: str, r: int, c: int, stripped: list[StrippedText] | None) -> str:
+    text, removed = clean_text(value)
+    if removed:
+        cell = xl_rowcol_to_cell(r, c)
+        log.warning("シート「%s」の %s から使えない文字を取り除きました: %r", sheet, cell, removed)
+        if stripped is not None:
+            stripped.append(StrippedText(sheet, cell, removed))
+    return text
 
 
 def _page_setup(
@@ -272,8 +120,8 @@ def _page_setup(
 ) -> None:
     set_print_look(ws, look)
     cm = 1 / 2.54
-    header = _page_text(look.header, project, config, sheet_name)
-    footer = _page_text(look.footer, project, config, sheet_name)
+    header = sheet_page_text(look.header, project, config, sheet_name)
+    footer = sheet_page_text(look.footer, project, config, sheet_name)
     if header:
         ws.set_header(header, {"margin": look.margin_header * cm})
     if footer:

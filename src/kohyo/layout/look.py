@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from kohyo.errors import ConfigError
+from kohyo.messages import t
 
 PAPER_SIZES = {"A4": 9, "A3": 8, "B4": 12, "B5": 13, "Letter": 1}
 """Paper names staff may use, mapped to Excel's paperSize codes (B4/B5 are JIS sizes)."""
@@ -75,28 +76,32 @@ class SheetLook(PrintLook):
 
 # Checks return a problem text, or None when the value is fine.
 def check_positive(v: float) -> str | None:
-    return None if v > 0 else "0 より大きい数を指定してください"
+    return None if v > 0 else t("look.check.positive")
 
 
 def check_font_size(v: float) -> str | None:
-    return None if 6 <= v <= 72 else "6〜72 ポイントの範囲で指定してください"
+    return None if 6 <= v <= 72 else t("look.check.font_size")
 
 
 def check_width(v: float) -> str | None:
-    return None if 1 <= v <= 100 else "1〜100 の範囲で指定してください"
+    return None if 1 <= v <= 100 else t("look.check.width")
 
 
 def check_margin(v: float) -> str | None:
-    return None if 0 <= v <= 10 else "0〜10 cm の範囲で指定してください"
+    return None if 0 <= v <= 10 else t("look.check.margin")
 
 
 def check_colour(v: str) -> str | None:
-    return None if _COLOUR.fullmatch(v) else "色は #RRGGBB の形（例: #DDEBF7）で指定してください"
+    return None if _COLOUR.fullmatch(v) else t("look.check.colour")
 
 
 def check_choice(options: dict[str, int]) -> Any:
     def check(v: str) -> str | None:
-        return None if v in options else f"{'、'.join(options)} のいずれかを指定してください"
+        return (
+            None
+            if v in options
+            else t("look.check.choice", options=t("list.separator").join(options))
+        )
 
     return check
 
@@ -109,8 +114,8 @@ def check_template(placeholders: tuple[str, ...], limit: int = 200) -> Any:
             v.format(**{k: "" for k in placeholders})
         except (KeyError, IndexError, ValueError) as exc:
             names = " ".join("{" + k + "}" for k in placeholders)
-            return f"差し込みに使えるのは {names} だけです（{exc}）"
-        return None if len(v) <= limit else f"{limit} 文字以内にしてください"
+            return t("look.check.placeholders", names=names, detail=exc)
+        return None if len(v) <= limit else t("look.check.length", limit=limit)
 
     return check
 
@@ -119,7 +124,7 @@ _page_text = check_template(PLACEHOLDERS)
 
 
 def check_nonempty(v: str) -> str | None:
-    return None if v.strip() else "空にはできません"
+    return None if v.strip() else t("look.check.nonempty")
 
 
 def check_any(v: Any) -> str | None:
@@ -175,7 +180,7 @@ _SCHEMA: Schema = {
     **MARGIN_KEYS,
 }
 
-_KIND_JA = {str: "文字列", bool: "true または false", NUMBER: "数値"}
+_KIND_KEY = {str: "look.kind.str", bool: "look.kind.bool", NUMBER: "look.kind.number"}
 
 
 def load_look(path: str | Path) -> SheetLook:
@@ -183,31 +188,33 @@ def load_look(path: str | Path) -> SheetLook:
     return look_from_dict(read_look_file(path), source=str(Path(path)))
 
 
-def look_from_dict(raw: dict[str, Any], source: str = "書式") -> SheetLook:
+def look_from_dict(raw: dict[str, Any], source: str = "") -> SheetLook:
     """Build a SheetLook from already-parsed TOML tables (see ``load_look``)."""
-    return SheetLook(**look_values(raw, _SCHEMA, source))
+    return SheetLook(**look_values(raw, _SCHEMA, source or t("look.what.dict")))
 
 
-def read_look_file(path: str | Path, what: str = "個表の書式ファイル") -> dict[str, Any]:
-    """The TOML tables of a look file; *what* names the file in messages."""
+def read_look_file(path: str | Path, what: str = "look.what.kohyo") -> dict[str, Any]:
+    """The TOML tables of a look file; *what* (a message key) names the file in messages."""
     p = Path(path)
     try:
         return tomllib.loads(p.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
-        raise LookError(f"{what}が見つかりません: {p}", path=str(p)) from None
+        raise LookError(t("look.missing", what=t(what), path=p), path=str(p)) from None
     except UnicodeDecodeError:
-        raise LookError(f"{what}を UTF-8 として読めません: {p}", path=str(p)) from None
+        raise LookError(t("look.not_utf8", what=t(what), path=p), path=str(p)) from None
     except tomllib.TOMLDecodeError as exc:
-        raise LookError(f"{what}の書き方に誤りがあります: {p}: {exc}", path=str(p)) from None
+        raise LookError(t("look.syntax", what=t(what), path=p, detail=exc), path=str(p)) from None
     except OSError as exc:
-        raise LookError(f"{what}を開けません: {p}: {exc.strerror}", path=str(p)) from None
+        raise LookError(
+            t("look.unreadable", what=t(what), path=p, reason=exc.strerror), path=str(p)
+        ) from None
 
 
 def look_values(
     raw: dict[str, Any],
     schema: Schema,
     source: str,
-    what: str = "個表の書式ファイル",
+    what: str = "look.what.kohyo",
 ) -> dict[str, Any]:
     """Check *raw* against *schema* ((section, key) -> (field, kind, check)); return field values.
 
@@ -215,25 +222,30 @@ def look_values(
     """
 
     def fail(key: str, problem: str) -> LookError:
-        return LookError(f"{what} {source} の {key} が正しくありません: {problem}", path=source)
+        return LookError(
+            t("look.bad_value", what=t(what), source=source, key=key, problem=problem), path=source
+        )
 
     sections = {s for s, _ in schema}
     values: dict[str, Any] = {}
     for section, table in raw.items():
         if section not in sections:
-            raise fail(section, f"知らない項目です（使えるのは {'、'.join(sorted(sections))}）")
+            raise fail(
+                section,
+                t("look.unknown_section", known=t("list.separator").join(sorted(sections))),
+            )
         if not isinstance(table, dict):
-            raise fail(section, f"[{section}] の表として書いてください")
+            raise fail(section, t("look.not_table", section=section))
         for key, value in table.items():
             full = f"{section}.{key}"
             if (section, key) not in schema:
-                known = "、".join(k for s, k in schema if s == section)
-                raise fail(full, f"知らない項目です（[{section}] に書けるのは {known}）")
+                known = t("list.separator").join(k for s, k in schema if s == section)
+                raise fail(full, t("look.unknown_key", section=section, known=known))
             field_name, kind, check = schema[(section, key)]
             if isinstance(value, bool) != (kind is bool) or not isinstance(value, kind):
-                raise fail(full, f"{_KIND_JA[kind]}を指定してください（値: {value!r}）")
+                raise fail(full, t("look.wrong_kind", kind=t(_KIND_KEY[kind]), value=repr(value)))
             problem = check(value)
             if problem:
-                raise fail(full, f"{problem}（値: {value!r}）")
+                raise fail(full, t("look.problem", problem=problem, value=repr(value)))
             values[field_name] = float(value) if kind is NUMBER else value
     return values

@@ -13,6 +13,7 @@ from typing import Any
 
 from kohyo.config import Config
 from kohyo.errors import ConfigError
+from kohyo.messages import t
 from kohyo.model.derive import SummaryTable
 from kohyo.model.project import DASH
 from kohyo.read.grid import a1
@@ -60,24 +61,26 @@ def load_summary_look(path: Path) -> SummaryLook:
     """Read templates/summary.toml; a missing file means the built-in look."""
     if not path.exists():
         return SummaryLook()
-    where = f"総括表の書式ファイル {path}"
+    where = t("summary.where", path=path)
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{where} を読めません: {exc}", path=str(path)) from None
+        raise ConfigError(t("blank.unreadable", where=where, reason=exc), path=str(path)) from None
     base = SummaryLook()
     text = dict(base.text)
     for key, value in raw.get("text", {}).items():
         if key not in text or not isinstance(value, str):
             raise ConfigError(
-                f"{where} の text.{key} が正しくありません（{value!r}）", path=str(path)
+                t("summary.bad_value", where=where, key=f"text.{key}", value=repr(value)),
+                path=str(path),
             )
         text[key] = value
     widths = dict(base.widths)
     for key, value in raw.get("columns", {}).items():
         if key not in widths or not isinstance(value, int | float) or not 1 <= value <= 255:
             raise ConfigError(
-                f"{where} の columns.{key} が正しくありません（{value!r}）", path=str(path)
+                t("summary.bad_value", where=where, key=f"columns.{key}", value=repr(value)),
+                path=str(path),
             )
         widths[key] = float(value)
     page = raw.get("page", {})
@@ -86,14 +89,14 @@ def load_summary_look(path: Path) -> SummaryLook:
         unknown = set(spec) - _STYLE_FIELDS if isinstance(spec, dict) else {"?"}
         if name not in STYLE_NAMES or unknown:
             raise ConfigError(
-                f"{where} の style.{name} が正しくありません（不明な項目: {sorted(unknown) or name}）",
+                t("summary.bad_style", where=where, name=name, unknown=sorted(unknown) or name),
                 path=str(path),
             )
         try:
             styles[name] = StyleSpec(**spec)
         except (TypeError, ValueError) as exc:
             raise ConfigError(
-                f"{where} の style.{name} が正しくありません: {exc}", path=str(path)
+                t("summary.bad_style_value", where=where, name=name, reason=exc), path=str(path)
             ) from None
     return SummaryLook(
         text=text,

@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from kohyo.model.chars import strip_unsafe_text, unsafe_in_text
 from kohyo.xlsx.xmlbytes import ILLEGAL_XML
 
 if TYPE_CHECKING:
@@ -28,13 +29,18 @@ def clean_text(text: str) -> tuple[str, str]:
     """Return (text fit for a cell, the characters removed).
 
     Line breaks become ``\\n`` (Excel's in-cell break); characters XML cannot
-    hold are removed; text longer than Excel allows is cut. The second value
+    hold, other control characters and bidi controls (:mod:`kohyo.model.chars`) are
+    removed; text longer than Excel allows is cut. The second value
     lists what was removed so a caller can warn; it is empty when nothing was.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     removed = "".join(ILLEGAL_XML.findall(text))
     if removed:
         text = ILLEGAL_XML.sub("", text)
+    hidden = unsafe_in_text(text)
+    if hidden:
+        removed += "".join(c for c in text if c in hidden)
+        text = strip_unsafe_text(text)
     if len(text) > MAX_CELL_CHARS:
         removed += text[MAX_CELL_CHARS:]
         text = text[:MAX_CELL_CHARS]
@@ -109,6 +115,14 @@ def cell_lines(text: str, width_px: int, size: float) -> int:
     return wrapped_lines(text, capacity)
 
 
+def text_row_height(
+    text: str, width_px: int, size: float, *, line_spacing: float, padding: float, minimum: float
+) -> float:
+    """The height (points) of a row holding *text* alone in a cell *width_px* pixels wide."""
+    points = cell_lines(text, width_px, size) * size * line_spacing + padding
+    return round(min(max(points, minimum), MAX_ROW_HEIGHT), 2)
+
+
 @dataclass
 class RowHeights:
     """How tall each row must be for what is written in it (Excel stores no autofit)."""
@@ -126,12 +140,16 @@ class RowHeights:
         else:
             self.tall.append((r1, r2, points))
 
-    def set_rows(self, ws: Worksheet, last_row: int) -> None:
-        """Write the height of every row up to *last_row* (0-based) into *ws*."""
+    def final(self, last_row: int) -> tuple[float, ...]:
+        """The height (points) of every row up to *last_row* (0-based), as written."""
         h = {r: max(self.heights.get(r, 0.0), self.minimum) for r in range(last_row + 1)}
         for r1, r2, points in self.tall:  # a cell merged down: grow its last row if needed
             short = points - sum(h[r] for r in range(r1, r2 + 1))
             if short > 0:
                 h[r2] += short
-        for r, height in h.items():
-            ws.set_row(r, round(min(height, MAX_ROW_HEIGHT), 2))
+        return tuple(round(min(height, MAX_ROW_HEIGHT), 2) for height in h.values())
+
+    def set_rows(self, ws: Worksheet, last_row: int) -> None:
+        """Write the height of every row up to *last_row* (0-based) into *ws*."""
+        for r, height in enumerate(self.final(last_row)):
+            ws.set_row(r, height)

@@ -3,6 +3,11 @@
 Append-only and fsynced line by line, so that after a crash or a dropped
 connection it names exactly what went out. :func:`kohyo.mail.send.run_mail` reads
 it to skip what was already sent and appends each message the server accepts.
+
+A sending run holds :meth:`Ledger.locked` from before it reads the ledger until its
+last append: an exclusive OS lock on ``mail_ledger.jsonl.lock`` (``fcntl.flock`` /
+``msvcrt.locking``), which the OS releases when the process ends, however it ends.
+The lock file names its holder (pid, host, start time) for the run that is refused.
 """
 
 from __future__ import annotations
@@ -10,15 +15,22 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import socket
+import time
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from kohyo import __version__
 from kohyo.distribute.manifest import Manifest
 from kohyo.mail.prepare import MailError, Outgoing
+from kohyo.messages import t
 
 LEDGER_NAME = "mail_ledger.jsonl"
+LOCK_SUFFIX = ".lock"
+# Windows locks are mandatory: lock a byte far past the holder's note so others can read it.
+_WINDOWS_LOCK_OFFSET = 2**20
 
 
 class Ledger:
@@ -33,7 +45,9 @@ class Ledger:
         except FileNotFoundError:
             return []
         except OSError as exc:
-            raise MailError(f"送信記録 {self.path} を読めません（{exc.strerror}）") from None
+            raise MailError(
+                t("mail.ledger.unreadable", path=self.path, reason=exc.strerror)
+            ) from None
         lines = raw.split(b"\n")
         tail = lines.pop()  # b"" when the file ends with a newline
         out: list[dict[str, Any]] = []
@@ -46,8 +60,7 @@ class Ledger:
                 record = None
             if not isinstance(record, dict):
                 raise MailError(
-                    f"送信記録 {self.path} の {number} 行目を読めません。"
-                    "手で編集した場合は元に戻してください。",
+                    t("mail.ledger.bad_line", path=self.path, line=number),
                     path=str(self.path),
                 )
             out.append(record)
@@ -66,6 +79,35 @@ class Ledger:
             keys.add((str(r.get("town")), frozenset(str(f.get("sha256")) for f in files)))
         return keys
 
+    @property
+    def lock_path(self) -> Path:
+        return self.path.with_name(self.path.name + LOCK_SUFFIX)
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the ledger for one sending run; MailError (exit 2) naming the holder if taken."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            f = self.lock_path.open("a+b")  # never truncate before holding the lock
+        except OSError as exc:
+            raise MailError(
+                t("mail.lock.cannot_open", path=self.lock_path, reason=exc.strerror),
+                path=str(self.lock_path),
+            ) from None
+        with f:
+            if not _try_lock(f):
+                raise MailError(
+                    t("mail.lock.held", holder=_holder(self.lock_path), path=self.lock_path),
+                    path=str(self.lock_path),
+                )
+            try:
+                _write_note(f, _holder_note())
+                yield
+            finally:
+                with contextlib.suppress(OSError):
+                    _write_note(f, b"")  # a lock file with a note is a run under way
+                _unlock(f)
+
     def ensure_writable(self) -> None:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -73,7 +115,7 @@ class Ledger:
                 pass
         except OSError as exc:
             raise MailError(
-                f"送信記録 {self.path} に書き込めないため送信しません（{exc.strerror}）",
+                t("mail.ledger.not_writable", path=self.path, reason=exc.strerror),
                 path=str(self.path),
             ) from None
 
@@ -123,3 +165,71 @@ def _fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+# --- the lock ---------------------------------------------------------------------------------
+
+
+def _try_lock(f: IO[bytes]) -> bool:
+    if os.name == "nt":
+        import msvcrt
+
+        f.seek(_WINDOWS_LOCK_OFFSET)
+        try:
+            msvcrt.locking(f.fileno(), msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    import fcntl
+
+    try:
+        fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except (BlockingIOError, PermissionError):
+        return False
+    return True
+
+
+def _unlock(f: IO[bytes]) -> None:
+    with contextlib.suppress(OSError):
+        if os.name == "nt":
+            import msvcrt
+
+            f.seek(_WINDOWS_LOCK_OFFSET)
+            msvcrt.locking(f.fileno(), msvcrt.LK_UNLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+
+
+def _holder_note() -> bytes:
+    note = {
+        "pid": os.getpid(),
+        "host": socket.gethostname(),
+        "started": datetime.now().astimezone().isoformat(timespec="seconds"),
+    }
+    return json.dumps(note, ensure_ascii=False).encode("utf-8")
+
+
+def _write_note(f: IO[bytes], note: bytes) -> None:
+    f.truncate(0)
+    f.seek(0)
+    f.write(note)
+    f.flush()
+
+
+def _holder(lock_path: Path) -> str:
+    """Who holds the lock, as the lock file says (the holder may be writing it just now)."""
+    note: Any = None
+    for _ in range(20):
+        with contextlib.suppress(OSError, UnicodeDecodeError, json.JSONDecodeError):
+            note = json.loads(lock_path.read_bytes().decode("utf-8"))
+        if isinstance(note, dict):
+            return t(
+                "mail.lock.holder",
+                pid=note.get("pid", "?"),
+                host=note.get("host", "?"),
+                started=note.get("started", "?"),
+            )
+        time.sleep(0.05)
+    return t("mail.lock.holder_unknown")

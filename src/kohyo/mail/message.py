@@ -1,14 +1,13 @@
 """One town's message: the :class:`Letter`, its text from the mail templates, the MIME message.
 
-Subject and body come from ``templates/mail/subject.j2`` and ``body.j2`` (jinja2,
-strict: a typo is an error); headers from config; the files are attached so that
+Subject and body come from the templates ``mail/subject.j2`` and ``mail/body.j2`` (the
+area's own or kohyo's, see :mod:`kohyo.templates_lookup`; jinja2, strict: a typo is an error); headers from config; the files are attached so that
 every client, Outlook included, shows their Japanese names. Nothing is checked or
 sent here: :mod:`kohyo.mail.prepare` checks, :mod:`kohyo.mail.send` delivers.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -16,13 +15,15 @@ from email import policy as email_policy
 from email.header import Header
 from email.message import EmailMessage
 from email.utils import encode_rfc2231, format_datetime, make_msgid, parseaddr
-from pathlib import Path
 
 import jinja2
 
 from kohyo import __version__
 from kohyo.config import Config
 from kohyo.errors import ConfigError
+from kohyo.files.digest import bytes_digest
+from kohyo.messages import t
+from kohyo.templates_lookup import template_loader, template_path
 
 MIME_TYPES: dict[str, tuple[str, str]] = {
     "xlsx": ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
@@ -44,7 +45,7 @@ class Attachment:
 
     @property
     def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
+        return bytes_digest(self.data)
 
 
 @dataclass(frozen=True)
@@ -64,17 +65,13 @@ class Letter:
 
 
 class MailTemplates:
-    """``subject.j2`` and ``body.j2`` from one folder, rendered strictly (a typo is an error)."""
+    """``mail/subject.j2`` and ``mail/body.j2``, rendered strictly (a typo is an error)."""
 
-    def __init__(self, folder: Path) -> None:
-        for name in ("subject.j2", "body.j2"):
-            if not (folder / name).is_file():
-                raise ConfigError(
-                    f"メールのテンプレート {folder / name} がありません", path=str(folder)
-                )
-        self.folder = folder
+    def __init__(self, config: Config) -> None:
+        # Resolved now, so that a bad override stops the run before any message is made.
+        self.paths = {n: template_path(config, f"mail/{n}") for n in ("subject.j2", "body.j2")}
         self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(folder, encoding="utf-8"),
+            loader=template_loader(config, "mail"),
             undefined=jinja2.StrictUndefined,
             autoescape=False,  # plain text mail, not HTML
             trim_blocks=True,
@@ -87,37 +84,26 @@ class MailTemplates:
             return self.env.get_template(name).render(context)
         except jinja2.TemplateSyntaxError as exc:
             raise ConfigError(
-                f"メールのテンプレート {self.folder / name} の {exc.lineno} 行目に誤りがあります: {exc.message}",
-                path=str(self.folder / name),
+                t(
+                    "mail.template.syntax",
+                    path=self.paths[name],
+                    line=exc.lineno,
+                    detail=exc.message,
+                ),
+                path=str(self.paths[name]),
             ) from None
         except jinja2.TemplateError as exc:
             raise ConfigError(
-                f"メールのテンプレート {self.folder / name} を差し込みできません: {exc}",
-                path=str(self.folder / name),
+                t("mail.template.render", path=self.paths[name], detail=exc),
+                path=str(self.paths[name]),
             ) from None
-
-
-def template_folder(config: Config) -> Path:
-    """``templates/mail`` beside config.toml if an area keeps its own, else the repository's."""
-    candidates = [
-        config.base_dir / "templates" / "mail",
-        Path(__file__).resolve().parents[3] / "templates" / "mail",
-    ]
-    for folder in candidates:
-        if (folder / "body.j2").is_file():
-            return folder
-    raise ConfigError(
-        f"メールのテンプレート（templates/mail/subject.j2, body.j2）が見つかりません: {candidates[0]}",
-        path=str(candidates[0]),
-    )
 
 
 def envelope_sender(config: Config) -> str:
     address = parseaddr(config.mail.sender)[1]
     if "@" not in address:
         raise ConfigError(
-            f"設定ファイル {config.path} の mail.sender に差出人のメールアドレスを指定してください"
-            f"（{config.mail.sender!r}）",
+            t("mail.sender.missing", path=config.path, value=repr(config.mail.sender)),
             path=str(config.path),
         )
     return address
@@ -146,7 +132,7 @@ def render_letter(
     context = letter_context(config, letter, summary)
     subject = " ".join(templates.render("subject.j2", context).split())
     if not subject:
-        raise ConfigError(f"件名が空になりました（{templates.folder / 'subject.j2'}）")
+        raise ConfigError(t("mail.subject.empty", path=templates.paths["subject.j2"]))
     body = templates.render("body.j2", context).replace("\r\n", "\n").strip("\n") + "\n"
     return subject, body
 

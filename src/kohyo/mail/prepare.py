@@ -34,8 +34,8 @@ from kohyo.mail.message import (
     MailTemplates,
     compose,
     message_bytes,
-    template_folder,
 )
+from kohyo.messages import t
 from kohyo.model.project import Master
 from kohyo.read.normalize import nfkc
 
@@ -74,12 +74,16 @@ def prepare(
     manifest = load_manifest(folder or latest_distribution(config))
     if nfkc(manifest.area).strip() != nfkc(config.area.name).strip():
         raise MailError(
-            f"配布フォルダー {manifest.folder} は「{manifest.area}」のものです"
-            f"（設定は「{config.area.name}」）。--config か --dir を確かめてください。"
+            t(
+                "mail.wrong_area",
+                folder=manifest.folder,
+                area=manifest.area,
+                configured=config.area.name,
+            )
         )
     towns, notes = select_towns(config, manifest, towns_wanted)
     master = read_distributed_master(config, manifest)
-    templates = MailTemplates(template_folder(config))
+    templates = MailTemplates(config)
     outgoing: list[Outgoing] = []
     problems: list[str] = []
     for town in towns:
@@ -90,10 +94,7 @@ def prepare(
         if item is not None:
             outgoing.append(item)
     if problems:
-        raise MailError(
-            "確認で問題が見つかったため、どのメールも作成・送信していません。\n  "
-            + "\n  ".join(problems)
-        )
+        raise MailError(t("mail.problems", problems="\n  ".join(problems)))
     return manifest, outgoing, notes
 
 
@@ -106,22 +107,25 @@ def select_towns(
         towns = [
             t for t in config.area.partners if manifest.towns.get(t) and manifest.towns[t].files
         ]
-        for t in config.area.partners:
-            if t not in towns:
-                notes.append(f"{t}: 配布フォルダーにファイルがないため送りません")
+        for partner in config.area.partners:
+            if partner not in towns:
+                notes.append(t("mail.town.no_files.note", town=partner))
         if not towns:
-            raise MailError(f"配布フォルダー {manifest.folder} に連携町村のファイルがありません")
+            raise MailError(t("mail.no_partner_files", folder=manifest.folder))
         return towns, notes
     chosen: set[str] = set()
     for name in wanted:
         town = nfkc(name).strip()
         if town not in config.area.municipalities:
             raise MailError(
-                f"--town「{name}」は config.toml の area.municipalities にありません"
-                f"（{'、'.join(config.area.municipalities)}）"
+                t(
+                    "mail.town.unknown",
+                    name=name,
+                    known=t("list.separator").join(config.area.municipalities),
+                )
             )
         if not (manifest.towns.get(town) and manifest.towns[town].files):
-            raise MailError(f"配布フォルダー {manifest.folder} に {town} のファイルがありません")
+            raise MailError(t("mail.town.no_files", folder=manifest.folder, town=town))
         chosen.add(town)
     return [t for t in config.area.municipalities if t in chosen], notes
 
@@ -138,13 +142,13 @@ def prepare_town(
     problems: list[str] = []
     rec = config.mail.recipients.get(town)
     if rec is None or not rec.to:
-        problems.append(f'config.toml の [mail.recipients."{town}"] に宛先（to）がありません')
+        problems.append(t("mail.no_recipients.config", town=town))
     entry = manifest.towns[town]
     own = {p.number for p in master.projects if town in p.municipalities}
     foreign = sorted(set(entry.projects) - own)
     if foreign:
-        numbers = "、".join(str(n) for n in foreign)
-        problems.append(f"manifest の事業番号 {numbers} は {town} が関係する事業ではありません")
+        numbers = t("list.separator").join(str(n) for n in foreign)
+        problems.append(t("mail.foreign_projects", numbers=numbers, town=town))
     attachments: list[Attachment] = []
     for f in entry.files:
         data, problem = verified_file(manifest, f, master, town)
@@ -163,9 +167,7 @@ def prepare_town(
     text = f"{message['Subject']}\n{message.get_body(('plain',)).get_content()}"  # type: ignore[union-attr]
     leaked = text_leaks(text, foreign_markers(master, town))
     if leaked:
-        problems.append(
-            f"件名・本文（変更の概要など）に {town} が関係しない事業{project_list(leaked)}の内容があります"
-        )
+        problems.append(t("mail.text_leak", town=town, projects=project_list(leaked)))
     if problems:
         return None, problems
     key = (town, frozenset(a.sha256 for a in attachments))
@@ -182,9 +184,7 @@ def _summary_for(path: Path | None, town: str) -> str | None:
     try:
         return target.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise MailError(
-            f"変更の概要 {target} を UTF-8 のテキストとして読めません（{exc}）"
-        ) from None
+        raise MailError(t("mail.summary_unreadable", path=target, reason=exc)) from None
 
 
 # --- guards -----------------------------------------------------------------------------
@@ -210,17 +210,17 @@ def address_problems(
     problems: list[str] = []
     envelope = list(envelope)
     if not envelope:
-        problems.append("宛先がありません")
+        problems.append(t("mail.no_recipients"))
     shown = header_recipients(msg)
     for addr in envelope + shown:
         if addr.lower() not in allowed:
-            problems.append(f"設定にない宛先 {addr} が含まれています")
+            problems.append(t("mail.recipient_unknown", address=addr))
     for header in ("Bcc", "Resent-Bcc"):
         if msg.get(header) is not None:
-            problems.append(f"{header} は使いません")
+            problems.append(t("mail.header_forbidden", header=header))
     hidden = {a.lower() for a in envelope} - {a.lower() for a in shown}
     if hidden:
-        problems.append(f"ヘッダーにない宛先に送ろうとしています: {', '.join(sorted(hidden))}")
+        problems.append(t("mail.hidden_recipients", addresses=", ".join(sorted(hidden))))
     return sorted(set(problems))
 
 
@@ -233,10 +233,7 @@ def text_leaks(text: str, markers: Mapping[str, int | None]) -> list[int | None]
 def check_size(letter: Letter, limit: int) -> str | None:
     total = sum(len(a.data) for a in letter.attachments)
     if total > limit:
-        return (
-            f"添付ファイルの合計 {_size(total)} が上限 {_size(limit)} を超えています"
-            "（config.toml の mail.max_attachment_mb）"
-        )
+        return t("mail.too_large", total=_size(total), limit=_size(limit))
     return None
 
 

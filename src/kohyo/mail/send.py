@@ -23,9 +23,11 @@ from typing import Any
 
 from kohyo.config import Config
 from kohyo.distribute.manifest import Manifest
+from kohyo.files.atomic import write_atomically
 from kohyo.mail.ledger import LEDGER_NAME, Ledger, ledger_record
 from kohyo.mail.message import envelope_sender
 from kohyo.mail.prepare import MailError, Outgoing, address_problems, configured_recipients, prepare
+from kohyo.messages import t
 
 CA_FILE_ENV = "KOHYO_SMTP_CA_FILE"
 KEYRING_SERVICE = "kohyo-smtp"
@@ -94,6 +96,17 @@ Progress = Callable[[TownResult], None]
 def run_mail(config: Config, request: MailRequest, progress: Progress | None = None) -> MailReport:
     """Check everything, then write the outbox (dry run) or send (``request.send``)."""
     ledger = Ledger(config.paths.output_dir / LEDGER_NAME)
+    if not request.send:
+        return _run(config, request, ledger, progress)
+    # One sender at a time: the ledger is read and appended under one lock, so two runs
+    # started together cannot both find a town unsent.
+    with ledger.locked():
+        return _run(config, request, ledger, progress)
+
+
+def _run(
+    config: Config, request: MailRequest, ledger: Ledger, progress: Progress | None
+) -> MailReport:
     manifest, outgoing, notes = prepare(
         config, request.folder, request.towns, request.summary, ledger.sent_keys()
     )
@@ -109,7 +122,7 @@ def run_mail(config: Config, request: MailRequest, progress: Progress | None = N
     todo = [o for o in outgoing if request.resend or not o.already_sent]
     for item in outgoing:
         if item.already_sent and not request.resend:
-            add(_result(item, "skipped", "送信済み"))
+            add(_result(item, "skipped", t("mail.status.already_sent")))
     if todo:
         ledger.ensure_writable()
         with open_smtp(config) as smtp:
@@ -141,7 +154,7 @@ def send_all(
         except TownFailed as exc:
             add(_result(item, "failed", exc.detail))
             if exc.connection_lost:
-                stop_reason = "サーバーとの接続が切れたため送っていません"
+                stop_reason = t("mail.stop.connection_lost")
             continue
         try:
             ledger.append(ledger_record(item, manifest, response, server))
@@ -150,10 +163,10 @@ def send_all(
                 _result(
                     item,
                     "failed",
-                    f"送信しましたが、送信記録 {ledger.path} に書けませんでした（{exc}）",
+                    t("mail.sent.ledger_failed", path=ledger.path, reason=exc),
                 )
             )
-            stop_reason = "送信記録に書けないため送っていません"
+            stop_reason = t("mail.stop.ledger")
             continue
         add(_result(item, "sent", response))
 
@@ -185,16 +198,16 @@ def write_eml(item: Outgoing, path: Path) -> Path:
     """Write the message as an .eml (opens in Outlook and Thunderbird), atomically."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.kohyo-tmp")
-        tmp.write_bytes(item.data)
-        os.replace(tmp, path)
+        write_atomically(path, item.data)
     except PermissionError:
         raise MailError(
-            f"{path} に書き込めません。Outlook などで開いている場合は閉じてから実行してください。",
+            t("mail.eml.locked", path=path),
             path=str(path),
         ) from None
     except OSError as exc:
-        raise MailError(f"{path} に書き込めません（{exc.strerror}）", path=str(path)) from None
+        raise MailError(
+            t("mail.eml.cannot_write", path=path, reason=exc.strerror), path=str(path)
+        ) from None
     return path
 
 
@@ -217,7 +230,7 @@ def tls_context(config: Config) -> ssl.SSLContext:
     try:
         return ssl.create_default_context(cafile=ca_file)
     except (OSError, ssl.SSLError) as exc:
-        raise MailError(f"{where} の証明書ファイル {ca_file} を読めません（{exc}）") from None
+        raise MailError(t("mail.ca_file", where=where, path=ca_file, reason=exc)) from None
 
 
 def smtp_password(config: Config) -> str:
@@ -236,8 +249,7 @@ def smtp_password(config: Config) -> str:
     if password:
         return password
     raise MailError(
-        f"SMTP のパスワードがありません。環境変数 {env} に設定してください"
-        f"（または OS の資格情報に サービス名 {KEYRING_SERVICE}・ユーザー名 {config.mail.username} で登録）。"
+        t("mail.no_password", env=env, service=KEYRING_SERVICE, user=config.mail.username)
     )
 
 
@@ -247,10 +259,7 @@ def open_smtp(config: Config, timeout: float = SMTP_TIMEOUT) -> Any:
     m = config.mail
     where = f"{m.smtp_host}:{m.smtp_port}"
     if m.username and m.security == "none":
-        raise MailError(
-            f'暗号化なし（mail.security = "none"）ではパスワードを送りません。'
-            f'mail.security を "starttls" か "ssl" にしてください（{where}）'
-        )
+        raise MailError(t("mail.password_unencrypted", where=where))
     password = smtp_password(config) if m.username else ""
     context = tls_context(config) if m.security != "none" else None
     smtp: smtplib.SMTP | None = None
@@ -262,7 +271,7 @@ def open_smtp(config: Config, timeout: float = SMTP_TIMEOUT) -> Any:
         smtp.ehlo()
         if m.security == "starttls":
             if not smtp.has_extn("starttls"):
-                raise MailError(f"SMTP サーバー {where} が STARTTLS に対応していないため送りません")
+                raise MailError(t("mail.no_starttls", where=where))
             smtp.starttls(context=context)
             smtp.ehlo()
         if m.username:
@@ -272,24 +281,21 @@ def open_smtp(config: Config, timeout: float = SMTP_TIMEOUT) -> Any:
         raise
     except smtplib.SMTPAuthenticationError as exc:
         _close(smtp)
-        raise MailError(f"SMTP サーバー {where} で認証に失敗しました（{_reply(exc)}）") from None
+        raise MailError(t("mail.auth_failed", where=where, reply=_reply(exc))) from None
     except UnicodeEncodeError:  # smtplib sends AUTH data as ASCII only
         _close(smtp)
-        raise MailError(
-            f"SMTP のユーザー名かパスワードに半角英数字・記号以外の文字があるため、{where} にログインできません"
-        ) from None
+        raise MailError(t("mail.auth_not_ascii", where=where)) from None
     except smtplib.SMTPNotSupportedError:
         _close(smtp)
-        raise MailError(f"SMTP サーバー {where} がログイン（AUTH）に対応していません") from None
+        raise MailError(t("mail.no_auth", where=where)) from None
     except ssl.SSLCertVerificationError as exc:
         _close(smtp)
         raise MailError(
-            f"SMTP サーバー {where} の証明書を確認できません（{exc.verify_message}）。"
-            f"組織内の認証局を使う場合は、環境変数 {CA_FILE_ENV} にその証明書ファイルを指定してください"
+            t("mail.cert", where=where, reason=exc.verify_message, env=CA_FILE_ENV)
         ) from None
     except (OSError, smtplib.SMTPException) as exc:
         _close(smtp)
-        raise MailError(f"SMTP サーバー {where} に接続できません（{exc}）") from None
+        raise MailError(t("mail.connect", where=where, reason=exc)) from None
     try:
         yield smtp
     finally:
@@ -309,24 +315,32 @@ def send_one(smtp: smtplib.SMTP, sender: str, item: Outgoing, allowed: frozenset
     try:
         code, reply = smtp.mail(sender)
         if code != 250:
-            _abort(smtp, code, f"差出人 {sender} を受け付けませんでした: {code} {_text(reply)}")
+            _abort(
+                smtp,
+                code,
+                t("mail.rejected.sender", sender=sender, code=code, reply=_text(reply)),
+            )
         for rcpt in envelope:
             code, reply = smtp.rcpt(rcpt)
             if code not in (250, 251):
-                _abort(smtp, code, f"宛先 {rcpt} を受け付けませんでした: {code} {_text(reply)}")
+                _abort(
+                    smtp,
+                    code,
+                    t("mail.rejected.recipient", rcpt=rcpt, code=code, reply=_text(reply)),
+                )
         phase = "data"
         code, reply = smtp.data(item.data)
         if code != 250:
-            raise TownFailed(
-                f"メールを受け付けませんでした: {code} {_text(reply)}", connection_lost=code == 421
-            )
+            # Some servers keep a refused transaction open: without RSET every following
+            # town would fail with "503 nested MAIL command".
+            _abort(smtp, code, t("mail.rejected", reply=f"{code} {_text(reply)}"))
         return f"{code} {_text(reply)}"
     except smtplib.SMTPDataError as exc:
-        _abort(smtp, exc.smtp_code, f"メールを受け付けませんでした: {_reply(exc)}")
+        _abort(smtp, exc.smtp_code, t("mail.rejected", reply=_reply(exc)))
     except (smtplib.SMTPServerDisconnected, OSError) as exc:
-        unsure = "（送信中に切れたため、届いたかどうか確認できません）" if phase == "data" else ""
+        unsure = t("mail.disconnected.unsure") if phase == "data" else ""
         raise TownFailed(
-            f"サーバーとの接続が切れました{unsure}: {exc}", connection_lost=True
+            t("mail.disconnected", unsure=unsure, reason=exc), connection_lost=True
         ) from None
     raise AssertionError("unreachable")
 

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from kohyo.check.findings import Finding, Report
 from kohyo.config import Config
+from kohyo.model import labels
 from kohyo.model.derive import derive_total
 from kohyo.model.project import Amount, CellKind, CostCell, Indicator, Master, Project
 from kohyo.overview.textdiff import diff_sequences, diff_text, similarity, text_key
@@ -35,16 +36,16 @@ identity (no name, two with one name) or amounts nobody can know. Other errors
 are and do not stop the comparison."""
 
 FIELD_LABELS: dict[str, str] = {
-    "name": "事業名",
-    "municipalities": "関係市町村",
-    "content": "内容",
-    "effect": "連携効果",
-    "cost": "事業費見込額",
-    "total": "計",
-    "role": "連携市町村の役割分担",
-    "indicator": "成果指標",
-    "indicator_current": "成果指標の現状値",
-    "indicator_target": "成果指標の目標値",
+    "name": labels.NAME,
+    "municipalities": labels.MUNICIPALITIES,
+    "content": labels.CONTENT,
+    "effect": labels.EFFECT,
+    "cost": labels.COSTS,
+    "total": labels.TOTAL,
+    "role": labels.ROLES,
+    "indicator": labels.KPIS,
+    "indicator_current": f"{labels.KPIS}の現状値",
+    "indicator_target": f"{labels.KPIS}の目標値",
     "note": "注記",
 }
 

@@ -3,17 +3,18 @@ rendered to HTML and Markdown from jinja2 templates and to an xlsx. I/O edge.
 
 The layout (which rows a 個表 has, what each change says) is built once, as a small
 view model, in :mod:`kohyo.overview.view`; the templates only place it on the page,
-so staff can restyle ``templates/overview/*.j2`` without touching the wording rules.
+so staff can restyle the templates ``overview/*.j2`` (an area's own copy in
+``templates/overview/`` beside config.toml, see :mod:`kohyo.templates_lookup`) without
+touching the wording rules.
 The xlsx is written by :mod:`kohyo.overview.xlsx`.
 """
 
 from __future__ import annotations
 
-import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import jinja2
 from markupsafe import Markup, escape
@@ -21,14 +22,21 @@ from markupsafe import Markup, escape
 from kohyo.check.findings import Finding, Report
 from kohyo.config import Config
 from kohyo.errors import KohyoError, WriteError
+from kohyo.files.atomic import check_not_input, write_atomically
+from kohyo.layout.look import SheetLook, load_look
+from kohyo.messages import t
+from kohyo.model.chars import strip_unsafe_text
 from kohyo.model.project import Master
 from kohyo.overview.compare import ChangeOverview, blocking_findings, compare_masters
+from kohyo.overview.markdown import md_escape
 from kohyo.overview.view import build_view
 from kohyo.overview.xlsx import write_overview_xlsx
 from kohyo.read.master import check_master
+from kohyo.templates_lookup import template_loader, template_path
 
-TEMPLATE_FOLDER = ("templates", "overview")
+TEMPLATE_FOLDER = "overview"
 TEMPLATES = {"overview.html": "overview.html.j2", "overview.md": "overview.md.j2"}
+__all__ = ["md_escape", "render_change_overview", "write_change_overview"]
 
 
 @dataclass
@@ -59,86 +67,95 @@ def compare_files(old_path: str | Path, new_path: str | Path, config: Config) ->
     return Comparison(old, new, old_report, new_report, overview)
 
 
-def template_dir(config: Config) -> Path:
-    return config.base_dir.joinpath(*TEMPLATE_FOLDER)
+def _template_paths(config: Config) -> dict[str, Path]:
+    """Each overview template's file, resolved before anything is rendered."""
+    return {t: template_path(config, f"{TEMPLATE_FOLDER}/{t}") for t in TEMPLATES.values()}
 
 
-def _environment(folder: Path) -> jinja2.Environment:
-    missing = [t for t in TEMPLATES.values() if not (folder / t).is_file()]
-    if missing:
-        raise KohyoError(
-            f"変更概要のテンプレートが見つかりません: {folder / missing[0]}"
-            "（config.toml と同じフォルダーの templates/overview/ に置いてください）",
-            path=str(folder),
-        )
+def _environment(config: Config) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(folder), encoding="utf-8"),
+        loader=template_loader(config, TEMPLATE_FOLDER),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default=False),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_without_controls,
     )
     env.filters["br"] = lambda s: Markup("<br>").join(escape(x) for x in str(s).split("\n"))
     env.filters["md"] = md_escape
     return env
 
 
-def md_escape(text: object) -> str:
-    """Text safe inside a Markdown table cell or list item (one line)."""
-    out = str(text).replace("\\", "\\\\")
-    for ch in "|*_~`":
-        out = out.replace(ch, "\\" + ch)
-    return out.replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br>")
+def _without_controls(value: object) -> object:
+    """Every value a template prints, without control or bidi characters (model/chars.py)."""
+    if isinstance(value, str):
+        return type(value)(strip_unsafe_text(value))  # Markup stays Markup
+    return value
 
 
 def render_change_overview(ov: ChangeOverview, config: Config) -> dict[str, str]:
     """File name -> text, for the HTML and the Markdown overview."""
-    env = _environment(template_dir(config))
-    view = build_view(ov, config)
+    paths = _template_paths(config)
+    env = _environment(config)
+    view = build_view(ov, config, kohyo_look(config))
     out = {}
     for name, template in TEMPLATES.items():
         try:
             out[name] = env.get_template(template).render(v=view, today=date.today())
         except jinja2.TemplateError as exc:
-            where = f"（{exc.lineno} 行目）" if isinstance(exc, jinja2.TemplateSyntaxError) else ""
+            syntax = isinstance(exc, jinja2.TemplateSyntaxError)
+            where = t("overview.template.line", line=exc.lineno) if syntax else ""
             raise KohyoError(
-                f"テンプレート {template_dir(config) / template} に誤りがあります{where}: {exc}"
+                t(
+                    "overview.template.error",
+                    path=paths[template],
+                    where=where,
+                    detail=exc,
+                )
             ) from None
     return out
+
+
+def kohyo_look(config: Config) -> SheetLook:
+    """The 個表 look (``templates/kohyo_sheet.toml``) the overview's tables are laid out with."""
+    return load_look(template_path(config, "kohyo_sheet.toml"))
 
 
 def default_out_dir(config: Config, today: date | None = None) -> Path:
     return config.paths.output_dir / f"変更概要_{(today or date.today()):%Y%m%d}"
 
 
-def write_change_overview(ov: ChangeOverview, out_dir: Path, config: Config) -> list[Path]:
-    """Write overview.html, overview.md and overview.xlsx into *out_dir*; return their paths."""
+def write_change_overview(
+    ov: ChangeOverview, out_dir: Path, config: Config, *, inputs: Sequence[Path] = ()
+) -> list[Path]:
+    """Write overview.html, overview.md and overview.xlsx into *out_dir*; return their paths.
+
+    None of them may replace one of *inputs* (the masters compared): WriteError, nothing written.
+    """
+    for name in (*TEMPLATES, "overview.xlsx"):
+        check_not_input(out_dir / name, inputs)
     texts = render_change_overview(ov, config)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise WriteError(f"出力先のフォルダーを作れません: {out_dir}: {exc.strerror}") from None
-    written = []
-    for name, text in texts.items():
-        written.append(
-            _replace(out_dir / name, lambda tmp, t=text: tmp.write_text(t, encoding="utf-8"))
-        )
-    view = build_view(ov, config)
+        raise WriteError(t("overview.no_folder", path=out_dir, reason=exc.strerror)) from None
+    written = [_replace(out_dir / name, _text_writer(text)) for name, text in texts.items()]
+    view = build_view(ov, config, kohyo_look(config))
     written.append(_replace(out_dir / "overview.xlsx", lambda tmp: write_overview_xlsx(view, tmp)))
     return written
 
 
-def _replace(target: Path, write: Any) -> Path:
+def _text_writer(text: str) -> Callable[[Path], None]:
+    def write(tmp: Path) -> None:
+        tmp.write_text(text, encoding="utf-8")
+
+    return write
+
+
+def _replace(target: Path, write: Callable[[Path], None]) -> Path:
     """Write beside *target*, then swap it in: a reader never sees half a file."""
-    tmp = target.with_name(f".{target.stem}.{os.getpid()}.tmp{target.suffix}")
     try:
-        write(tmp)
-        os.replace(tmp, target)
+        return write_atomically(target, write)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise WriteError(
-            f"{target} を書き込めません（{exc.strerror}）。Excel などで開いていれば閉じてから、"
-            "もう一度実行してください"
-        ) from None
-    return target
+        raise WriteError(t("overview.cannot_write", path=target, reason=exc.strerror)) from None

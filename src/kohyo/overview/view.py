@@ -3,7 +3,9 @@
 A :class:`~kohyo.overview.compare.ChangeOverview` becomes an :class:`OverviewView`, a small view
 model built here once, so that the wording rules live in one place and the templates
 (``templates/overview/*.j2``) and the xlsx writer (:mod:`kohyo.overview.xlsx`) only
-place it on the page. Pure: no file is read or written here.
+place it on the page. Each 個表 is tabled from the one grid of :mod:`kohyo.layout.grid` (the
+towns' workbooks use it too), its values being 見え消し segment lists. Pure: no file is read
+or written here.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kohyo.config import Config
+from kohyo.layout.grid import GridCell, SheetContent, kohyo_grid
+from kohyo.layout.look import SheetLook
 from kohyo.model.derive import derive_total
 from kohyo.model.project import Amount, Project, amount_text
 from kohyo.overview.compare import (
@@ -25,6 +29,7 @@ from kohyo.overview.compare import (
 )
 from kohyo.overview.textdiff import (
     Segment,
+    SegmentKind,
     first_paragraph,
     mark_items,
     mark_text,
@@ -37,6 +42,8 @@ NOTE = (
     "(注) 上記以外の事業についても、今後の各市町村の予算編成作業や市町村間の協議結果により、"
     "新規追加又は変更となる場合がある。"
 )
+DEFAULT_LOOK = SheetLook()
+ALIGN = {"center": "center", "amount": "num"}  # grid style -> the table's cell class
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳㉑㉒㉓㉔㉕㉖㉗㉘㉙㉚㉛㉜㉝㉞㉟㊱㊲㊳㊴㊵㊶㊷㊸㊹㊺㊻㊼㊽㊾㊿"
 
 
@@ -51,13 +58,15 @@ class Cell:
 
 @dataclass
 class SheetView:
-    """One 個表 as a table: rows of cells with spans, then the ※ notes."""
+    """One 個表 as a table: rows of cells with spans, then the ※ notes (from the grid)."""
 
     number: int | None
     name: str
     columns: int
     rows: list[list[Cell]]
     notes: list[Segment]
+    widths: tuple[float, ...] = ()  # Excel's column-width units, from the 個表 look
+    heights: tuple[float, ...] = ()  # points, one per row of *rows*
 
     def grid(self) -> list[list[Cell | None]]:
         """The rows with spans expanded: a cell at its top-left position, None elsewhere."""
@@ -105,7 +114,8 @@ class OverviewView:
     note: str = ""
 
 
-def build_view(ov: ChangeOverview, config: Config) -> OverviewView:
+def build_view(ov: ChangeOverview, config: Config, look: SheetLook = DEFAULT_LOOK) -> OverviewView:
+    """The overview's view model; *look* is the 個表 look its tables take widths and heights from."""
     kinds = [
         k for k, on in (("新規追加", ov.added), ("変更", ov.changed), ("削除", ov.removed)) if on
     ]
@@ -139,8 +149,8 @@ def build_view(ov: ChangeOverview, config: Config) -> OverviewView:
             {"name": m.new.name.text, "old": _num(m.old.number), "new": _num(m.new.number)}
             for m in ov.renumbered
         ],
-        new_sheets=[sheet_view(None, p, config) for p in ov.added],
-        changed_sheets=[sheet_view(m.old, m.new, config) for m in ov.changed],
+        new_sheets=[sheet_view(None, p, config, look) for p in ov.added],
+        changed_sheets=[sheet_view(m.old, m.new, config, look) for m in ov.changed],
         note=NOTE,
     )
 
@@ -254,81 +264,95 @@ def _sentence(f: FieldChange) -> str:
     return f"{f.label}を「{old}」から「{new}」に変更。"
 
 
-def sheet_view(old: Project | None, new: Project, config: Config) -> SheetView:
-    """A 個表 as the vision prints it; with *old*, the changes marked (見え消し)."""
+def sheet_view(
+    old: Project | None, new: Project, config: Config, look: SheetLook = DEFAULT_LOOK
+) -> SheetView:
+    """A 個表 as the vision prints it, in the canonical grid; with *old*, the changes marked
+    (見え消し). The years are those either project has (the configured ones if neither has)."""
     o = old or new
-    years = project_years(o, new) or list(config.plan.fiscal_years)
-    cols = max(7, len(years) + 2)
+    years = tuple(project_years(o, new) or config.plan.fiscal_years)
 
-    def head(text: str, **kw: Any) -> Cell:
-        return Cell([Segment(text)], head=True, **kw)
+    def cost(a: Amount, b: Amount) -> list[Segment]:
+        return mark_value(amount_text(a), amount_text(b))
 
     munis = (
         [Segment(new.municipalities_label.text)]
         if members(o) == members(new)
         else mark_value(o.municipalities_label.text, new.municipalities_label.text)
     )
-    rows: list[list[Cell]] = [
-        [
-            head("事業名"),
-            Cell([Segment(_num(new.number))], align="center"),
-            Cell(mark_value(o.name.text, new.name.text), colspan=cols - 5),
-            head("関係市町村"),
-            Cell(munis, colspan=2, align="center"),
-        ],
-        [head("内容"), Cell(mark_text(o.content.text, new.content.text), colspan=cols - 1)],
-        [head("連携効果"), Cell(mark_text(o.effect.text, new.effect.text), colspan=cols - 1)],
-        [
-            head(f"事業費見込額\n(単位：{config.plan.unit})", rowspan=2),
-            *(head(f"{y}年度") for y in years),
-            head("計", colspan=cols - 1 - len(years)),
-        ],
-        [
-            *(
-                Cell(
-                    mark_value(
-                        amount_text(amount_value(o.costs.amounts.get(y))),
-                        amount_text(amount_value(new.costs.amounts.get(y))),
-                    ),
-                    align="num",
-                )
-                for y in years
-            ),
-            Cell(
-                mark_value(
-                    amount_text(derive_total(o.costs)), amount_text(derive_total(new.costs))
-                ),
-                colspan=cols - 1 - len(years),
-                align="num",
-            ),
-        ],
-    ]
-    rows += _role_rows(o, new, cols)
-    rows += _kpi_rows(o, new, cols, new.indicator_target_year or config.plan.kpi_target_year)
     notes = mark_items([n.text for n in o.notes], [n.text for n in new.notes])
-    return SheetView(new.number, new.name.text, cols, rows, notes)
+    content = SheetContent(
+        number=[Segment(_num(new.number))],
+        name=mark_value(o.name.text, new.name.text),
+        municipalities=munis,
+        content=mark_text(o.content.text, new.content.text),
+        effect=mark_text(o.effect.text, new.effect.text),
+        years=years,
+        costs=tuple(
+            cost(amount_value(o.costs.amounts.get(y)), amount_value(new.costs.amounts.get(y)))
+            for y in years
+        ),
+        total=cost(derive_total(o.costs), derive_total(new.costs)),
+        roles=_roles(o, new),
+        kpis=_kpis(o, new),
+        notes=tuple([n] for n in notes),
+        unit=config.plan.unit,
+        target_year=new.indicator_target_year or config.plan.kpi_target_year,
+    )
+    grid = kohyo_grid(content, look, segments_text)
+    table = [c for c in grid.cells if c.kind != "note"]
+    n_rows = grid.n_rows - len(notes)
+    rows: list[list[Cell]] = [[] for _ in range(n_rows)]
+    for c in sorted(table, key=lambda c: (c.row, c.col)):
+        rows[c.row].append(_cell(c))
+    return SheetView(new.number, new.name.text, grid.count, rows, notes, grid.widths,
+                     grid.heights[:n_rows])  # fmt: skip
 
 
-def _role_rows(o: Project, n: Project, cols: int) -> list[list[Cell]]:
+def _cell(c: GridCell[list[Segment]]) -> Cell:
+    """A grid cell as the overview's table shows it (plain text from the grid as one segment)."""
+    segs = c.value if not isinstance(c.value, str) else [Segment(c.value)] if c.value else []
+    head = c.kind in ("label", "header")
+    return Cell(segs, c.cols, c.rows, head, "" if head else ALIGN.get(c.style, ""))
+
+
+def runs(segs: list[Segment]) -> list[tuple[str, str]]:
+    """Segments as (kind, text) runs; paragraphs, and a new value after the struck-out old one,
+    start a new line (as the HTML and the xlsx show them)."""
+    out: list[tuple[str, str]] = []
+    for i, s in enumerate(segs):
+        br = i and (s.starts_paragraph or (s.kind == "ins" and segs[i - 1].kind == "del"))
+        text = ("\n" if br else "") + s.text
+        if out and out[-1][0] == s.kind:
+            out[-1] = (s.kind, out[-1][1] + text)
+        elif text:
+            out.append((s.kind, text))
+    return out
+
+
+def segments_text(value: list[Segment] | str) -> str:
+    """How a marked cell reads, for its row height: old and new one under the other."""
+    if isinstance(value, str):
+        return value
+    return "".join(t for _, t in runs(value))
+
+
+Marks = list[Segment]
+
+
+def _roles(o: Project, n: Project) -> tuple[tuple[Marks, Marks], ...]:
     a, b = roles_of(o), roles_of(n)
-    whos = [*b, *(w for w in a if w not in b)] or [""]
-    rows = []
-    for i, who in enumerate(whos):
-        kind = "same" if (who in a) == (who in b) else ("ins" if who in b else "del")
-        row = [Cell([Segment(who, kind)] if who else [], align="center"),
-               Cell(mark_value(a.get(who), b.get(who)), colspan=cols - 2)]  # fmt: skip
-        if i == 0:
-            row.insert(0, Cell([Segment("連携市町村の\n役割分担")], rowspan=len(whos), head=True))
-        rows.append(row)
-    return rows
+    out = []
+    for who in [*b, *(w for w in a if w not in b)]:
+        kind: SegmentKind = "same" if (who in a) == (who in b) else ("ins" if who in b else "del")
+        out.append(([Segment(who, kind)] if who else [], mark_value(a.get(who), b.get(who))))
+    return tuple(out)
 
 
-def _kpi_rows(o: Project, n: Project, cols: int, target_year: int) -> list[list[Cell]]:
-    w1 = (cols - 1) // 3
-    w3 = cols - 1 - 2 * w1
+def _kpis(o: Project, n: Project) -> tuple[tuple[Marks, Marks, Marks], ...]:
     olds = {kpi_key(i.name): i for i in o.indicators}
     news = {kpi_key(i.name) for i in n.indicators}
-    lines: list[tuple[list[Segment], list[Segment], list[Segment]]] = []
+    lines: list[tuple[Marks, Marks, Marks]] = []
     for i in n.indicators:
         p = olds.get(kpi_key(i.name))
         if p is None:
@@ -336,21 +360,11 @@ def _kpi_rows(o: Project, n: Project, cols: int, target_year: int) -> list[list[
                 ([Segment(i.name, "ins")], mark_value(None, i.current), mark_value(None, i.target))
             )
         else:
-            lines.append(tuple(mark_value(x, y) for x, y in
-                               ((p.name, i.name), (p.current, i.current), (p.target, i.target))))  # type: ignore[arg-type]  # fmt: skip
+            lines.append((mark_value(p.name, i.name), mark_value(p.current, i.current),
+                          mark_value(p.target, i.target)))  # fmt: skip
     for key, p in olds.items():
         if key not in news:
             lines.append(
                 ([Segment(p.name, "del")], mark_value(p.current, None), mark_value(p.target, None))
             )
-    lines = lines or [([], [], [])]
-    rows = [[
-        Cell([Segment("成果指標")], rowspan=len(lines) + 1, head=True),
-        Cell([Segment("指標")], colspan=w1, head=True),
-        Cell([Segment("現状値（調査時点）")], colspan=w1, head=True),
-        Cell([Segment(f"目標値（{target_year}年度）")], colspan=w3, head=True),
-    ]]  # fmt: skip
-    for name, current, target in lines:
-        rows.append([Cell(name, colspan=w1), Cell(current, colspan=w1, align="center"),
-                     Cell(target, colspan=w3, align="center")])  # fmt: skip
-    return rows
+    return tuple(lines)

@@ -12,14 +12,18 @@ from typing import Any
 
 import xlsxwriter
 
+from kohyo.layout.look import SheetLook
+from kohyo.layout.text import column_pixels, text_row_height
+from kohyo.model.chars import strip_unsafe_text
 from kohyo.overview.textdiff import Segment
-from kohyo.overview.view import Cell, OverviewView, SheetView
+from kohyo.overview.view import Cell, OverviewView, SheetView, runs
 
-FONT = {"font_name": "ＭＳ Ｐゴシック", "font_size": 10.5}
+FONT_SIZE = 10.5
+FONT = {"font_name": "ＭＳ Ｐゴシック", "font_size": FONT_SIZE}
 MARKS = {"same": {}, "del": {"font_strikeout": True, "font_color": "#C00000"},
          "ins": {"underline": 1, "font_color": "#C00000"}}  # fmt: skip
-SHEET_WIDTHS = (16, 12, 13)  # label column, year columns, 計 column (Excel width units)
 OVERVIEW_WIDTHS = (9, 28, 58, 16)
+ROWS = SheetLook()  # line spacing, padding and minimum height of the 個表 look's defaults
 
 
 class _Book:
@@ -45,41 +49,25 @@ class _Book:
         cell_fmt = self.fmt(text_wrap=True, **props)
         if span != (1, 1):
             ws.merge_range(r, c, r + span[0] - 1, c + span[1] - 1, "", cell_fmt)
-        runs = _runs(segs)
-        if not runs:
+        parts = [(kind, strip_unsafe_text(text)) for kind, text in runs(segs)]
+        if not parts:
             ws.write_blank(r, c, None, cell_fmt)
-        elif len(runs) == 1:
+        elif len(parts) == 1:
             ws.write_string(
-                r, c, runs[0][1], self.fmt(text_wrap=True, **props, **MARKS[runs[0][0]])
+                r, c, parts[0][1], self.fmt(text_wrap=True, **props, **MARKS[parts[0][0]])
             )
         else:
             fragments: list[Any] = []
-            for kind, text in runs:
+            for kind, text in parts:
                 fragments += [self.fmt(**MARKS[kind]), text]
             ws.write_rich_string(r, c, *fragments, cell_fmt)
 
 
-def _runs(segs: list[Segment]) -> list[tuple[str, str]]:
-    """Segments as (kind, text) runs for a rich string; paragraphs become line breaks."""
-    runs: list[tuple[str, str]] = []
-    for i, s in enumerate(segs):
-        # a new value goes under the struck-out old one, as in the HTML
-        br = i and (s.starts_paragraph or (s.kind == "ins" and segs[i - 1].kind == "del"))
-        text = ("\n" if br else "") + s.text
-        if runs and runs[-1][0] == s.kind:
-            runs[-1] = (s.kind, runs[-1][1] + text)
-        elif text:
-            runs.append((s.kind, text))
-    return runs
-
-
-def _height(texts: list[str], width_units: float) -> float:
-    """Row height (points) for wrapped Japanese text: ~2 width units per full-width character."""
-    per_line = max(1, int(width_units / 2))
-    lines = max(
-        (sum(-(-max(len(p), 1) // per_line) for p in t.split("\n")) for t in texts), default=1
-    )
-    return max(18.0, 15.0 * lines + 4)
+def _height(text: str, width: float) -> float:
+    """Row height (points) for *text* wrapped in *width* (Excel's units), as a 個表 row is."""
+    return text_row_height(text, column_pixels(width), FONT_SIZE,
+                           line_spacing=ROWS.line_spacing, padding=ROWS.row_padding,
+                           minimum=ROWS.min_row_height)  # fmt: skip
 
 
 def write_overview_xlsx(view: OverviewView, path: Path) -> None:
@@ -102,7 +90,7 @@ def _overview_sheet(book: _Book, v: OverviewView) -> None:
     def line(text: str, indent: int = 0, **props: Any) -> None:
         nonlocal r
         book.put(ws, r, 0, [Segment(text)], (1, 4), indent=indent, **props)
-        ws.set_row(r, _height([text], full - 2 * indent))
+        ws.set_row(r, _height(text, full - 2 * indent))
         r += 1
 
     line(v.title, align="center", bold=True, font_size=14)
@@ -126,7 +114,7 @@ def _overview_sheet(book: _Book, v: OverviewView) -> None:
                     border=1,
                     align="center" if c == 0 else "left",
                 )
-            ws.set_row(r, _height([a["summary"]], OVERVIEW_WIDTHS[2]))
+            ws.set_row(r, _height(a["summary"], OVERVIEW_WIDTHS[2]))
             r += 1
     if "changed" in v.sections:
         r += 1
@@ -161,9 +149,8 @@ def _kohyo_sheet(book: _Book, v: OverviewView) -> None:
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
     ws.hide_gridlines(2)
-    cols = max(s.columns for s in [*v.new_sheets, *v.changed_sheets])
-    label_w, year_w, total_w = SHEET_WIDTHS
-    widths = [label_w] + [year_w] * (cols - 2) + [total_w]
+    widest = max([*v.new_sheets, *v.changed_sheets], key=lambda s: s.columns)
+    cols, widths = widest.columns, list(widest.widths)  # the 個表 look's, as the grid lays out
     for i, w in enumerate(widths):
         ws.set_column(i, i, w)
     r = 0
@@ -179,7 +166,7 @@ def _kohyo_sheet(book: _Book, v: OverviewView) -> None:
         ws.write_string(r, 0, legend, book.fmt(font_size=9))
 
 
-def _write_sheet(book: _Book, ws: Any, r0: int, sheet: SheetView, widths: list[int]) -> int:
+def _write_sheet(book: _Book, ws: Any, r0: int, sheet: SheetView, widths: list[float]) -> int:
     pos: dict[tuple[int, int], Cell] = {}
     for r, line in enumerate(sheet.grid()):
         for c, cell in enumerate(line):
@@ -193,10 +180,8 @@ def _write_sheet(book: _Book, ws: Any, r0: int, sheet: SheetView, widths: list[i
         elif cell.align:
             props["align"] = "right" if cell.align == "num" else "center"
         book.put(ws, r0 + r, c, cell.segments, span, **props)
-    for r in range(len(sheet.rows)):
-        texts = [("".join(t for _, t in _runs(cell.segments)), sum(widths[c:c + cell.colspan]))
-                 for (rr, c), cell in pos.items() if rr == r and cell.rowspan == 1]  # fmt: skip
-        ws.set_row(r0 + r, max((_height([t], w) for t, w in texts), default=18.0))
+    for r, height in enumerate(sheet.heights):
+        ws.set_row(r0 + r, height)
     r = r0 + len(sheet.rows)
     for s in sheet.notes:
         book.put(ws, r, 0, [s], (1, len(widths)), font_size=9)

@@ -10,7 +10,7 @@ from kohyo.check.rules import validate_master
 from kohyo.config import Config
 from kohyo.model.derive import derive_total
 from kohyo.model.project import Master, Project
-from kohyo.read.package import PackageLimits, ensure_defusedxml
+from kohyo.read.package import PackageLimits
 from kohyo.read.parse import parse_workbook
 from kohyo.read.workbook import read_workbook
 
@@ -27,7 +27,6 @@ def package_limits(config: Config) -> PackageLimits:
 
 def read_master(path: str | Path, config: Config) -> Master:
     """Read and parse *path*. Raises WorkbookError (exit 2) when it cannot be read at all."""
-    ensure_defusedxml()
     # The parser skips the 総括表 by its name: its cells need not be gathered.
     grid = read_workbook(path, package_limits(config), without_cells=(config.summary.sheet_name,))
     return parse_workbook(grid.sheets, config, str(path))

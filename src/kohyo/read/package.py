@@ -7,8 +7,6 @@ refused with one clear message before any XML is parsed.
 
 from __future__ import annotations
 
-import os
-import sys
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,7 +81,7 @@ def open_package(path: str | Path, limits: PackageLimits) -> zipfile.ZipFile:
 def _check_members(p: Path, zf: zipfile.ZipFile, limits: PackageLimits) -> None:
     infos = zf.infolist()
     if len(infos) > limits.max_members:
-        raise _fail(p, f"部品の数が多すぎます（{len(infos)} 個、上限 {limits.max_members}）。")
+        raise _fail(p, t("package.too_many_parts", count=len(infos), limit=limits.max_members))
     total = 0
     names = set()
     for info in infos:
@@ -94,16 +92,18 @@ def _check_members(p: Path, zf: zipfile.ZipFile, limits: PackageLimits) -> None:
         if ratio > limits.max_compression_ratio and info.file_size > 2**20:
             raise _fail(
                 p,
-                f"圧縮率が異常な部品があります（{info.filename}: {ratio:.0f} 倍）。"
-                "壊れたファイルか、悪意のあるファイルの可能性があります。",
+                t("package.ratio", part=info.filename, ratio=ratio),
             )
         if info.flag_bits & 0x1:
-            raise _fail(p, "暗号化された zip です。Excel で保存し直してください。")
+            raise _fail(p, t("package.encrypted_zip"))
     if total > limits.max_uncompressed_bytes:
         raise _fail(
             p,
-            f"展開後のサイズが大きすぎます（{total / 2**20:.0f} MB、上限 "
-            f"{limits.max_uncompressed_bytes / 2**20:.0f} MB）。",
+            t(
+                "package.too_large",
+                size=total / 2**20,
+                limit=limits.max_uncompressed_bytes / 2**20,
+            ),
         )
     if "xl/workbook.bin" in names:
         raise _fail(p, t("file.xlsb"))
@@ -140,11 +140,11 @@ def read_part(zf: zipfile.ZipFile, name: str, path: Path) -> bytes:
                 chunks.append(chunk)
         return b"".join(chunks)
     except KeyError:
-        raise _fail(path, f"必要な部品 {name} がありません。ファイルが壊れています。") from None
+        raise _fail(path, t("package.part_missing", part=name)) from None
     except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
-        raise _fail(path, f"部品 {name} を読めません（ファイルが壊れています: {exc}）。") from None
+        raise _fail(path, t("package.part_unreadable", part=name, reason=exc)) from None
     except NotImplementedError:
-        raise _fail(path, f"部品 {name} の圧縮形式に対応していません。") from None
+        raise _fail(path, t("package.part_compression", part=name)) from None
 
 
 def parse_xml_bytes(data: bytes, name: str, path: Path) -> etree._Element:
@@ -152,7 +152,7 @@ def parse_xml_bytes(data: bytes, name: str, path: Path) -> etree._Element:
     try:
         return etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
-        raise _fail(path, f"部品 {name} の XML が壊れています（{exc}）。") from None
+        raise _fail(path, t("package.bad_xml", part=name, reason=exc)) from None
 
 
 _DTD_MARKERS = tuple(
@@ -167,26 +167,4 @@ def reject_doctype(data: bytes, name: str, path: Path) -> None:
     any fixed prefix, and a UTF-16 part spells it with NUL bytes in between.
     """
     if any(m in data for m in _DTD_MARKERS):
-        raise _fail(path, f"部品 {name} に DOCTYPE 宣言があります。安全のため読み込みません。")
-
-
-def ensure_defusedxml() -> None:
-    """openpyxl protects its XML parsing only when defusedxml is importable: insist on it.
-
-    Decided as ``openpyxl.xml.DEFUSEDXML`` decides it, without importing openpyxl when it
-    is not loaded yet: that import alone took a third of a second of every ``validate``.
-    """
-    loaded = sys.modules.get("openpyxl.xml")
-    if loaded is not None:
-        protected = bool(getattr(loaded, "DEFUSEDXML", True))
-    else:
-        try:
-            import defusedxml  # noqa: F401
-        except ImportError:
-            protected = False
-        else:
-            protected = os.environ.get("OPENPYXL_DEFUSEDXML", "True") == "True"
-    if not protected:
-        raise WorkbookError(
-            "安全のため defusedxml が必要です。`pip install defusedxml` を実行してください。"
-        )
+        raise _fail(path, t("package.doctype", part=name))

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from kohyo.config import Config
+from kohyo.messages import t
+from kohyo.model import labels
 from kohyo.model.project import (
     DASH,
     CellKind,
@@ -47,26 +49,39 @@ label_key = lru_cache(maxsize=1 << 16)(_label_key)
 _clean = lru_cache(maxsize=1 << 16)(clean_text)
 a1 = lru_cache(maxsize=1 << 14)(_a1)
 
-# Block labels (contract §2), matched on label_key(): NFKC, white space removed.
-L_NAME = "事業名"
-L_MUNIS = "関係市町村"
-L_CONTENT = "内容"
-L_EFFECT = "連携効果"
-L_COSTS = "事業費見込額"
-L_ROLES = "連携市町村の役割分担"
-L_KPIS = "成果指標"
+# Block labels (contract §2, kohyo.model.labels), matched on label_key(): NFKC, white space
+# removed. The alternatives after each are older wordings the parser still accepts.
+L_NAME = labels.NAME
+L_MUNIS = labels.MUNICIPALITIES
+L_CONTENT = labels.CONTENT
+L_EFFECT = labels.EFFECT
+L_COSTS = labels.COSTS
+L_ROLES = labels.ROLES
+L_KPIS = labels.KPIS
+
+
+def _is(*words: str) -> Callable[[str], bool]:
+    return frozenset(label_key(w) for w in words).__contains__
+
+
+def _starts(*words: str, ends: str | None = None) -> Callable[[str], bool]:
+    starts = tuple(label_key(w) for w in words)
+    return lambda k: k.startswith(starts) or (ends is not None and k.endswith(ends))
+
 
 _MATCHERS: dict[str, Callable[[str], bool]] = {
-    L_NAME: lambda k: k in ("事業名", "事業名称"),
-    L_MUNIS: lambda k: k == "関係市町村",
-    L_CONTENT: lambda k: k in ("内容", "事業内容"),
-    L_EFFECT: lambda k: k == "連携効果",
-    L_COSTS: lambda k: k.startswith("事業費見込額") or k.startswith("事業費(単位"),
-    L_ROLES: lambda k: k.startswith("連携市町村の役割分担") or k.endswith("役割分担"),
-    L_KPIS: lambda k: k.startswith("成果指標"),
+    L_NAME: _is(L_NAME, "事業名称"),
+    L_MUNIS: _is(L_MUNIS),
+    L_CONTENT: _is(L_CONTENT, "事業内容"),
+    L_EFFECT: _is(L_EFFECT),
+    L_COSTS: _starts(L_COSTS, "事業費(単位"),
+    L_ROLES: _starts(L_ROLES, ends="役割分担"),
+    L_KPIS: _starts(L_KPIS),
 }
+# The KPI header row: each column is known by the word before its bracket (目標値（2027年度）)
+_KPI_NAME, _KPI_CURRENT, _KPI_TARGET = (label_key(h).split("(")[0] for h in labels.kpi_headers(0))
 _MAX_LABEL = 20  # a label is short; longer text is free text that mentions a label word
-_TOTAL_HEADERS = ("計", "合計")
+_TOTAL_HEADERS = (labels.TOTAL, "合計")
 _NUMBER = re.compile(r"^(?:NO\.?|№|事業番号)?(\d+)$", re.IGNORECASE)
 
 
@@ -166,14 +181,14 @@ def parse_workbook(sheets: Iterable[SheetGrid], config: Config, path: str) -> Ma
     for grid in sheets:
         order.append(grid.name)
         if grid.name == config.summary.sheet_name:
-            skipped.append(SkippedSheet(grid.name, "kohyo が作る総括表"))
+            skipped.append(SkippedSheet(grid.name, t("parse.skipped.summary")))
             continue
         if grid.part is None:
-            skipped.append(SkippedSheet(grid.name, "グラフシートなど、セルを持たないシート"))
+            skipped.append(SkippedSheet(grid.name, t("parse.skipped.no_cells")))
             continue
         sheet = _Sheet(grid)
         if sheet.find(L_NAME) is None:
-            skipped.append(SkippedSheet(grid.name, "「事業名」の見出しがありません"))
+            skipped.append(SkippedSheet(grid.name, t("parse.skipped.no_name_label")))
             continue
         projects.append(parse_project(sheet, config))
     return Master(path=path, projects=projects, skipped=skipped, sheet_order=order)
@@ -415,11 +430,11 @@ def _indicators(
     header_cell: str | None = None
     for c, cell in header:
         key = label_key(_text(cell))
-        if key.startswith("指標") and "name" not in cols:
+        if key.startswith(_KPI_NAME) and "name" not in cols:
             cols["name"] = c
-        elif key.startswith("現状値") and "current" not in cols:
+        elif key.startswith(_KPI_CURRENT) and "current" not in cols:
             cols["current"] = c
-        elif key.startswith("目標値") and "target" not in cols:
+        elif key.startswith(_KPI_TARGET) and "target" not in cols:
             cols["target"] = c
             target_year = parse_target_year(_text(cell))
             header_cell = a1(header_row, c)

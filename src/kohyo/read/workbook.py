@@ -18,6 +18,7 @@ from pathlib import Path
 from lxml import etree
 
 from kohyo.errors import WorkbookError
+from kohyo.messages import t
 from kohyo.read.grid import RawCell, SheetGrid, WorkbookGrid, parse_ref
 from kohyo.read.package import PackageLimits, open_package, read_part, read_xml, reject_doctype
 
@@ -57,7 +58,7 @@ def _read(zf: zipfile.ZipFile, p: Path, without_cells: set[str]) -> WorkbookGrid
     wb = read_xml(zf, wb_part, p)
     if wb.tag.startswith(f"{{{STRICT_MAIN}}}"):
         raise WorkbookError(
-            f"{p}: 「Strict Open XML」形式には対応していません。Excel ブック（.xlsx）で保存し直してください。",
+            t("workbook.strict", path=p),
             path=str(p),
         )
     rels = _rels(zf, _rels_name(wb_part), p)
@@ -76,7 +77,7 @@ def _read(zf: zipfile.ZipFile, p: Path, without_cells: set[str]) -> WorkbookGrid
         _read_sheet(zf, target, cache, grid, p, cells=name not in without_cells)
         sheets.append(grid)
     if not sheets:
-        raise WorkbookError(f"{p}: シートが1枚もありません。ファイルが壊れています。", path=str(p))
+        raise WorkbookError(t("workbook.no_sheets", path=p), path=str(p))
     return WorkbookGrid(path=p, sheets=sheets)
 
 
@@ -85,9 +86,7 @@ def _workbook_part(zf: zipfile.ZipFile, p: Path) -> str:
     for target, rtype in rels.values():
         if rtype == OFFICE_DOC or rtype.endswith("/officeDocument"):
             return target
-    raise WorkbookError(
-        f"{p}: ブック本体（workbook.xml）が見つかりません。ファイルが壊れています。"
-    )
+    raise WorkbookError(t("workbook.no_workbook_part", path=p))
 
 
 def _rels_name(part: str) -> str:
@@ -131,7 +130,7 @@ def _shared_strings(
             si.clear()
     except etree.XMLSyntaxError as exc:
         raise WorkbookError(
-            f"{p}: 部品 {name} の XML が壊れています（{exc}）。", path=str(p)
+            t("workbook.bad_part_xml", path=p, part=name, reason=exc), path=str(p)
         ) from None
     return out
 
@@ -198,11 +197,11 @@ def _read_sheet(
                     grid.merges.append((min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
     except etree.XMLSyntaxError as exc:
         raise WorkbookError(
-            f"{p}: シート「{grid.name}」の XML が壊れています（{exc}）。", path=str(p)
+            t("workbook.bad_sheet_xml", path=p, sheet=grid.name, reason=exc), path=str(p)
         ) from None
     except ValueError as exc:
         raise WorkbookError(
-            f"{p}: シート「{grid.name}」のセル番地が読めません（{exc}）。", path=str(p)
+            t("workbook.bad_ref", path=p, sheet=grid.name, reason=exc), path=str(p)
         ) from None
 
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from kohyo.messages import t
 from kohyo.xlsx import opc
 from kohyo.xlsx.sheetspec import CellSpec, PrintSetup, SheetSpec, build_sheet_xml, defined_names
 from kohyo.xlsx.sheetxml import CellWrite, PatchRefused, TableHeader, patch_cells
@@ -90,7 +91,7 @@ class PackagePatch:
             None,
         )
         if wb is None or self._member(wb) is None:
-            raise PatchRefused("ブック本体（workbook.xml）が見つからないため、書き込めません。")
+            raise PatchRefused(t("patch.no_workbook"))
         self.workbook_part = self._member(wb) or wb
         self.app_part = next(
             (
@@ -144,10 +145,7 @@ class PackagePatch:
         rels = self._wb_rels()
         root = parse_xml(self._read(self.workbook_part) or b"")
         if root.tag != _M + "workbook" or root.find(_M + "sheets") is None:
-            raise PatchRefused(
-                "このブックの形式（Strict Open XML など）には対応していないため、"
-                "書き込めません。Excel で通常の .xlsx として保存し直してください。"
-            )
+            raise PatchRefused(t("patch.strict"))
         self._sheets: list[_Sheet] = []
         self._index: dict[str, _Sheet] = {}
         for el in root.iterfind(f"{_M}sheets/{_M}sheet"):
@@ -172,7 +170,7 @@ class PackagePatch:
     def _sheet(self, name: str) -> _Sheet:
         found = self._find(name)
         if found is None:
-            raise PatchRefused(f"シート「{name}」がブックにありません。", name)
+            raise PatchRefused(t("patch.sheet_missing", sheet=name), name)
         return found
 
     def _find(self, name: str) -> _Sheet | None:
@@ -235,13 +233,11 @@ class PackagePatch:
     def _set_cells(self, sheet_name: str, writes: Iterable[CellWrite]) -> None:
         sheet = self._sheet(sheet_name)
         if not sheet.rel_type.endswith("/worksheet"):
-            raise PatchRefused(
-                f"シート「{sheet.name}」はワークシートではないため書き込めません。", sheet.name
-            )
+            raise PatchRefused(t("patch.not_worksheet", sheet=sheet.name), sheet.name)
         data = self._read(sheet.part)
         if data is None:
             raise PatchRefused(
-                f"シート「{sheet.name}」の内容（{sheet.part}）がありません。", sheet.name
+                t("patch.sheet_part_missing", sheet=sheet.name, part=sheet.part), sheet.name
             )
         new, formulas_changed = patch_cells(
             data,
@@ -267,17 +263,14 @@ class PackagePatch:
         )
         styles_data = self._read(styles_part) if styles_part else None
         if styles_part is None or styles_data is None:
-            raise PatchRefused(
-                "ブックにスタイル定義（styles.xml）がないため、シートを作成できません。"
-            )
+            raise PatchRefused(t("patch.no_styles"))
         book = StyleBook(styles_data)
         existing = self._find(spec.name)
         wb = self._read(self.workbook_part) or b""
         if existing is not None:
             if not existing.rel_type.endswith("/worksheet"):
                 raise PatchRefused(
-                    f"「{spec.name}」という名前のワークシート以外のシートがあるため、"
-                    "置き換えられません。",
+                    t("patch.name_taken", sheet=spec.name),
                     spec.name,
                 )
             index = self._sheets.index(existing)
@@ -342,9 +335,7 @@ class PackagePatch:
         root = parse_xml(data)
         names = [el.get("name") for el in root.iterfind(f"{_M}sheets/{_M}sheet")]
         if names != self.sheet_names():
-            raise PatchRefused(
-                "workbook.xml の書き換え結果を検証できないため、書き込みを中止しました。"
-            )
+            raise PatchRefused(t("patch.workbook_unverified"))
         if data != self._read(self.workbook_part):
             self._write(self.workbook_part, data)
 
@@ -395,7 +386,7 @@ class PackagePatch:
             if check.namelist() != expected + [n for n, _d in added] or any(
                 check.read(n) != d for n, d in [*changed.items(), *added] if d is not None
             ):
-                raise PatchRefused("書き出した xlsx の検証に失敗したため、保存を中止しました。")
+                raise PatchRefused(t("patch.output_unverified"))
         return out
 
     def save(self, dest_path: str | os.PathLike[str]) -> None:

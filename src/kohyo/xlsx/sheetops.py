@@ -16,9 +16,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from kohyo.messages import t
+from kohyo.model.excel import sheet_name_problem
 from kohyo.xlsx import opc
 from kohyo.xlsx.patch import PackagePatch
-from kohyo.xlsx.sheetspec import INVALID_SHEET_CHARS
 from kohyo.xlsx.sheetxml import PatchRefused
 from kohyo.xlsx.xmlbytes import MAIN_NS, esc, parse_xml, serialize_like, set_attrs, splice
 
@@ -120,17 +121,8 @@ def _around(text: str, sheet: str) -> str:
 
 
 def check_sheet_name(name: str) -> str | None:
-    """Why *name* cannot be a sheet name, or None."""
-    if not name or len(name) > 31:
-        return "1〜31 文字にしてください"
-    bad = sorted(set(name) & INVALID_SHEET_CHARS)
-    if bad:
-        return f"使えない文字 {''.join(bad)} があります"
-    if name[0] == "'" or name[-1] == "'":
-        return "先頭と末尾に ' は使えません"
-    if name.casefold() == "history":
-        return "「History」は Excel が予約している名前です"
-    return None
+    """Why *name* cannot be a sheet name, or None (Excel's rule: kohyo.model.excel)."""
+    return sheet_name_problem(name)
 
 
 def rename_sheets(patch: PackagePatch, renames: dict[str, str]) -> None:
@@ -153,21 +145,20 @@ def _rename(patch: PackagePatch, renames: dict[str, str]) -> None:
     folded = {n.casefold(): n for n in current}
     for old, new in renames.items():
         if old.casefold() not in folded:
-            raise PatchRefused(f"シート「{old}」がブックにありません。", old)
+            raise PatchRefused(t("patch.sheet_missing", sheet=old), old)
         problem = check_sheet_name(new)
         if problem:
-            raise PatchRefused(f"シート名「{new}」は使えません（{problem}）。", old)
+            raise PatchRefused(t("rename.bad_name", sheet=new, problem=problem), old)
     final = [renames.get(n, n) for n in current]
     if len({n.casefold() for n in final}) != len(final):
         clash = sorted({n for n in final if [m.casefold() for m in final].count(n.casefold()) > 1})
-        raise PatchRefused(f"名前を変えるとシート名「{'」「'.join(clash)}」が重複します。")
+        raise PatchRefused(t("rename.clash", sheets=t("rename.clash.separator").join(clash)))
     refs = find_sheet_references(patch, renames)
     if refs:
         first = refs[0]
         raise PatchRefused(
-            f"シート「{first.sheet}」を参照している数式や名前があるため、シート名を変えられません"
-            f"（{first.part}: {first.text}）。参照を外すか、シート名を手で変えてください。"
-            + (f"ほかに {len(refs) - 1} か所あります。" if len(refs) > 1 else ""),
+            t("rename.referenced", sheet=first.sheet, part=first.part, text=first.text)
+            + (t("rename.referenced.more", count=len(refs) - 1) if len(refs) > 1 else ""),
             first.sheet,
         )
     wb = patch._read(patch.workbook_part) or b""

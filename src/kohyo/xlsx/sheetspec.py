@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from kohyo.model.excel import sheet_name_problem
 from kohyo.read.grid import col_letter
 from kohyo.xlsx.styles import StyleSpec
 from kohyo.xlsx.xmlbytes import (
@@ -22,8 +23,6 @@ from kohyo.xlsx.xmlbytes import (
     esc,
     parse_range,
 )
-
-INVALID_SHEET_CHARS = set("[]:*?/\\")
 
 
 @dataclass(frozen=True)
@@ -64,21 +63,14 @@ class SheetSpec:
     print_setup: PrintSetup = field(default_factory=PrintSetup)
 
     def __post_init__(self) -> None:
-        name = self.name
-        if (
-            not name
-            or len(name) > 31
-            or INVALID_SHEET_CHARS & set(name)
-            or name[0] == "'"
-            or name[-1] == "'"
-        ):
-            raise ValueError(f"invalid sheet name: {name!r}")
+        if sheet_name_problem(self.name) is not None:
+            raise ValueError(f"invalid sheet name: {self.name!r}")
         for rng in self.merges:
             parse_range(rng)
         for row in self.rows:
             for cell in row:
                 if cell is not None and cell.style is not None and cell.style not in self.styles:
-                    raise ValueError(f"unknown style {cell.style!r} in sheet {name!r}")
+                    raise ValueError(f"unknown style {cell.style!r} in sheet {self.name!r}")
 
 
 def quote_sheet(name: str) -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from kohyo.errors import KohyoError
+from kohyo.messages import t
 from kohyo.read.grid import col_letter
 from kohyo.xlsx.xmlbytes import (
     MAIN_NS,
@@ -102,33 +103,33 @@ def _scan(data: bytes, pfx: bytes) -> _Layout:
     row: _Row | None = None
     cell: tuple[int, int] | None = None
     prev_row = prev_col = 0
-    for t in tags:
+    for tag in tags:
         if cell is not None:
-            if t.closing and t.qname == pfx + b"c":
+            if tag.closing and tag.qname == pfx + b"c":
                 assert row is not None
-                row.cells.append((cell[0], cell[1], t.end))
+                row.cells.append((cell[0], cell[1], tag.end))
                 cell = None
             continue
-        if t.qname == pfx + b"c" and row is not None and not t.closing:
-            r = t.attrs().get(b"r")
+        if tag.qname == pfx + b"c" and row is not None and not tag.closing:
+            r = tag.attrs().get(b"r")
             prev_col = split_ref(r.decode())[1] if r else prev_col + 1
-            if t.empty:
-                row.cells.append((prev_col, t.start, t.end))
+            if tag.empty:
+                row.cells.append((prev_col, tag.start, tag.end))
             else:
-                cell = (prev_col, t.start)
-        elif t.qname == pfx + b"row":
-            if t.closing and row is not None:
-                row.end = t.end
+                cell = (prev_col, tag.start)
+        elif tag.qname == pfx + b"row":
+            if tag.closing and row is not None:
+                row.end = tag.end
                 layout.rows.append(row)
                 row = None
-            elif not t.closing:
-                r = t.attrs().get(b"r")
+            elif not tag.closing:
+                r = tag.attrs().get(b"r")
                 prev_row, prev_col = (int(r) if r else prev_row + 1), 0
-                row = _Row(prev_row, t, t.end)
-                if t.empty:
+                row = _Row(prev_row, tag, tag.end)
+                if tag.empty:
                     layout.rows.append(row)
                     row = None
-        elif t.closing and t.qname == pfx + b"sheetData":
+        elif tag.closing and tag.qname == pfx + b"sheetData":
             return layout
     raise ValueError("sheetData not closed")
 
@@ -158,9 +159,7 @@ def _row_element(sheet_data: etree._Element, num: int) -> etree._Element | None:
 
 
 def _refuse(sheet: str, ref: str, why: str) -> PatchRefused:
-    return PatchRefused(
-        f"シート「{sheet}」のセル {ref} は{why}ため、書き込みを中止しました。", sheet, ref
-    )
+    return PatchRefused(t("patch.cell_refused", sheet=sheet, ref=ref, why=why), sheet, ref)
 
 
 def _blocked_ranges(root: etree._Element) -> list[tuple[str, str, tuple[int, int, int, int]]]:
@@ -168,10 +167,10 @@ def _blocked_ranges(root: etree._Element) -> list[tuple[str, str, tuple[int, int
     out = []
     for f in root.iter(_M + "f"):
         if f.get("t") in ("array", "dataTable") and f.get("ref"):
-            kind = "配列数式" if f.get("t") == "array" else "データテーブル"
+            kind = "array" if f.get("t") == "array" else "data_table"
             out.append((kind, f.get("ref"), parse_range(f.get("ref"))))
     for m in root.iterfind(f"{_M}mergeCells/{_M}mergeCell"):
-        out.append(("結合セル", m.get("ref", ""), parse_range(m.get("ref", ""))))
+        out.append(("merge", m.get("ref", ""), parse_range(m.get("ref", ""))))
     return out
 
 
@@ -186,17 +185,19 @@ def _check_target(
 ) -> None:
     f = el.find(_M + "f") if el is not None else None
     if f is not None and f.get("t") == "shared":
-        raise _refuse(sheet, ref, "共有数式（他のセルと共有している数式）の一部である")
+        raise _refuse(sheet, ref, t("patch.why.shared"))
     for kind, text, rng in blocked:
         if not in_range(rng, row, col):
             continue
-        if kind != "結合セル":
-            raise _refuse(sheet, ref, f"{kind}の範囲 {text} に含まれる")
+        if kind != "merge":
+            raise _refuse(
+                sheet, ref, t("patch.why.in_range", kind=t(f"patch.kind.{kind}"), range=text)
+            )
         if (row, col) != (rng[0], rng[1]):
-            raise _refuse(sheet, ref, f"結合セル {text} の左上以外のセルである")
-    for t in tables:
-        if t.row == row and t.col1 <= col <= t.col2:
-            raise _refuse(sheet, ref, f"テーブル「{t.name}」の見出し行にある")
+            raise _refuse(sheet, ref, t("patch.why.merged", range=text))
+    for table in tables:
+        if table.row == row and table.col1 <= col <= table.col2:
+            raise _refuse(sheet, ref, t("patch.why.table_header", table=table.name))
 
 
 def _inherited_style(root: etree._Element, row_el: etree._Element | None, col: int) -> str | None:
@@ -244,9 +245,7 @@ def patch_cells(
     root = parse_xml(data)
     sheet_data = root.find(_M + "sheetData")
     if root.tag != _M + "worksheet" or sheet_data is None:
-        raise PatchRefused(
-            f"シート「{sheet}」は通常のワークシートではないため書き込めません。", sheet
-        )
+        raise PatchRefused(t("patch.sheet_unusual", sheet=sheet), sheet)
     targets: dict[tuple[int, int], CellWrite] = {}
     for w in writes:
         key = split_ref(w.ref)
@@ -296,9 +295,7 @@ def patch_cells(
         if [(row.num, col) for row in layout.rows for col, _s, _e in row.cells] != [
             (r, c) for r, c, _row, _el in cells
         ]:
-            raise PatchRefused(
-                f"シート「{sheet}」の XML を安全に解析できないため、書き込みを中止しました。", sheet
-            )
+            raise PatchRefused(t("patch.sheet_unparsable", sheet=sheet), sheet)
         edits = _edits(data, pfx, layout, new_xml)
     new_data = splice(data, edits)
     _verify(new_data, sheet, n_cells, expected, shared_string, thorough=not fast)
@@ -418,6 +415,6 @@ def _verify(
         ok = len(positions) == len(set(positions))
     if not ok:
         raise PatchRefused(
-            f"シート「{sheet}」の書き換え結果を検証できなかったため、書き込みを中止しました。",
+            t("patch.sheet_unverified", sheet=sheet),
             sheet,
         )

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from lxml import etree
 
 from kohyo.errors import KohyoError
+from kohyo.messages import t
+from kohyo.model.chars import strip_unsafe_text
 
 Value = int | float | str | None
 
@@ -33,9 +35,10 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=Fals
 
 
 def clean_text(text: str) -> str:
-    """``text`` without characters XML 1.0 cannot carry, line breaks as ``\n``
-    (a parser would turn a literal CR into LF anyway; Excel breaks lines with LF)."""
-    return ILLEGAL_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    """``text`` without characters XML 1.0 cannot carry, nor control or bidi characters
+    (:mod:`kohyo.model.chars`), line breaks as ``\n`` (a parser would turn a literal CR
+    into LF anyway; Excel breaks lines with LF)."""
+    return strip_unsafe_text(ILLEGAL_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n")))
 
 
 def esc(text: str) -> str:
@@ -61,7 +64,7 @@ def serialize_like(root: etree._Element, original: bytes) -> bytes:
 def parse_xml(data: bytes) -> etree._Element:
     """Parse a package part: no DTDs, no entities, no network."""
     if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data[:4096]:
-        raise KohyoError("ブック内の XML に DOCTYPE 宣言があります（不正なファイルの可能性）。")
+        raise KohyoError(t("patch.doctype"))
     return etree.fromstring(data, _PARSER)
 
 
