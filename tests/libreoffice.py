@@ -21,7 +21,9 @@ def soffice() -> str:
     return exe
 
 
-def convert(src: Path, fmt: str, outdir: Path, *, timeout: float = 180) -> Path:
+def convert(
+    src: Path, fmt: str, outdir: Path, *, timeout: float = 180, infilter: str | None = None
+) -> Path:
     """Convert *src* with LibreOffice headless; return the produced file."""
     exe = soffice()
     outdir.mkdir(parents=True, exist_ok=True)
@@ -32,6 +34,7 @@ def convert(src: Path, fmt: str, outdir: Path, *, timeout: float = 180) -> Path:
             f"-env:UserInstallation=file://{profile.resolve()}",
             "--headless",
             "--norestore",
+            *([f"--infilter={infilter}"] if infilter else []),
             "--convert-to",
             fmt,
             "--outdir",

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "kohyo"
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 # Used when present, else done without (guarded by ImportError): docs/mail.md says so.
-OPTIONAL_IMPORTS = {"keyring"}
+OPTIONAL_IMPORTS = {"keyring", "pyarrow"}  # pyarrow: the kohyo[parquet] extra
 
 
 def _norm(name: str) -> str:
@@ -76,11 +76,14 @@ def test_every_third_party_import_is_declared() -> None:
 
 
 def test_no_kohyo_module_imports_openpyxl_or_pandas() -> None:
-    """Import every module of the package in a fresh interpreter (this one has openpyxl)."""
+    """Import every module of the package in a fresh interpreter (this one has openpyxl).
+
+    pandas is the data-out commands' own (kohyo.data): nothing else may pay for its import."""
     modules = sorted(
         ".".join(("kohyo", *p.relative_to(SRC).with_suffix("").parts)).removesuffix(".__init__")
         for p in SRC.rglob("*.py")
         if p.name != "__main__.py"  # runs the CLI
+        and p.relative_to(SRC).parts[0] != "data"
     )
     code = (
         "import importlib, sys\n"
@@ -120,3 +123,9 @@ def test_every_template_is_found_in_the_installed_package() -> None:
     for name in TEMPLATES:
         path = packaged_template_path(name)
         assert path.read_bytes() == (ROOT / "templates" / name).read_bytes()
+
+
+def test_pandas_is_the_data_commands_own() -> None:
+    code = "import sys, kohyo.data.frames; print('pandas' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "True"

@@ -56,6 +56,10 @@ _API = {
     "render_change_overview": "kohyo.overview.render:render_change_overview",
     "write_change_overview": "kohyo.overview.render:write_change_overview",
     "MailRequest": "kohyo.mail.send:MailRequest",
+    # data out (pandas)
+    "export_master": "kohyo.data.export:export_master",
+    "history_of": "kohyo.data.history:history_of",
+    "write_history": "kohyo.data.history:write_history",
     "run_mail": "kohyo.mail.send:run_mail",
 }
 
@@ -78,6 +82,8 @@ __all__ = [
     "derive_total",
     "distribute_master",
     "dump_master",
+    "export_master",
+    "history_of",
     "load_config",
     "plan_refresh",
     "prepare_new_project",
@@ -89,6 +95,7 @@ __all__ = [
     "validate_master",
     "write_change_overview",
     "write_findings_report",
+    "write_history",
 ]
 
 
@@ -112,6 +119,8 @@ if TYPE_CHECKING:  # for type checkers and editors; nothing is imported at run t
     from kohyo.check.report import write_findings_report
     from kohyo.check.rules import validate_master
     from kohyo.config import Config, load_config
+    from kohyo.data.export import export_master
+    from kohyo.data.history import history_of, write_history
     from kohyo.distribute.build import distribute_master
     from kohyo.edit.new import apply_new_project, prepare_new_project
     from kohyo.edit.refresh import plan_refresh, refresh_master

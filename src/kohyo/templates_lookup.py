@@ -34,6 +34,7 @@ TEMPLATES: dict[str, str] = {
     "mail/body.j2": "メールの本文 (mail body)",
     "overview/overview.html.j2": "変更概要 HTML (change overview, HTML)",
     "overview/overview.md.j2": "変更概要 Markdown (change overview, Markdown)",
+    "history/summary.md.j2": "具体的取組の推移 Markdown (history summary, Markdown)",
 }
 
 

@@ -23,6 +23,8 @@ COMMANDS = {
     "diff": "diff:diff_cmd",
     "mail": "mail:mail_cmd",
     "new": "new:new_cmd",
+    "export": "data:export_cmd",
+    "history": "data:history_cmd",
     "dump": "check:dump_cmd",
     "codes": "codes:codes_cmd",
     "init": "init:init_cmd",

@@ -22,6 +22,7 @@ from kohyo.messages import (
     check,
     cli,
     common,
+    data,
     distribute,
     edit,
     mail,
@@ -33,7 +34,7 @@ from kohyo.messages import (
 
 __all__ = ["CATALOGUE", "current_lang", "severity_label", "t"]
 
-_MODULES = (common, cli, read, check, edit, write, distribute, overview, mail, sample, book)
+_MODULES = (common, cli, read, check, edit, write, distribute, overview, mail, sample, book, data)
 
 
 def _merge() -> dict[str, tuple[str, str]]:

@@ -207,6 +207,28 @@ MESSAGES: dict[str, tuple[str, str]] = {  # ---- click's own words, in Japanese 
         "確認せずに実行します。",
         "Run without asking.",
     ),
+    "help.export": (
+        "マスターを分析用の表に書き出します (export the master as tidy tables).\n\n\x08\nprojects.csv       事業（番号・事業名・シート・内容・連携効果・計）\ncosts.csv          事業費見込額（番号・年度・金額（千円）・入力の状態）\nparticipation.csv  関係市町村（番号・市町村）\nroles.csv          役割分担（番号・誰が・役割）\nindicators.csv     成果指標（番号・指標・現状値・調査時点・目標値・目標年度）\nnotes.csv          注記（番号・順番・本文）\n\n列と型は docs/data.md にあります。エラーのあるマスターは書き出しません（終了コード 1）。",
+        "Export the master as tidy tables.\n\n\x08\nprojects.csv       number, name, sheet, content, effect, total\ncosts.csv          number, fiscal year, amount (thousand yen), how it was typed\nparticipation.csv  number, municipality\nroles.csv          number, who, role\nindicators.csv     number, indicator, current value, survey point, target, target year\nnotes.csv          number, order, text\n\nColumns and types: docs/data.md. A master with errors is not exported (exit code 1).",
+    ),
+    "help.export.fmt": (
+        "出力形式。csv は Excel で文字化けしない UTF-8（BOM 付き）。parquet は pyarrow が必要"
+        '（pip install "kohyo[parquet]"）。',
+        "Output format. csv is UTF-8 with a BOM, so Excel reads it without mojibake. parquet "
+        'needs pyarrow (pip install "kohyo[parquet]").',
+    ),
+    "help.export.out_dir": (
+        "出力先のフォルダー（既定: 出力先/データ_<日付>）。",
+        "The output folder (default: a dated folder in the output folder).",
+    ),
+    "help.history": (
+        "マスターの版を並べ、事業ごとの推移を作ります (each project's life across versions).\n\n\x08\nMASTERS  マスターの各版を古い順に（2 つ以上）\n\n事業の対応づけは kohyo diff と同じです（番号がずれても、名称が変わっても追えます）。\nhistory.xlsx・history.csv（事業ごとの各版の番号・計・出来事）、history_events.csv、\nhistory.md（版ごとの事業数と、新規・変更・統合・番号変更・終了）を書き出します。",
+        "Each project's life across versions of the master.\n\n\x08\nMASTERS  the versions of the master, oldest first (two or more)\n\nProjects are matched as kohyo diff matches them (through renumbering and renaming).\nWrites history.xlsx and history.csv (each project's number, total and event per version),\nhistory_events.csv and history.md (projects per version; new, changed, merged, renumbered, ended).",
+    ),
+    "help.history.out_dir": (
+        "出力先のフォルダー（既定: 出力先/推移_<日付>）。",
+        "The output folder (default: a dated folder in the output folder).",
+    ),
     "help.init": (
         "圏域のフォルダーを作ります (make an area folder).\n\nFOLDER（既定: 今のフォルダー）に、説明つきの config.toml と、「記入例」のシートと空の個表\n「1」を持つマスター workbooks/master.xlsx を作ります。圏域名と市町村は --area・--central・\n--town で指定します。省いた場合、端末からは質問し、それ以外では仮の値（〇〇市 など）を書きます。\nすでにあるファイルは上書きしません。\n\n\x08\n終了コード: 0 作った、2 作れない（config.toml などがすでにある、名前が正しくない など）",
         "Make an area folder.\n\nWrites into FOLDER (default: the current folder) a commented config.toml and a master\nworkbooks/master.xlsx with an example sheet and a blank project sheet '1'. Give the area and its\nmunicipalities with --area, --central and --town; without them kohyo asks on a terminal and\notherwise writes placeholders. Existing files are never overwritten.\n\n\x08\nExit codes: 0 made, 2 cannot (config.toml or another file already exists, a bad name …)",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 DASH = "—"
 """The canonical "none / not set" mark (contract §3)."""
@@ -169,3 +170,11 @@ class Master:
     # Hidden 個表 (drafts) under sheets.hidden = "exclude": validated, but kept out of
     # every output (総括表, distribution, mail, overview counts).
     excluded: list[Project] = field(default_factory=list)
+
+    def to_frames(self) -> Any:
+        """The projects as tidy pandas tables (:class:`kohyo.data.frames.MasterFrames`).
+
+        pandas is imported here, on use, so reading and checking never pay for it."""
+        from kohyo.data.frames import master_frames
+
+        return master_frames(self)
