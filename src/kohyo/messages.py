@@ -297,6 +297,58 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The workbook '{name}' is not saved as a file on this computer (a new book, or one on "
         "OneDrive/SharePoint), so no backup can be made. Run without --save and save in Excel.",
     ),
+    # ---- reading a package (read/package.py, read/workbook.py): broken or hostile files
+    "read.part_crc": (
+        "部品 {name} が壊れています（CRC が一致しません）。Excel で開けるか確かめ、保存し直してください。",
+        "The part {name} is damaged (CRC mismatch). Check that Excel opens the file and save it again.",
+    ),
+    "read.part_deflate": (
+        "部品 {name} の圧縮データが壊れています（{reason}）。Excel で開けるか確かめ、保存し直してください。",
+        "The compressed data of the part {name} is damaged ({reason}). Check that Excel opens "
+        "the file and save it again.",
+    ),
+    "read.part_compression": (
+        "部品 {name} の圧縮形式に対応していません（{reason}）。Excel で保存し直してください。",
+        "The part {name} uses a compression kohyo cannot read ({reason}). Save the file again in Excel.",
+    ),
+    "read.part_duplicate": (
+        "部品 {name} が zip の中に 2 回以上あります。ファイルが壊れているか、細工されています。",
+        "The part {name} occurs more than once in the zip: the file is damaged or was tampered with.",
+    ),
+    "read.part_bad_xml": (
+        "部品 {name} の XML が壊れています（{reason}）。",
+        "The XML of the part {name} is broken ({reason}).",
+    ),
+    "read.part_encoding": (
+        "部品 {name} の文字コード（{encoding}）は Excel ブックでは使えません"
+        "（UTF-8 か UTF-16 だけです）。安全のため読み込みません。",
+        "The part {name} is in an encoding an Excel workbook may not use ({encoding}; only "
+        "UTF-8 or UTF-16). Not read, for safety.",
+    ),
+    "read.part_doctype": (
+        "部品 {name} に DOCTYPE 宣言があります。安全のため読み込みません。",
+        "The part {name} has a DOCTYPE declaration. Not read, for safety.",
+    ),
+    "read.too_many_cells": (
+        "セルが多すぎます（{limit} 個を超えています）。個表のマスターとしては大きすぎます"
+        "（上限は config.toml の [limits] max_cells_per_file）。",
+        "Too many cells (more than {limit}): too large for a master of project sheets "
+        "(the limit is max_cells_per_file in [limits] of config.toml).",
+    ),
+    "read.sheet_too_many_cells": (
+        "セルが {limit} 個を超えています（上限は [limits] max_cells_per_sheet）",
+        "more than {limit} cells (the limit is max_cells_per_sheet in [limits])",
+    ),
+    "read.too_many_strings": (
+        "共有文字列が多すぎます（{limit} 個を超えています）。個表のマスターとしては大きすぎます"
+        "（上限は config.toml の [limits] max_cells_per_file）。",
+        "Too many shared strings (more than {limit}): too large for a master of project sheets "
+        "(the limit is max_cells_per_file in [limits] of config.toml).",
+    ),
+    "read.out_of_memory": (
+        "メモリーが足りないため、ファイルを読み込めませんでした。",
+        "Not enough memory to read the file.",
+    ),
 }
 
 

@@ -31,6 +31,7 @@ class SheetGrid:
     state: str = "visible"
     cells: dict[tuple[int, int], RawCell] = field(default_factory=dict)
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # r1, c1, r2, c2
+    skipped: str | None = None  # why the reader kept no cells (too many), for the finding
 
     def merge_at(self, row: int, col: int) -> tuple[int, int, int, int] | None:
         for m in self.merges:

@@ -171,6 +171,9 @@ def parse_workbook(sheets: Iterable[SheetGrid], config: Config, path: str) -> Ma
         if grid.part is None:
             skipped.append(SkippedSheet(grid.name, "グラフシートなど、セルを持たないシート"))
             continue
+        if grid.skipped is not None:
+            skipped.append(SkippedSheet(grid.name, grid.skipped))
+            continue
         sheet = _Sheet(grid)
         if sheet.find(L_NAME) is None:
             skipped.append(SkippedSheet(grid.name, "「事業名」の見出しがありません"))

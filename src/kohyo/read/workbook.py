@@ -9,7 +9,6 @@ Phonetic guides (``<rPh>`` furigana) are never part of a cell's text.
 
 from __future__ import annotations
 
-import io
 import posixpath
 import zipfile
 from collections.abc import Collection
@@ -18,8 +17,17 @@ from pathlib import Path
 from lxml import etree
 
 from kohyo.errors import WorkbookError
+from kohyo.messages import t
 from kohyo.read.grid import RawCell, SheetGrid, WorkbookGrid, parse_ref
-from kohyo.read.package import PackageLimits, open_package, read_part, read_xml, reject_doctype
+from kohyo.read.package import (
+    PackageLimits,
+    check_package,
+    iter_xml_chunks,
+    open_package,
+    prune_done,
+    read_xml,
+    reject_parsed_doctype,
+)
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -46,23 +54,34 @@ def read_workbook(
     Sheets named in *without_cells* are checked like the others (present, well-formed
     XML) but their grids stay empty: the 総括表 kohyo writes itself has a row per 個表,
     and walking its cells was a third of re-reading a refreshed master.
+
+    The whole package is checked too (:func:`check_package`): what validate accepts,
+    refresh can copy. Memory stays bounded: parts are streamed, and the cells kept are
+    limited per sheet (a bigger sheet is skipped: it is no 個表) and per file (refused).
     """
     p = Path(path)
-    with open_package(p, limits) as zf:
-        return _read(zf, p, set(without_cells))
+    try:
+        with open_package(p, limits) as zf:
+            return _read(zf, p, set(without_cells), limits)
+    except MemoryError:
+        raise WorkbookError(f"{p}: {t('read.out_of_memory')}", path=str(p)) from None
 
 
-def _read(zf: zipfile.ZipFile, p: Path, without_cells: set[str]) -> WorkbookGrid:
+def _read(
+    zf: zipfile.ZipFile, p: Path, without_cells: set[str], limits: PackageLimits
+) -> WorkbookGrid:
     wb_part = _workbook_part(zf, p)
     wb = read_xml(zf, wb_part, p)
+    verified = {"_rels/.rels", wb_part, _rels_name(wb_part)}
     if wb.tag.startswith(f"{{{STRICT_MAIN}}}"):
         raise WorkbookError(
             f"{p}: 「Strict Open XML」形式には対応していません。Excel ブック（.xlsx）で保存し直してください。",
             path=str(p),
         )
     rels = _rels(zf, _rels_name(wb_part), p)
-    strings = _shared_strings(zf, wb_part, rels, p)
+    strings = _shared_strings(zf, rels, p, limits, verified)
     cache = _CellCache(strings)
+    budget = _CellBudget(p, limits)
     sheets: list[SheetGrid] = []
     for el in wb.iter(f"{{{NS_MAIN}}}sheet"):
         name = el.get("name", "")
@@ -73,10 +92,12 @@ def _read(zf: zipfile.ZipFile, p: Path, without_cells: set[str]) -> WorkbookGrid
             sheets.append(SheetGrid(name=name, part=None, state=state))
             continue
         grid = SheetGrid(name=name, part=target, state=state)
-        _read_sheet(zf, target, cache, grid, p, cells=name not in without_cells)
+        if _read_sheet(zf, target, cache, grid, p, budget if name not in without_cells else None):
+            verified.add(target)
         sheets.append(grid)
     if not sheets:
         raise WorkbookError(f"{p}: シートが1枚もありません。ファイルが壊れています。", path=str(p))
+    check_package(zf, p, verified)
     return WorkbookGrid(path=p, sheets=sheets)
 
 
@@ -115,25 +136,45 @@ def _rels(zf: zipfile.ZipFile, name: str, p: Path) -> dict[str, tuple[str, str]]
 
 
 def _shared_strings(
-    zf: zipfile.ZipFile, wb_part: str, rels: dict[str, tuple[str, str]], p: Path
+    zf: zipfile.ZipFile,
+    rels: dict[str, tuple[str, str]],
+    p: Path,
+    limits: PackageLimits,
+    verified: set[str],
 ) -> list[str]:
     name = next((t for t, ty in rels.values() if ty.endswith("/sharedStrings")), None)
     if name is None or name not in zf.NameToInfo:
         return []
-    data = read_part(zf, name, p)
-    reject_doctype(data, name, p)
     out: list[str] = []
+    limit = limits.max_cells_per_file
+    parser = _stream_parser(tag=_SI)
     try:
-        for _, si in etree.iterparse(
-            io.BytesIO(data), events=("end",), tag=_SI, resolve_entities=False, no_network=True
-        ):
-            out.append(_string_item(si))
-            si.clear()
+        for chunk in iter_xml_chunks(zf, name, p):
+            parser.feed(chunk)
+            si = None
+            for _, si in parser.read_events():
+                out.append(_string_item(si))
+            if si is not None:
+                prune_done(si.getroottree().getroot())
+            if len(out) > limit:
+                raise WorkbookError(f"{p}: {t('read.too_many_strings', limit=limit)}", path=str(p))
+        root = parser.close()
     except etree.XMLSyntaxError as exc:
         raise WorkbookError(
-            f"{p}: 部品 {name} の XML が壊れています（{exc}）。", path=str(p)
+            f"{p}: {t('read.part_bad_xml', name=name, reason=exc)}", path=str(p)
         ) from None
+    reject_parsed_doctype(root, name, p)
+    verified.add(name)
     return out
+
+
+def _stream_parser(tag: str | tuple[str, ...]) -> etree.XMLPullParser:
+    """End events for *tag*; entities off, comments and processing instructions dropped
+    so that an element's children are only ever the SpreadsheetML ones."""
+    return etree.XMLPullParser(
+        events=("end",), tag=tag, resolve_entities=False, no_network=True, load_dtd=False,
+        huge_tree=False, remove_comments=True, remove_pis=True,
+    )  # fmt: skip
 
 
 def _string_item(si: etree._Element) -> str:
@@ -149,53 +190,97 @@ def _string_item(si: etree._Element) -> str:
     return "".join(parts)
 
 
-# Sheets are parsed whole (they are small: one 個表 is a few KB) and walked in C with
-# ``iter``; comments and processing instructions are dropped so that an element's
-# children are only ever the SpreadsheetML ones. Per cell, the Python work is done once
-# per distinct shared string / number text / reference and then shared: thousands of
-# 個表 repeat the same labels, headers and addresses (profiled in benchmarks/RESULTS.md).
-_SHEET_PARSER = etree.XMLParser(
-    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-    remove_comments=True, remove_pis=True,
-)  # fmt: skip
+class _CellBudget:
+    """The cells a workbook may keep: so many per sheet (else the sheet is skipped) and
+    so many in all (else the file is refused)."""
+
+    __slots__ = ("left", "p", "per_file", "per_sheet")
+
+    def __init__(self, p: Path, limits: PackageLimits) -> None:
+        self.p = p
+        self.per_sheet = limits.max_cells_per_sheet
+        self.per_file = limits.max_cells_per_file
+        self.left = limits.max_cells_per_file
+
+    def spend(self, count: int) -> None:
+        self.left -= count
+        if self.left < 0:
+            raise WorkbookError(
+                f"{self.p}: {t('read.too_many_cells', limit=self.per_file)}", path=str(self.p)
+            )
+
+
+# Sheets are streamed from the zip (a chunk at a time, finished elements dropped, see
+# ``prune_done``) so that memory follows the cells kept, not the size of the part. Per
+# cell, the Python work is done once per distinct shared string / number text / reference
+# and then shared: thousands of 個表 repeat the same labels, headers and addresses
+# (profiled in benchmarks/RESULTS.md).
+_SHEET_TAGS = (_ROW, _C, _MERGE)
 
 
 def _read_sheet(
-    zf: zipfile.ZipFile, part: str, cache: _CellCache, grid: SheetGrid, p: Path, *, cells: bool
-) -> None:
-    data = read_part(zf, part, p)
-    reject_doctype(data, part, p)
+    zf: zipfile.ZipFile,
+    part: str,
+    cache: _CellCache,
+    grid: SheetGrid,
+    p: Path,
+    budget: _CellBudget | None,
+) -> bool:
+    """Fill *grid* from *part*; False when the sheet was skipped before its end (too many
+    cells). Without a *budget* the part is only checked, its cells not kept."""
+    parser = _stream_parser(_SHEET_TAGS if budget is not None else _ROW)
     row_no = 0
     col_no = 0
+    row_el = None  # the <row> the last cell was in
     found = grid.cells
+    seen = 0  # <c> elements, stored or not: time follows them too
     try:
-        root = etree.fromstring(data, _SHEET_PARSER)
-        for el in root.iter(_ROW, _C, _MERGE) if cells else ():
-            tag = el.tag
-            if tag == _C:
-                ref = el.get("r")
-                if ref:
-                    row_no, col_no = _ref(ref)
+        for chunk in iter_xml_chunks(zf, part, p):
+            parser.feed(chunk)
+            el = None
+            for _, el in parser.read_events():
+                tag = el.tag
+                if tag == _C:
+                    seen += 1
+                    parent = el.getparent()
+                    if parent is not row_el:
+                        row_el = parent
+                        r = parent.get("r") if parent is not None else None
+                        row_no = int(r) if r else row_no + 1
+                        col_no = 0
+                    ref = el.get("r")
+                    if ref:
+                        row_no, col_no = _ref(ref)
+                    else:
+                        col_no += 1
+                    if len(el):
+                        cell = cache.cell(el)
+                    elif el.get("t") == "inlineStr":
+                        cell = _EMPTY_INLINE
+                    else:
+                        continue  # a styled empty cell
+                    if cell is not None:
+                        found[(row_no, col_no)] = cell
+                elif tag == _ROW:
+                    if el is not row_el:  # a row without cells still counts
+                        row_el = el
+                        r = el.get("r")
+                        row_no = int(r) if r else row_no + 1
+                        col_no = 0
                 else:
-                    col_no += 1
-                if len(el):
-                    cell = cache.cell(el)
-                elif el.get("t") == "inlineStr":
-                    cell = _EMPTY_INLINE
-                else:
-                    continue  # a styled empty cell
-                if cell is not None:
-                    found[(row_no, col_no)] = cell
-            elif tag == _ROW:
-                r = el.get("r")
-                row_no = int(r) if r else row_no + 1
-                col_no = 0
-            else:
-                ref = el.get("ref", "")
-                if ":" in ref:
-                    a, b = ref.split(":", 1)
-                    (r1, c1), (r2, c2) = _ref(a), _ref(b)
-                    grid.merges.append((min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
+                    ref = el.get("ref", "")
+                    if ":" in ref:
+                        a, b = ref.split(":", 1)
+                        (r1, c1), (r2, c2) = _ref(a), _ref(b)
+                        grid.merges.append((min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
+            if el is not None:
+                prune_done(el.getroottree().getroot())
+            if budget is not None and seen > budget.per_sheet:
+                grid.cells.clear()
+                grid.merges.clear()
+                grid.skipped = t("read.sheet_too_many_cells", limit=budget.per_sheet)
+                return False
+        root = parser.close()
     except etree.XMLSyntaxError as exc:
         raise WorkbookError(
             f"{p}: シート「{grid.name}」の XML が壊れています（{exc}）。", path=str(p)
@@ -204,6 +289,10 @@ def _read_sheet(
         raise WorkbookError(
             f"{p}: シート「{grid.name}」のセル番地が読めません（{exc}）。", path=str(p)
         ) from None
+    reject_parsed_doctype(root, part, p)
+    if budget is not None:
+        budget.spend(len(found))
+    return True
 
 
 _REFS: dict[str, tuple[int, int]] = {}
@@ -291,7 +380,10 @@ def _number(text: str) -> int | float | None:
     s = text.strip()
     try:
         if s.lstrip("-").isdigit():
-            return int(s)
+            try:
+                return int(s)
+            except ValueError:  # more digits than int() converts: as a float, infinite
+                return float(s)
         f = float(s)
     except ValueError:
         return None
