@@ -36,7 +36,7 @@ class PackageLimits:
     # A 個表 has a few hundred cells; a sheet with a million is not one, and every stored
     # cell costs memory: both bound what a file within the size limits can make us hold.
     max_cells_per_sheet: int = 50_000
-    max_cells_per_file: int = 2_000_000
+    max_cells_per_file: int = 1_000_000
 
 
 def _fail(path: Path, what: str) -> WorkbookError:

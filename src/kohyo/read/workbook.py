@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from pathlib import Path
 
 from lxml import etree
@@ -149,13 +149,15 @@ def _shared_strings(
     limit = limits.max_cells_per_file
     parser = _stream_parser(tag=_SI)
     try:
+        tree_root = None
         for chunk in iter_xml_chunks(zf, name, p):
             parser.feed(chunk)
-            si = None
             for _, si in parser.read_events():
                 out.append(_string_item(si))
-            if si is not None:
-                prune_done(si.getroottree().getroot())
+                if tree_root is None:
+                    tree_root = si.getroottree().getroot()
+            if tree_root is not None:
+                prune_done(tree_root)
             if len(out) > limit:
                 raise WorkbookError(f"{p}: {t('read.too_many_strings', limit=limit)}", path=str(p))
         root = parser.close()
@@ -210,12 +212,18 @@ class _CellBudget:
             )
 
 
-# Sheets are streamed from the zip (a chunk at a time, finished elements dropped, see
-# ``prune_done``) so that memory follows the cells kept, not the size of the part. Per
-# cell, the Python work is done once per distinct shared string / number text / reference
-# and then shared: thousands of 個表 repeat the same labels, headers and addresses
-# (profiled in benchmarks/RESULTS.md).
+# A sheet part of up to one chunk (every 個表: a few KB) is parsed whole and walked in C
+# with ``iter``; a bigger one is streamed from the zip, a chunk at a time, the finished
+# elements dropped (``prune_done``), so that memory follows the cells kept, not the size
+# of the part. Both feed the same walk. Per cell, the Python work is done once per
+# distinct shared string / number text / reference and then shared: thousands of 個表
+# repeat the same labels, headers and addresses (profiled in benchmarks/RESULTS.md).
 _SHEET_TAGS = (_ROW, _C, _MERGE)
+_SHEET_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+    remove_comments=True, remove_pis=True,
+)  # fmt: skip
+_WHOLE = 2**20  # a part this small is parsed in one piece
 
 
 def _read_sheet(
@@ -228,59 +236,34 @@ def _read_sheet(
 ) -> bool:
     """Fill *grid* from *part*; False when the sheet was skipped before its end (too many
     cells). Without a *budget* the part is only checked, its cells not kept."""
-    parser = _stream_parser(_SHEET_TAGS if budget is not None else _ROW)
-    row_no = 0
-    col_no = 0
-    row_el = None  # the <row> the last cell was in
-    found = grid.cells
-    seen = 0  # <c> elements, stored or not: time follows them too
+    walk = _SheetWalk(grid, cache)
+    per_sheet = budget.per_sheet if budget is not None else 0
     try:
-        for chunk in iter_xml_chunks(zf, part, p):
-            parser.feed(chunk)
-            el = None
-            for _, el in parser.read_events():
-                tag = el.tag
-                if tag == _C:
-                    seen += 1
-                    parent = el.getparent()
-                    if parent is not row_el:
-                        row_el = parent
-                        r = parent.get("r") if parent is not None else None
-                        row_no = int(r) if r else row_no + 1
-                        col_no = 0
-                    ref = el.get("r")
-                    if ref:
-                        row_no, col_no = _ref(ref)
-                    else:
-                        col_no += 1
-                    if len(el):
-                        cell = cache.cell(el)
-                    elif el.get("t") == "inlineStr":
-                        cell = _EMPTY_INLINE
-                    else:
-                        continue  # a styled empty cell
-                    if cell is not None:
-                        found[(row_no, col_no)] = cell
-                elif tag == _ROW:
-                    if el is not row_el:  # a row without cells still counts
-                        row_el = el
-                        r = el.get("r")
-                        row_no = int(r) if r else row_no + 1
-                        col_no = 0
+        if zf.getinfo(part).file_size <= _WHOLE:
+            data = b"".join(iter_xml_chunks(zf, part, p))
+            root = etree.fromstring(data, _SHEET_PARSER)
+            if budget is not None:
+                walk.walk(root.iter(_SHEET_TAGS))
+        else:
+            parser = _stream_parser(_SHEET_TAGS if budget is not None else _ROW)
+            tree_root = None
+            for chunk in iter_xml_chunks(zf, part, p):
+                parser.feed(chunk)
+                elements = (el for _, el in parser.read_events())
+                if budget is not None:
+                    walk.walk(elements)
                 else:
-                    ref = el.get("ref", "")
-                    if ":" in ref:
-                        a, b = ref.split(":", 1)
-                        (r1, c1), (r2, c2) = _ref(a), _ref(b)
-                        grid.merges.append((min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
-            if el is not None:
-                prune_done(el.getroottree().getroot())
-            if budget is not None and seen > budget.per_sheet:
-                grid.cells.clear()
-                grid.merges.clear()
-                grid.skipped = t("read.sheet_too_many_cells", limit=budget.per_sheet)
-                return False
-        root = parser.close()
+                    walk.last = None
+                    for walk.last in elements:
+                        pass
+                if tree_root is None and walk.last is not None:
+                    tree_root = walk.last.getroottree().getroot()
+                if tree_root is not None:
+                    prune_done(tree_root)
+                if budget is not None and walk.seen > per_sheet:
+                    break
+            else:
+                root = parser.close()
     except etree.XMLSyntaxError as exc:
         raise WorkbookError(
             f"{p}: シート「{grid.name}」の XML が壊れています（{exc}）。", path=str(p)
@@ -289,10 +272,73 @@ def _read_sheet(
         raise WorkbookError(
             f"{p}: シート「{grid.name}」のセル番地が読めません（{exc}）。", path=str(p)
         ) from None
+    if budget is not None and walk.seen > per_sheet:
+        grid.cells.clear()
+        grid.merges.clear()
+        grid.skipped = t("read.sheet_too_many_cells", limit=per_sheet)
+        return False
     reject_parsed_doctype(root, part, p)
     if budget is not None:
-        budget.spend(len(found))
+        budget.spend(len(grid.cells))
     return True
+
+
+class _SheetWalk:
+    """Cells, rows and merges of one sheet, met in document order (``iter``) or as their
+    elements end (streaming): a cell's row is its parent element either way."""
+
+    __slots__ = ("cache", "col_no", "grid", "last", "row_el", "row_no", "seen")
+
+    def __init__(self, grid: SheetGrid, cache: _CellCache) -> None:
+        self.grid = grid
+        self.cache = cache
+        self.row_no = 0
+        self.col_no = 0
+        self.row_el: etree._Element | None = None  # the <row> the last cell was in
+        self.seen = 0  # <c> elements, stored or not: time follows them too
+        self.last: etree._Element | None = None
+
+    def walk(self, elements: Iterable[etree._Element]) -> None:
+        row_no, col_no, row_el, seen = self.row_no, self.col_no, self.row_el, self.seen
+        found, merges, cache = self.grid.cells, self.grid.merges, self.cache
+        el = None
+        for el in elements:
+            tag = el.tag
+            if tag == _C:
+                seen += 1
+                parent = el.getparent()
+                if parent is not row_el:
+                    row_el = parent
+                    r = parent.get("r") if parent is not None else None
+                    row_no = int(r) if r else row_no + 1
+                    col_no = 0
+                ref = el.get("r")
+                if ref:
+                    row_no, col_no = _ref(ref)
+                else:
+                    col_no += 1
+                if len(el):
+                    cell = cache.cell(el)
+                elif el.get("t") == "inlineStr":
+                    cell = _EMPTY_INLINE
+                else:
+                    continue  # a styled empty cell
+                if cell is not None:
+                    found[(row_no, col_no)] = cell
+            elif tag == _ROW:
+                if el is not row_el:  # met before its cells, or a row without cells
+                    row_el = el
+                    r = el.get("r")
+                    row_no = int(r) if r else row_no + 1
+                    col_no = 0
+            else:
+                ref = el.get("ref", "")
+                if ":" in ref:
+                    a, b = ref.split(":", 1)
+                    (r1, c1), (r2, c2) = _ref(a), _ref(b)
+                    merges.append((min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
+        self.row_no, self.col_no, self.row_el, self.seen = row_no, col_no, row_el, seen
+        self.last = el
 
 
 _REFS: dict[str, tuple[int, int]] = {}
@@ -310,6 +356,9 @@ def _ref(ref: str) -> tuple[int, int]:
 
 
 _EMPTY_INLINE = RawCell("", is_text=True)
+
+
+_MEMO_LIMIT = 100_000  # distinct values remembered: repeats are the common case, not all
 
 
 class _CellCache:
@@ -332,7 +381,7 @@ class _CellCache:
                 cell = memo.get(v)
                 if cell is None:
                     cell = _cell(el, self.strings)
-                    if cell is not None:
+                    if cell is not None and len(memo) < _MEMO_LIMIT:
                         memo[v] = cell
                 return cell
         return _cell(el, self.strings)

@@ -58,6 +58,25 @@ def serialize_like(root: etree._Element, original: bytes) -> bytes:
     return b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + body
 
 
+_UTF16_DECL = re.compile(
+    rb"""^(<\?xml[^>]*?\sencoding\s*=\s*["'])[Uu][Tt][Ff]-?16(?:[LlBb][Ee])?(["'])"""
+)
+
+
+def as_utf8(data: bytes) -> bytes:
+    """A UTF-16 part (which OOXML allows and the reader accepts) as UTF-8, declaration
+    included: the patcher edits parts as UTF-8 bytes. Anything else is returned as is."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16")
+    elif data.startswith(b"<\0"):
+        text = data.decode("utf-16-le")
+    elif data.startswith(b"\0<"):
+        text = data.decode("utf-16-be")
+    else:
+        return data
+    return _UTF16_DECL.sub(rb"\1UTF-8\2", text.encode("utf-8"), count=1)
+
+
 def parse_xml(data: bytes) -> etree._Element:
     """Parse a package part: no DTDs, no entities, no network."""
     if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data[:4096]:
