@@ -345,6 +345,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Too many shared strings (more than {limit}): too large for a master of project sheets "
         "(the limit is max_cells_per_file in [limits] of config.toml).",
     ),
+    "read.zip_unsupported": (
+        "この zip 形式には対応していません（{reason}）。Excel で保存し直してください。",
+        "This kind of zip is not supported ({reason}). Save the file again in Excel.",
+    ),
     "read.out_of_memory": (
         "メモリーが足りないため、ファイルを読み込めませんでした。",
         "Not enough memory to read the file.",

@@ -80,6 +80,8 @@ def open_package(path: str | Path, limits: PackageLimits) -> zipfile.ZipFile:
         zf = zipfile.ZipFile(p)
     except (zipfile.BadZipFile, EOFError, ValueError):
         raise _fail(p, t("file.bad_zip")) from None
+    except NotImplementedError as exc:  # a zip version newer than zipfile reads
+        raise _fail(p, t("read.zip_unsupported", reason=exc)) from None
     try:
         _check_members(p, zf, limits)
     except BaseException:
@@ -214,7 +216,7 @@ def check_encoding(head: bytes, name: str, path: Path) -> None:
     sees the part: in UTF-7 or UTF-32 a DOCTYPE slips past the byte scan.
     *head* is the start of the part (a few hundred bytes are enough).
     """
-    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, b"<\0\0\0", b"\0\0\0<")):
         raise _fail(path, t("read.part_encoding", name=name, encoding="UTF-32"))
     if head.startswith(codecs.BOM_UTF8):
         body, allowed, unit = head[3:], _UTF8_NAMES, "utf-8"
