@@ -7,6 +7,7 @@ corrupt deflate stream, an unknown compression method), which zipfile would neve
 
 from __future__ import annotations
 
+import io
 import random
 import re
 import struct
@@ -14,6 +15,7 @@ import warnings
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 Members = list[tuple[str, bytes]]
 
@@ -27,14 +29,19 @@ def read_members(path: Path) -> Members:
 
 
 def write_members(path: Path, members: Members, *, compress: bool = True) -> Path:
+    with path.open("wb") as fh:
+        write_members_to(fh, members, compress=compress)
+    return path
+
+
+def write_members_to(out: BinaryIO, members: Members, *, compress: bool = True) -> None:
     """Zip *members* in order; a name may occur twice (zipfile warns, then writes it)."""
     method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "Duplicate name": that is the point
-        with zipfile.ZipFile(path, "w", method) as zf:
+        with zipfile.ZipFile(out, "w", method) as zf:
             for name, data in members:
                 zf.writestr(name, data)
-    return path
 
 
 def edit_member(path: Path, name: str, edit: Callable[[bytes], bytes], dest: Path) -> Path:
@@ -50,7 +57,7 @@ def add_member(path: Path, name: str, data: bytes, dest: Path) -> Path:
 
 def _headers(data: bytes, name: str) -> tuple[int, int]:
     """Offsets of the local header and the central-directory record of member *name*."""
-    with zipfile.ZipFile(__import__("io").BytesIO(data)) as zf:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
         local = zf.getinfo(name).header_offset
     eocd = data.rfind(b"PK\x05\x06")
     pos = struct.unpack_from("<L", data, eocd + 16)[0]

@@ -349,6 +349,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "この zip 形式には対応していません（{reason}）。Excel で保存し直してください。",
         "This kind of zip is not supported ({reason}). Save the file again in Excel.",
     ),
+    "read.part_wrong_root": (
+        "部品 {name} の中身が正しくありません（{expected} のはずが {found} です）。"
+        "ファイルが壊れています。",
+        "The part {name} holds the wrong content ({found} instead of {expected}): "
+        "the file is damaged.",
+    ),
     "read.out_of_memory": (
         "メモリーが足りないため、ファイルを読み込めませんでした。",
         "Not enough memory to read the file.",

@@ -13,7 +13,7 @@ import re
 import sys
 import zipfile
 import zlib
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -258,14 +258,22 @@ def iter_xml_chunks(zf: zipfile.ZipFile, name: str, path: Path) -> Iterator[byte
         yield chunk
 
 
-def check_package(zf: zipfile.ZipFile, path: Path, verified: Collection[str] = ()) -> None:
+def check_package(
+    zf: zipfile.ZipFile,
+    path: Path,
+    verified: Collection[str] = (),
+    roots: Mapping[str, str] | None = None,
+) -> None:
     """What refresh copies must be sound: check the whole package up front.
 
     Every member is read to its end (zipfile checks its CRC there), every XML part
     is parsed for well-formedness with the encoding and DOCTYPE guards, and no name
     occurs twice (OPC part names are case-insensitive). *verified* names the parts
-    the reader has already read whole and parsed: they are not read again.
+    the reader has already read whole and parsed: they are not read again. *roots* maps
+    a part to the root element it must have (styles.xml a styleSheet, a .rels part
+    Relationships ...): refresh edits those, and trusts what they are.
     """
+    roots = roots or {}
     seen: set[str] = set()
     for info in zf.infolist():
         key = info.filename.lower()
@@ -276,8 +284,8 @@ def check_package(zf: zipfile.ZipFile, path: Path, verified: Collection[str] = (
         name = info.filename
         if name in verified or info.is_dir():
             continue
-        if is_xml_part(name):
-            _check_xml(zf, name, path)
+        if is_xml_part(name) or name in roots:
+            _check_xml(zf, name, path, roots.get(name))
         else:
             for _ in stream_part(zf, name, path):
                 pass
@@ -307,6 +315,7 @@ class _DoctypeWatch:
 
     def __init__(self) -> None:
         self.seen: tuple[object, ...] | None = None
+        self.root: str | None = None
 
     def doctype(self, *args: object) -> None:
         self.seen = args
@@ -315,9 +324,18 @@ class _DoctypeWatch:
         return None
 
 
-def _check_xml(zf: zipfile.ZipFile, name: str, path: Path) -> None:
-    """Well-formed, in UTF-8/UTF-16, no DOCTYPE: checked in one streamed pass, no tree built."""
-    watch = _DoctypeWatch()
+class _RootWatch(_DoctypeWatch):
+    """Also notes the root element's tag (a call per element: only for parts that need it)."""
+
+    def start(self, tag: str, attrib: object) -> None:
+        if self.root is None:
+            self.root = tag
+
+
+def _check_xml(zf: zipfile.ZipFile, name: str, path: Path, root: str | None = None) -> None:
+    """Well-formed, in UTF-8/UTF-16, no DOCTYPE (and the *root* element, if given): checked
+    in one streamed pass, no tree built."""
+    watch = _RootWatch() if root is not None else _DoctypeWatch()
     parser = etree.XMLParser(
         target=watch, resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
     )
@@ -329,6 +347,22 @@ def _check_xml(zf: zipfile.ZipFile, name: str, path: Path) -> None:
         raise _fail(path, t("read.part_bad_xml", name=name, reason=exc)) from None
     if watch.seen is not None:
         raise _fail(path, t("read.part_doctype", name=name))
+    if root is not None:
+        expect_root(watch.root or "", root, name, path)
+
+
+def expect_root(tag: str, expected: str, name: str, path: Path) -> None:
+    """A part whose root element is not what its name or relationship says (a swapped or
+    foreign part) is refused: the patcher would edit it as what it claims to be."""
+    if tag != expected:
+        found = _local(tag) or "?"
+        raise _fail(
+            path, t("read.part_wrong_root", name=name, found=found, expected=_local(expected))
+        )
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
 
 
 def ensure_defusedxml() -> None:

@@ -22,6 +22,7 @@ from kohyo.read.grid import RawCell, SheetGrid, WorkbookGrid, parse_ref
 from kohyo.read.package import (
     PackageLimits,
     check_package,
+    expect_root,
     iter_xml_chunks,
     open_package,
     prune_done,
@@ -34,6 +35,11 @@ NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 OFFICE_DOC = NS_REL + "/officeDocument"
 STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+NS_CONTENT_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
+NS_EXT_PROPS = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+NS_CORE_PROPS = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+_WORKBOOK = f"{{{NS_MAIN}}}workbook"
+_RELATIONSHIPS = f"{{{NS_PKG_REL}}}Relationships"
 
 _C = f"{{{NS_MAIN}}}c"
 _ROW = f"{{{NS_MAIN}}}row"
@@ -70,7 +76,8 @@ def read_workbook(
 def _read(
     zf: zipfile.ZipFile, p: Path, without_cells: set[str], limits: PackageLimits
 ) -> WorkbookGrid:
-    wb_part = _workbook_part(zf, p)
+    root_rels = _rels(zf, "_rels/.rels", p)
+    wb_part = _workbook_part(root_rels, p)
     wb = read_xml(zf, wb_part, p)
     verified = {"_rels/.rels", wb_part, _rels_name(wb_part)}
     if wb.tag.startswith(f"{{{STRICT_MAIN}}}"):
@@ -78,6 +85,7 @@ def _read(
             f"{p}: 「Strict Open XML」形式には対応していません。Excel ブック（.xlsx）で保存し直してください。",
             path=str(p),
         )
+    expect_root(wb.tag, _WORKBOOK, wb_part, p)
     rels = _rels(zf, _rels_name(wb_part), p)
     strings = _shared_strings(zf, rels, p, limits, verified)
     cache = _CellCache(strings)
@@ -97,12 +105,30 @@ def _read(
         sheets.append(grid)
     if not sheets:
         raise WorkbookError(f"{p}: シートが1枚もありません。ファイルが壊れています。", path=str(p))
-    check_package(zf, p, verified)
+    check_package(zf, p, verified, _expected_roots(zf, root_rels, rels))
     return WorkbookGrid(path=p, sheets=sheets)
 
 
-def _workbook_part(zf: zipfile.ZipFile, p: Path) -> str:
-    rels = _rels(zf, "_rels/.rels", p)
+# The root element of each part refresh edits besides the sheets, by relationship type.
+_ROOT_BY_REL_TYPE = {
+    "/styles": f"{{{NS_MAIN}}}styleSheet",
+    "/extended-properties": f"{{{NS_EXT_PROPS}}}Properties",
+    "/metadata/core-properties": f"{{{NS_CORE_PROPS}}}coreProperties",
+}
+
+
+def _expected_roots(zf: zipfile.ZipFile, *rels: dict[str, tuple[str, str]]) -> dict[str, str]:
+    roots = {"[Content_Types].xml": f"{{{NS_CONTENT_TYPES}}}Types"}
+    roots.update({n: _RELATIONSHIPS for n in zf.NameToInfo if n.lower().endswith(".rels")})
+    for table in rels:
+        for target, rtype in table.values():
+            for suffix, root in _ROOT_BY_REL_TYPE.items():
+                if rtype.endswith(suffix) and target in zf.NameToInfo:
+                    roots[target] = root
+    return roots
+
+
+def _workbook_part(rels: dict[str, tuple[str, str]], p: Path) -> str:
     for target, rtype in rels.values():
         if rtype == OFFICE_DOC or rtype.endswith("/officeDocument"):
             return target
@@ -121,6 +147,7 @@ def _rels(zf: zipfile.ZipFile, name: str, p: Path) -> dict[str, tuple[str, str]]
     if name not in zf.NameToInfo:
         return {}
     root = read_xml(zf, name, p)
+    expect_root(root.tag, _RELATIONSHIPS, name, p)
     base = posixpath.dirname(posixpath.dirname(name))  # folder of the source part
     out: dict[str, tuple[str, str]] = {}
     for rel in root.iter(f"{{{NS_PKG_REL}}}Relationship"):
@@ -166,6 +193,7 @@ def _shared_strings(
             f"{p}: {t('read.part_bad_xml', name=name, reason=exc)}", path=str(p)
         ) from None
     reject_parsed_doctype(root, name, p)
+    expect_root(root.tag, f"{{{NS_MAIN}}}sst", name, p)
     verified.add(name)
     return out
 
@@ -278,6 +306,7 @@ def _read_sheet(
         grid.skipped = t("read.sheet_too_many_cells", limit=per_sheet)
         return False
     reject_parsed_doctype(root, part, p)
+    expect_root(root.tag, f"{{{NS_MAIN}}}worksheet", part, p)
     if budget is not None:
         budget.spend(len(grid.cells))
     return True
