@@ -8,7 +8,8 @@ A few are also run as a subprocess, for peak memory and wall time.
 
 A mutant that breaks something is written to tests/regressions/ (commit it: the replay test
 below runs every file there). ``KOHYO_FUZZ_N`` sets how many mutants the default run makes;
-the ``slow`` run (``pytest -m slow`` or ``KOHYO_SLOW=1``) makes thousands.
+the ``slow`` run (``pytest -m slow`` or ``KOHYO_SLOW=1``) makes ``KOHYO_FUZZ_SLOW_N`` (3,000),
+from the word ``KOHYO_FUZZ_SEED`` ("slow"; any other word gives other mutants).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ TIME_CAP_S = 30.0  # per command on one mutant of a small file (the machine may 
 RSS_CAP_MB = 500
 DEFAULT_N = int(os.environ.get("KOHYO_FUZZ_N", "240"))
 SLOW_N = int(os.environ.get("KOHYO_FUZZ_SLOW_N", "3000"))
+SLOW_SEED = os.environ.get("KOHYO_FUZZ_SEED", "slow")  # another word, other mutants
 
 
 @dataclass(frozen=True)
@@ -167,8 +169,8 @@ def test_fuzz_commands_thousands(
     tmp_area_config: Config,
     tmp_path: Path,
 ) -> None:
-    """The same with other seeds for the random choices: ``slow-`` mutant ids."""
-    seeds = [Seed(f"slow-{s.name}", s.data) for s in fuzz_seeds]
+    """The same with other seeds for the random choices: ``fuzz-slow-…`` mutant ids."""
+    seeds = [Seed(f"{SLOW_SEED}-{s.name}", s.data) for s in fuzz_seeds]
     fuzz_run(SLOW_N, seeds, cli_run, tmp_area_config, tmp_path)
 
 

@@ -169,7 +169,7 @@ def _shared_strings(
     limits: PackageLimits,
     verified: set[str],
 ) -> list[str]:
-    name = next((t for t, ty in rels.values() if ty.endswith("/sharedStrings")), None)
+    name = next((tg for tg, ty in rels.values() if ty.endswith("/sharedStrings")), None)
     if name is None or name not in zf.NameToInfo:
         return []
     out: list[str] = []
