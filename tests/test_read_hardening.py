@@ -9,6 +9,7 @@ with :mod:`hostile`.
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -376,3 +377,37 @@ def test_sample_master_reads_unchanged(sample_build: SampleBuild, config: Config
     master = read_master(sample_build.master, config)
     assert len(master.projects) == 7
     assert read_master(sample_build.master_before, config).projects
+
+
+@pytest.mark.parametrize("strip_refs", [False, True], ids=["with-refs", "without-refs"])
+def test_big_sheet_part_streams_to_the_same_grid(
+    tmp_path: Path, sample_build: SampleBuild, config: Config, strip_refs: bool
+) -> None:
+    """A part over 1 MB is streamed (finished elements dropped), a small one parsed whole:
+    the same cells and merges either way, with or without r="" addresses."""
+    import re
+
+    from kohyo.read.master import package_limits
+    from kohyo.read.workbook import read_workbook
+
+    def strip(xml: bytes) -> bytes:
+        if not strip_refs:
+            return xml
+        xml = re.sub(rb'(<c) r="[A-Z]+[0-9]+"', rb"\1", xml)
+        return re.sub(rb'(<row) r="[0-9]+"', rb"\1", xml)
+
+    noise = random.Random(0).randbytes(3 * 2**20).translate(bytes(97 + i % 26 for i in range(256)))
+
+    def pad(xml: bytes) -> bytes:  # random letters: no suspicious compression ratio
+        return xml.replace(b"<sheetData>", b"<sheetData><!--" + noise + b"-->", 1)
+
+    small = hostile.edit_member(sample_build.master, SHEET, strip, tmp_path / "small.xlsx")
+    big = hostile.edit_member(small, SHEET, pad, tmp_path / "big.xlsx")
+    grids = [read_workbook(p, package_limits(config)).sheets for p in (small, big)]
+    assert [(g.name, g.cells, g.merges) for g in grids[0]] == [
+        (g.name, g.cells, g.merges) for g in grids[1]
+    ]
+    assert sum(len(g.cells) for g in grids[0]) > 200
+    if not strip_refs:
+        whole = read_workbook(sample_build.master, package_limits(config)).sheets
+        assert [g.cells for g in whole] == [g.cells for g in grids[1]]
