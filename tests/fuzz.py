@@ -239,20 +239,29 @@ def _edit_raw(rng: random.Random, how: str, src: Path, name: str, dest: Path) ->
         hostile.set_extract_version(src, name, rng.choice([45, 63, 64, 99]), dest)
 
 
+SEMANTIC_MUTATIONS = [cell_value, cell_text]
+
+
 def mutant(seed_file: bytes, rng: random.Random) -> tuple[bytes, str]:
-    """One mutant of the package *seed_file*: 1-3 member mutations, maybe a raw one after."""
+    """One mutant of the package *seed_file*. A third only change cell values and texts
+    (the file stays readable: parsing, validation and refresh's writing are reached); the
+    rest take 1-3 mutations of any member, or a raw edit of the zip bytes."""
     with zipfile.ZipFile(io.BytesIO(seed_file)) as zf:
         members = [(i.filename, zf.read(i)) for i in zf.infolist()]
     labels = []
     kind = rng.random()
-    if kind < 0.75:
+    if kind < 0.35:
+        for _ in range(rng.randint(1, 4)):
+            members, label = rng.choice(SEMANTIC_MUTATIONS)(rng, members)
+            labels.append(label)
+    elif kind < 0.8:
         for _ in range(rng.choice([1, 1, 1, 2, 3])):
             members, label = rng.choice(MEMBER_MUTATIONS)(rng, members)
             labels.append(label)
     buf = io.BytesIO()
     hostile.write_members_to(buf, members, compress=rng.random() < 0.9)
     data = buf.getvalue()
-    if kind >= 0.75 or rng.random() < 0.1:
+    if kind >= 0.8:
         if rng.random() < 0.5:
             data, label = _raw_member_edit(rng, data, members)
         else:

@@ -37,7 +37,7 @@ UNEXPECTED = CATALOGUE["cli.unexpected"][0].split("{")[0]
 REGRESSIONS = Path(__file__).with_name("regressions")
 TIME_CAP_S = 30.0  # per command on one mutant of a small file (the machine may be shared)
 RSS_CAP_MB = 500
-DEFAULT_N = int(os.environ.get("KOHYO_FUZZ_N", "240"))
+DEFAULT_N = int(os.environ.get("KOHYO_FUZZ_N", "400"))
 SLOW_N = int(os.environ.get("KOHYO_FUZZ_SLOW_N", "3000"))
 SLOW_SEED = os.environ.get("KOHYO_FUZZ_SEED", "slow")  # another word, other mutants
 
