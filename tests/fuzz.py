@@ -129,18 +129,27 @@ def rename(rng: random.Random, members: Members) -> tuple[Members, str]:
     return _replace(members, i, members[i][1], new), f"rename {name} -> {new}"
 
 
+_CELL_V = re.compile(
+    rb'(<c\b[^>]*?)( t="[^"]*")?([^>/]*>)((?:<f[^>]*>[^<]*</f>|<f[^>]*/>)?<v>)([^<]*)(</v>)'
+)
+
+
 def cell_value(rng: random.Random, members: Members) -> tuple[Members, str]:
+    """A hostile number as a cell's value; half the time its type goes too, so that a
+    shared string or text cell becomes a number."""
     sheets = [i for i, (n, _) in enumerate(members) if "worksheets/sheet" in n]
     if not sheets:
         return flip(rng, members)
     i = rng.choice(sheets)
     data = members[i][1]
-    values = list(re.finditer(rb"<v>([^<]*)</v>", data))
-    if not values:
+    cells = list(_CELL_V.finditer(data))
+    if not cells:
         return flip(rng, members)
-    m = rng.choice(values)
+    m = rng.choice(cells)
     value = rng.choice(NUMBERS)
-    return _replace(members, i, data[: m.start(1)] + value + data[m.end(1) :]), (
+    kind = m.group(2) if rng.random() < 0.5 else b""
+    new = m.group(1) + (kind or b"") + m.group(3) + m.group(4) + value + m.group(6)
+    return _replace(members, i, data[: m.start()] + new + data[m.end() :]), (
         f"value {value[:12]!r} {members[i][0]}"
     )
 

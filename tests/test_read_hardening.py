@@ -144,6 +144,23 @@ def test_huge_amount_is_a_finding_on_its_cell(
         assert result.exception is None and UNEXPECTED not in result.output
 
 
+@pytest.mark.parametrize("value", [b"9" * 400, b"1E+400", b"NaN"])
+def test_huge_number_as_a_year_header_is_a_finding(
+    tmp_path: Path, sample_build: SampleBuild, cli_run: Callable[..., CliResult], value: bytes
+) -> None:
+    """Found after the probe: a 400-digit year header raised OverflowError in the parser."""
+    path = hostile.edit_member(
+        sample_build.master,
+        SHEET,
+        lambda xml: hostile.set_cell_value(xml, "C4", value),
+        tmp_path / "year.xlsx",
+    )
+    result = cli_run("validate", path, "--config", REAL_CONFIG, "--json")
+    assert result.exit_code == 1, result.output
+    assert '"year-header-invalid"' in result.stdout
+    assert cli_run("dump", "--json", path, "--config", REAL_CONFIG).exit_code == 0
+
+
 def _peak_rss(args: list[str], tmp_path: Path) -> tuple[subprocess.CompletedProcess[str], float]:
     out = tmp_path / "rss.txt"
     proc = subprocess.run(

@@ -103,7 +103,8 @@ def parse_number_text(text: str) -> int | float | None:
 def parse_fiscal_year(text: object) -> int | None:
     """'2020年度', '2020', 'R2年度', '令和２年度', '令和元年度', 'H31' -> the western fiscal year."""
     if isinstance(text, int | float) and not isinstance(text, bool):
-        return int(text) if float(text).is_integer() and 1900 < text < 2300 else None
+        # The range first: float() of a 400-digit integer overflows.
+        return int(text) if 1900 < text < 2300 and float(text).is_integer() else None
     if not isinstance(text, str):
         return None
     t = label_key(text)
