@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -27,6 +28,7 @@ from pathlib import Path
 import pytest
 
 import fuzz
+import hostile
 from builders import project, write_master
 from conftest import CliResult, SampleBuild
 from fidelity.build_corpus import build_xlsxwriter
@@ -208,3 +210,49 @@ def test_regression_files(
 
 def test_there_are_regression_files() -> None:
     assert len(REGRESSION_FILES) >= 10
+
+
+def _set_inline_text(xml: bytes, ref: str, text: str) -> bytes:
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").encode("utf-8", "surrogatepass")
+    cell = b'<c r="%s" t="inlineStr"><is><t>%s</t></is></c>' % (ref.encode(), escaped)
+    return re.sub(
+        rb'<c r="' + ref.encode() + rb'"[^>]*?(?:/>|>.*?</c>)',
+        lambda _: cell,
+        xml,
+        count=1,
+        flags=re.S,
+    )
+
+
+@pytest.mark.slow
+def test_every_cell_of_a_kohyo_takes_every_hostile_value(
+    sample_build: SampleBuild,
+    cli_run: Callable[..., CliResult],
+    tmp_area_config: Config,
+    tmp_path: Path,
+) -> None:
+    """Each cell of the sample's first 個表 in turn holds each hostile number and text."""
+    sheet = "xl/worksheets/sheet2.xml"
+    members = hostile.read_members(sample_build.master)
+    xml = dict(members)[sheet]
+    refs = [r.decode() for r in re.findall(rb'<c r="([A-Z]+[0-9]+)"', xml)]
+    edits: list[tuple[str, Callable[[bytes], bytes]]] = []
+    for ref in refs:
+        for value in fuzz.NUMBERS:
+            edits.append(
+                (f"{ref}={value[:8]!r}", lambda x, r=ref, v=value: hostile.set_cell_value(x, r, v))
+            )
+        for text in fuzz.TEXTS:
+            edits.append(
+                (f"{ref}={text[:8]!r}", lambda x, r=ref, s=text: _set_inline_text(x, r, s))
+            )
+    failures = []
+    for i, (label, edit) in enumerate(edits):
+        data = [(n, edit(d) if n == sheet else d) for n, d in members]
+        path = hostile.write_members(tmp_path / f"cell-{i}.xlsx", data)
+        found = run_commands(cli_run, path, tmp_area_config)
+        if found:
+            kept = keep_regression(path.read_bytes(), f"cells-{i}")
+            failures.append(f"{label} -> {kept.name}: {found}")
+        path.unlink()
+    assert not failures, "\n".join(failures[:20])
