@@ -3,6 +3,7 @@ sample master freshly built."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -19,6 +20,17 @@ from kohyo.config import Config, load_config
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL_CONFIG = ROOT / "config.toml"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``slow`` run only when asked: ``-m slow`` (or any -m naming it) or
+    ``KOHYO_SLOW=1``."""
+    if "slow" in (config.getoption("-m") or "") or os.environ.get("KOHYO_SLOW") == "1":
+        return
+    skip = pytest.mark.skip(reason="slow: run with -m slow or KOHYO_SLOW=1")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True)

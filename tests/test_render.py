@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -38,6 +39,20 @@ def test_wrap_keeps_a_short_line_and_cuts_an_unbreakable_one() -> None:
     assert wrap("短い行", 80) == ["短い行"]
     long_word = "あ" * 60
     assert [cell_len(x) for x in wrap(long_word, 80)] == [80, 44]
+
+
+def test_wrap_cuts_a_huge_cell_in_one_pass() -> None:
+    """A 300,000-character cell in a finding (the fuzzer's): measured once, not once per
+    cut (that was quadratic: a minute for validate to print one finding)."""
+    line = "[エラー] シート 2 C4: 「" + "a" * 300_000 + " 」 code"
+    started = time.perf_counter()
+    lines = wrap(line, 80)
+    assert time.perf_counter() - started < 5
+    assert all(cell_len(x) <= 80 for x in lines)
+    assert [cell_len(x) for x in lines[1:-1]] == [80] * (len(lines) - 2)
+    assert "".join(x.removeprefix("    ") for x in lines[1:]).replace(" ", "") in line.replace(
+        " ", ""
+    )
 
 
 def test_groups_one_line_per_sheet_and_code_errors_first() -> None:

@@ -104,6 +104,16 @@ FAILING: list[tuple[str, list[dict[str, Any]], list[Key]]] = [
         [("4", "C5", "cost-not-integer")],
     ),
     (
+        "cost-too-large",
+        [P(costs=[100, 10**15, "—", None, None], total=100)],
+        [("4", "C5", "cost-too-large")],
+    ),
+    (
+        "cost-too-large-20-and-400-digits",
+        [P(costs=[100, 10**20, "９" * 400, None, None], total=100)],
+        [("4", "C5", "cost-too-large"), ("4", "D5", "cost-too-large")],
+    ),
+    (
         "cost-negative",
         [P(costs=[100, -100, "—", None, None], total=0)],
         [("4", "C5", "cost-negative")],
@@ -445,6 +455,14 @@ MESSAGES: list[tuple[str, dict[str, Any], str, str]] = [
         {"costs": [100, 200.5, "—", None, None], "total": 100},
         "事業費見込額（2021年度）が整数ではありません: 「200.5」（単位は千円）",
         "Cost for FY2021 is not a whole number: '200.5' (unit: 千円)",
+    ),
+    (
+        "cost-too-large",
+        {"costs": [100, "9" * 400, "—", None, None], "total": 100},
+        "事業費見込額（2021年度）が大きすぎます: 「99999999999999999999…（400 桁）」"
+        "（Excel が正確に扱えるのは 15 桁まで）",
+        "Cost for FY2021 is too large: '99999999999999999999… (400 digits)' "
+        "(Excel keeps 15 digits exactly)",
     ),
     (
         "municipality-unknown",

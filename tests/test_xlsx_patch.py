@@ -35,6 +35,7 @@ from fidelity.build_corpus import (
 )
 from kohyo.xlsx.patch import CellSpec, CellWrite, PackagePatch, PatchRefused, SheetSpec, StyleSpec
 from kohyo.xlsx.sheetxml import patch_cells
+from kohyo.xlsx.xmlbytes import same_content
 from kohyo.xlsx.zipcopy import ZipSource, write_zip
 from libreoffice import soffice
 from ooxml import assert_valid_xlsx, validate_xlsx
@@ -680,3 +681,16 @@ def test_a_failed_edit_leaves_nothing_pending(
         p.put_sheet(summary_spec(PROJECTS), position="first")
     assert p.changed_parts() == ["xl/worksheets/sheet1.xml"]
     assert p.sheet_names() == ["1", "2", "リスト", "テーブル"]
+
+
+@pytest.mark.parametrize("index", ["9" * 5000, "²", "0"])
+def test_same_content_takes_any_shared_string_index(index: str) -> None:
+    """A cell's ``<v>`` is whatever the file says: a 5,000-digit index (int() refuses it)
+    or a non-ASCII digit is no string kohyo would write; only a real index is compared."""
+    el = etree.fromstring(f'<c xmlns="{M[1:-1]}" r="A1" t="s"><v>{index}</v></c>')
+    strings = ["計"]
+
+    def shared(i: int) -> str | None:
+        return strings[i] if 0 <= i < len(strings) else None
+
+    assert same_content(el, "計", None, shared) is (index == "0")

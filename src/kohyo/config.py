@@ -97,6 +97,8 @@ class Limits:
     max_uncompressed_bytes: int = 300 * 2**20
     max_members: int = 20000
     max_compression_ratio: float = 200.0
+    max_cells_per_sheet: int = 50_000
+    max_cells_per_file: int = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -310,6 +312,8 @@ def _build(cfg_path: Path, raw: dict[str, Any]) -> Config:
         max_uncompressed_bytes=int(lim.positive_number("max_uncompressed_mb", 300) * 2**20),
         max_members=int(lim.positive_number("max_members", 20000)),
         max_compression_ratio=lim.positive_number("max_compression_ratio", 200),
+        max_cells_per_sheet=int(lim.positive_number("max_cells_per_sheet", 50_000)),
+        max_cells_per_file=int(lim.positive_number("max_cells_per_file", 1_000_000)),
     )
     dist = root.sub("distribution")
     distribution = DistributionSettings(

@@ -86,6 +86,11 @@ CATALOGUE: dict[str, Kind] = {
         "事業費見込額（{year}年度）が整数ではありません: 「{value}」（単位は{unit}）",
         "Cost for FY{year} is not a whole number: '{value}' (unit: {unit})",
     ),
+    "cost-too-large": Kind(
+        "error",
+        "事業費見込額（{year}年度）が大きすぎます: 「{value}」（Excel が正確に扱えるのは 15 桁まで）",
+        "Cost for FY{year} is too large: '{value}' (Excel keeps 15 digits exactly)",
+    ),
     "cost-negative": Kind(
         "error",
         "事業費見込額（{year}年度）が負の値です: {value}",

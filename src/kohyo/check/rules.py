@@ -136,6 +136,10 @@ def check_amounts(p: Project, config: Config) -> Iterator[Finding]:
                 value=amount.raw,
                 unit=config.plan.unit,
             )
+        elif kind is CellKind.TOO_LARGE:
+            yield finding(
+                "cost-too-large", p.sheet, amount.cell, year=year, value=_abridged(amount.raw)
+            )
         elif kind is CellKind.FORMULA_NO_CACHE:
             yield finding("formula-no-cache", p.sheet, amount.cell, formula=amount.formula)
         elif kind is CellKind.NUMBER_AS_TEXT:
@@ -144,6 +148,14 @@ def check_amounts(p: Project, config: Config) -> Iterator[Finding]:
             )
         if isinstance(amount.value, int) and amount.value < 0:
             yield finding("cost-negative", p.sheet, amount.cell, year=year, value=amount.value)
+
+
+def _abridged(value: object, keep: int = 20) -> str:
+    """A value short enough for a message: '99999999999999999999…（400 桁）' (… (400 digits))."""
+    text = str(value)
+    return (
+        text if len(text) <= keep + 10 else t("check.abridged", head=text[:keep], digits=len(text))
+    )
 
 
 def check_total(p: Project, config: Config) -> Iterator[Finding]:

@@ -82,9 +82,9 @@ def wrap(line: str, width: int, indent: str = INDENT) -> list[str]:
             current = piece.lstrip()
         else:
             current = candidate
-        while cell_len(current.rstrip()) > (width if not lines else width - len(indent)):
-            head, current = _hard_split(current, width if not lines else width - len(indent))
-            lines.append(head)
+        if cell_len(current.rstrip()) > (width if not lines else width - len(indent)):
+            heads, current = _hard_split(current, width, width - len(indent), first=not lines)
+            lines.extend(heads)
     if current.strip():
         lines.append(current.rstrip())
     return [lines[0], *(indent + x for x in lines[1:])]
@@ -106,14 +106,22 @@ def _pieces(text: str) -> list[str]:
     return pieces
 
 
-def _hard_split(text: str, width: int) -> tuple[str, str]:
-    """A piece wider than a line (a long path, a long name): cut at the width."""
-    used = 0
-    for i, ch in enumerate(text):
+def _hard_split(text: str, width: int, rest: int, *, first: bool) -> tuple[list[str], str]:
+    """A piece wider than a line (a long path, a long name): cut at the width (*width* for
+    the first line when *first*, else *rest*) into full lines and what is left to go on.
+
+    One pass, however long the text: a cell of 100,000 characters is 1,300 lines, and
+    measuring what is left after every cut made printing it take a minute."""
+    body = text.rstrip()  # trailing space never forces a cut
+    heads: list[str] = []
+    start = used = 0
+    limit = width if first else rest
+    for i, ch in enumerate(body):
         used += cell_len(ch)
-        if used > width:
-            return text[:i], text[i:]
-    return text, ""
+        if used > limit:
+            heads.append(text[start:i])
+            start, used, limit = i, cell_len(ch), rest
+    return heads, text[start:]
 
 
 def print_findings(

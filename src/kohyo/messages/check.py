@@ -17,6 +17,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "findings.line.sheet": ("シート {sheet}", "sheet {sheet}"),
     "render.more_cells": (" ほか {count} セル", " and {count} more cells"),
     "render.more_messages": ("（ほか {count} 件）", " (and {count} more)"),
+    "check.abridged": ("{head}…（{digits} 桁）", "{head}… ({digits} digits)"),
     "check.did_you_mean": ("。「{name}」ではありませんか", "; did you mean '{name}'?"),
     "findings.column.sheet": ("シート", "sheet"),
     "findings.column.cell": ("セル", "cell"),

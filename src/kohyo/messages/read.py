@@ -31,8 +31,42 @@ MESSAGES: dict[str, tuple[str, str]] = {  # ---- the zip package (read/package.p
         "The part {part} cannot be read (the file is damaged: {reason}).",
     ),
     "package.part_compression": (
-        "部品 {part} の圧縮形式に対応していません。",
-        "The compression of the part {part} is not supported.",
+        "部品 {part} の圧縮形式に対応していません（{reason}）。Excel で保存し直してください。",
+        "The compression of the part {part} is not supported ({reason}). "
+        "Save the file again in Excel.",
+    ),
+    "package.part_crc": (
+        "部品 {part} が壊れています（CRC が一致しません）。"
+        "Excel で開けるか確かめ、保存し直してください。",
+        "The part {part} is damaged (CRC mismatch). "
+        "Check that Excel opens the file and save it again.",
+    ),
+    "package.part_deflate": (
+        "部品 {part} の圧縮データが壊れています（{reason}）。"
+        "Excel で開けるか確かめ、保存し直してください。",
+        "The compressed data of the part {part} is damaged ({reason}). Check that Excel opens "
+        "the file and save it again.",
+    ),
+    "package.part_duplicate": (
+        "部品 {part} が zip の中に 2 回以上あります。ファイルが壊れているか、細工されています。",
+        "The part {part} occurs more than once in the zip: the file is damaged or was tampered "
+        "with.",
+    ),
+    "package.part_encoding": (
+        "部品 {part} の文字コード（{encoding}）は Excel ブックでは使えません"
+        "（UTF-8 か UTF-16 だけです）。安全のため読み込みません。",
+        "The part {part} is in an encoding an Excel workbook may not use ({encoding}; only "
+        "UTF-8 or UTF-16). Not read, for safety.",
+    ),
+    "package.part_wrong_root": (
+        "部品 {part} の中身が正しくありません（{expected} のはずが {found} です）。"
+        "ファイルが壊れています。",
+        "The part {part} holds the wrong content ({found} instead of {expected}): "
+        "the file is damaged.",
+    ),
+    "package.zip_unsupported": (
+        "この zip 形式には対応していません（{reason}）。Excel で保存し直してください。",
+        "This kind of zip is not supported ({reason}). Save the file again in Excel.",
     ),
     "package.bad_xml": (
         "部品 {part} の XML が壊れています（{reason}）。",
@@ -71,7 +105,27 @@ MESSAGES: dict[str, tuple[str, str]] = {  # ---- the zip package (read/package.p
         "{path}: シート「{sheet}」のセル番地が読めません（{reason}）。",
         "{path}: a cell address on sheet '{sheet}' cannot be read ({reason}).",
     ),
-    # ---- sheets the parser skips (read/parse.py)
+    "workbook.too_many_cells": (
+        "{path}: セルが多すぎます（{limit} 個を超えています）。個表のマスターとしては大きすぎます"
+        "（上限は config.toml の [limits] max_cells_per_file）。",
+        "{path}: too many cells (more than {limit}): too large for a master of project sheets "
+        "(the limit is max_cells_per_file in [limits] of config.toml).",
+    ),
+    "workbook.too_many_strings": (
+        "{path}: 共有文字列が多すぎます（{limit} 個を超えています）。"
+        "個表のマスターとしては大きすぎます（上限は config.toml の [limits] max_cells_per_file）。",
+        "{path}: too many shared strings (more than {limit}): too large for a master of project "
+        "sheets (the limit is max_cells_per_file in [limits] of config.toml).",
+    ),
+    "workbook.out_of_memory": (
+        "{path}: メモリーが足りないため、ファイルを読み込めませんでした。",
+        "{path}: not enough memory to read the file.",
+    ),
+    # ---- sheets the parser skips (read/parse.py; the reader's own reason from read/workbook.py)
+    "workbook.sheet_too_many_cells": (
+        "セルが {limit} 個を超えています（上限は [limits] max_cells_per_sheet）",
+        "more than {limit} cells (the limit is max_cells_per_sheet in [limits])",
+    ),
     "parse.skipped.summary": ("kohyo が作る総括表", "the summary sheet kohyo writes"),
     "parse.skipped.no_cells": (
         "グラフシートなど、セルを持たないシート",

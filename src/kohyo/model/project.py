@@ -32,6 +32,7 @@ class CellKind(Enum):
     BLANK = "blank"
     INVALID = "invalid"  # text that is neither a number nor a dash (e.g. 約200)
     NOT_INTEGER = "not-integer"  # a number with a fractional part
+    TOO_LARGE = "too-large"  # beyond the 15 digits Excel keeps exactly (or infinite)
     FORMULA_NO_CACHE = "formula-no-cache"  # a formula Excel never calculated
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 _REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a file may hold two million of them
 class RawCell:
     """One cell as stored: its shown value and how it was typed."""
 
@@ -32,6 +32,7 @@ class SheetGrid:
     cells: dict[tuple[int, int], RawCell] = field(default_factory=dict)
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # r1, c1, r2, c2
     hidden_rows: set[int] = field(default_factory=set)  # rows hidden in Excel (1-based)
+    skipped: str | None = None  # why the reader kept no cells (too many), for the finding
 
     def merge_at(self, row: int, col: int) -> tuple[int, int, int, int] | None:
         for m in self.merges:

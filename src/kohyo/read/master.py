@@ -22,6 +22,8 @@ def package_limits(config: Config) -> PackageLimits:
         max_uncompressed_bytes=lim.max_uncompressed_bytes,
         max_members=lim.max_members,
         max_compression_ratio=lim.max_compression_ratio,
+        max_cells_per_sheet=lim.max_cells_per_sheet,
+        max_cells_per_file=lim.max_cells_per_file,
     )
 
 

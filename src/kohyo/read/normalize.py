@@ -46,6 +46,11 @@ def is_dash(text: object) -> bool:
     return len(t) >= 1 and all(ch in DASHES for ch in t) and len(t) <= 3
 
 
+# Excel keeps 15 significant digits: an amount with more is not one staff typed. Bounding
+# it here also keeps 400-digit integers out of float arithmetic (OverflowError).
+MAX_AMOUNT = 10**15
+
+
 @dataclass(frozen=True)
 class ParsedAmount:
     value: int | str | None  # int, DASH, or None
@@ -59,6 +64,10 @@ def parse_amount(raw: object, *, is_text_cell: bool) -> ParsedAmount:
     if isinstance(raw, bool):
         return ParsedAmount(None, CellKind.INVALID)
     if isinstance(raw, int | float):
+        if raw != raw:  # NaN
+            return ParsedAmount(None, CellKind.NOT_INTEGER)
+        if not abs(raw) < MAX_AMOUNT:
+            return ParsedAmount(None, CellKind.TOO_LARGE)
         if float(raw).is_integer():
             return ParsedAmount(int(raw), CellKind.NUMBER)
         return ParsedAmount(None, CellKind.NOT_INTEGER)
@@ -68,6 +77,8 @@ def parse_amount(raw: object, *, is_text_cell: bool) -> ParsedAmount:
     number = parse_number_text(text)
     if number is None:
         return ParsedAmount(None, CellKind.INVALID)
+    if not abs(number) < MAX_AMOUNT:
+        return ParsedAmount(None, CellKind.TOO_LARGE)
     if not float(number).is_integer():
         return ParsedAmount(None, CellKind.NOT_INTEGER)
     kind = CellKind.NUMBER_AS_TEXT if is_text_cell else CellKind.NUMBER
@@ -92,7 +103,8 @@ def parse_number_text(text: str) -> int | float | None:
 def parse_fiscal_year(text: object) -> int | None:
     """'2020年度', '2020', 'R2年度', '令和２年度', '令和元年度', 'H31' -> the western fiscal year."""
     if isinstance(text, int | float) and not isinstance(text, bool):
-        return int(text) if float(text).is_integer() and 1900 < text < 2300 else None
+        # The range first: float() of a 400-digit integer overflows.
+        return int(text) if 1900 < text < 2300 and float(text).is_integer() else None
     if not isinstance(text, str):
         return None
     t = label_key(text)

@@ -192,6 +192,9 @@ def parse_workbook(sheets: Iterable[SheetGrid], config: Config, path: str) -> Ma
         if pattern is not None:
             skipped.append(SkippedSheet(grid.name, t("parse.skip.pattern", pattern=pattern)))
             continue
+        if grid.skipped is not None:
+            skipped.append(SkippedSheet(grid.name, grid.skipped))
+            continue
         sheet = _Sheet(grid)
         if sheet.find(L_NAME) is None:
             skipped.append(SkippedSheet(grid.name, t("parse.skipped.no_name_label")))

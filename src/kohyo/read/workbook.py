@@ -9,10 +9,9 @@ Phonetic guides (``<rPh>`` furigana) are never part of a cell's text.
 
 from __future__ import annotations
 
-import io
 import posixpath
 import zipfile
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from pathlib import Path
 
 from lxml import etree
@@ -20,13 +19,27 @@ from lxml import etree
 from kohyo.errors import WorkbookError
 from kohyo.messages import t
 from kohyo.read.grid import RawCell, SheetGrid, WorkbookGrid, parse_ref
-from kohyo.read.package import PackageLimits, open_package, read_part, read_xml, reject_doctype
+from kohyo.read.package import (
+    PackageLimits,
+    check_package,
+    expect_root,
+    iter_xml_chunks,
+    open_package,
+    prune_done,
+    read_xml,
+    reject_parsed_doctype,
+)
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 OFFICE_DOC = NS_REL + "/officeDocument"
 STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+NS_CONTENT_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
+NS_EXT_PROPS = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+NS_CORE_PROPS = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+_WORKBOOK = f"{{{NS_MAIN}}}workbook"
+_RELATIONSHIPS = f"{{{NS_PKG_REL}}}Relationships"
 
 _C = f"{{{NS_MAIN}}}c"
 _ROW = f"{{{NS_MAIN}}}row"
@@ -37,6 +50,7 @@ _IS = f"{{{NS_MAIN}}}is"
 _T = f"{{{NS_MAIN}}}t"
 _R = f"{{{NS_MAIN}}}r"
 _SI = f"{{{NS_MAIN}}}si"
+_TRUE = ("1", "true")  # an xsd:boolean attribute that is set
 
 
 def read_workbook(
@@ -47,23 +61,36 @@ def read_workbook(
     Sheets named in *without_cells* are checked like the others (present, well-formed
     XML) but their grids stay empty: the 総括表 kohyo writes itself has a row per 個表,
     and walking its cells was a third of re-reading a refreshed master.
+
+    The whole package is checked too (:func:`check_package`): what validate accepts,
+    refresh can copy. Memory stays bounded: parts are streamed, and the cells kept are
+    limited per sheet (a bigger sheet is skipped: it is no 個表) and per file (refused).
     """
     p = Path(path)
-    with open_package(p, limits) as zf:
-        return _read(zf, p, set(without_cells))
+    try:
+        with open_package(p, limits) as zf:
+            return _read(zf, p, set(without_cells), limits)
+    except MemoryError:
+        raise WorkbookError(t("workbook.out_of_memory", path=p), path=str(p)) from None
 
 
-def _read(zf: zipfile.ZipFile, p: Path, without_cells: set[str]) -> WorkbookGrid:
-    wb_part = _workbook_part(zf, p)
+def _read(
+    zf: zipfile.ZipFile, p: Path, without_cells: set[str], limits: PackageLimits
+) -> WorkbookGrid:
+    root_rels = _rels(zf, "_rels/.rels", p)
+    wb_part = _workbook_part(root_rels, p)
     wb = read_xml(zf, wb_part, p)
+    verified = {"_rels/.rels", wb_part, _rels_name(wb_part)}
     if wb.tag.startswith(f"{{{STRICT_MAIN}}}"):
         raise WorkbookError(
             t("workbook.strict", path=p),
             path=str(p),
         )
+    expect_root(wb.tag, _WORKBOOK, wb_part, p)
     rels = _rels(zf, _rels_name(wb_part), p)
-    strings = _shared_strings(zf, wb_part, rels, p)
+    strings = _shared_strings(zf, rels, p, limits, verified)
     cache = _CellCache(strings)
+    budget = _CellBudget(p, limits)
     sheets: list[SheetGrid] = []
     for el in wb.iter(f"{{{NS_MAIN}}}sheet"):
         name = el.get("name", "")
@@ -74,15 +101,35 @@ def _read(zf: zipfile.ZipFile, p: Path, without_cells: set[str]) -> WorkbookGrid
             sheets.append(SheetGrid(name=name, part=None, state=state))
             continue
         grid = SheetGrid(name=name, part=target, state=state)
-        _read_sheet(zf, target, cache, grid, p, cells=name not in without_cells)
+        if _read_sheet(zf, target, cache, grid, p, budget if name not in without_cells else None):
+            verified.add(target)
         sheets.append(grid)
     if not sheets:
         raise WorkbookError(t("workbook.no_sheets", path=p), path=str(p))
+    check_package(zf, p, verified, _expected_roots(zf, root_rels, rels))
     return WorkbookGrid(path=p, sheets=sheets)
 
 
-def _workbook_part(zf: zipfile.ZipFile, p: Path) -> str:
-    rels = _rels(zf, "_rels/.rels", p)
+# The root element of each part refresh edits besides the sheets, by relationship type.
+_ROOT_BY_REL_TYPE = {
+    "/styles": f"{{{NS_MAIN}}}styleSheet",
+    "/extended-properties": f"{{{NS_EXT_PROPS}}}Properties",
+    "/metadata/core-properties": f"{{{NS_CORE_PROPS}}}coreProperties",
+}
+
+
+def _expected_roots(zf: zipfile.ZipFile, *rels: dict[str, tuple[str, str]]) -> dict[str, str]:
+    roots = {"[Content_Types].xml": f"{{{NS_CONTENT_TYPES}}}Types"}
+    roots.update({n: _RELATIONSHIPS for n in zf.NameToInfo if n.lower().endswith(".rels")})
+    for table in rels:
+        for target, rtype in table.values():
+            for suffix, root in _ROOT_BY_REL_TYPE.items():
+                if rtype.endswith(suffix) and target in zf.NameToInfo:
+                    roots[target] = root
+    return roots
+
+
+def _workbook_part(rels: dict[str, tuple[str, str]], p: Path) -> str:
     for target, rtype in rels.values():
         if rtype == OFFICE_DOC or rtype.endswith("/officeDocument"):
             return target
@@ -99,6 +146,7 @@ def _rels(zf: zipfile.ZipFile, name: str, p: Path) -> dict[str, tuple[str, str]]
     if name not in zf.NameToInfo:
         return {}
     root = read_xml(zf, name, p)
+    expect_root(root.tag, _RELATIONSHIPS, name, p)
     base = posixpath.dirname(posixpath.dirname(name))  # folder of the source part
     out: dict[str, tuple[str, str]] = {}
     for rel in root.iter(f"{{{NS_PKG_REL}}}Relationship"):
@@ -114,25 +162,50 @@ def _rels(zf: zipfile.ZipFile, name: str, p: Path) -> dict[str, tuple[str, str]]
 
 
 def _shared_strings(
-    zf: zipfile.ZipFile, wb_part: str, rels: dict[str, tuple[str, str]], p: Path
+    zf: zipfile.ZipFile,
+    rels: dict[str, tuple[str, str]],
+    p: Path,
+    limits: PackageLimits,
+    verified: set[str],
 ) -> list[str]:
-    name = next((t for t, ty in rels.values() if ty.endswith("/sharedStrings")), None)
+    name = next((tg for tg, ty in rels.values() if ty.endswith("/sharedStrings")), None)
     if name is None or name not in zf.NameToInfo:
         return []
-    data = read_part(zf, name, p)
-    reject_doctype(data, name, p)
     out: list[str] = []
+    limit = limits.max_cells_per_file
+    parser = _stream_parser(tag=_SI)
     try:
-        for _, si in etree.iterparse(
-            io.BytesIO(data), events=("end",), tag=_SI, resolve_entities=False, no_network=True
-        ):
-            out.append(_string_item(si))
-            si.clear()
+        tree_root = None
+        for chunk in iter_xml_chunks(zf, name, p):
+            parser.feed(chunk)
+            for _, si in parser.read_events():
+                out.append(_string_item(si))
+                if tree_root is None:
+                    tree_root = si.getroottree().getroot()
+            if tree_root is not None:
+                prune_done(tree_root)
+            if len(out) > limit:
+                raise WorkbookError(
+                    t("workbook.too_many_strings", path=p, limit=limit), path=str(p)
+                )
+        root = parser.close()
     except etree.XMLSyntaxError as exc:
         raise WorkbookError(
             t("workbook.bad_part_xml", path=p, part=name, reason=exc), path=str(p)
         ) from None
+    reject_parsed_doctype(root, name, p)
+    expect_root(root.tag, f"{{{NS_MAIN}}}sst", name, p)
+    verified.add(name)
     return out
+
+
+def _stream_parser(tag: str | tuple[str, ...]) -> etree.XMLPullParser:
+    """End events for *tag*; entities off, comments and processing instructions dropped
+    so that an element's children are only ever the SpreadsheetML ones."""
+    return etree.XMLPullParser(
+        events=("end",), tag=tag, resolve_entities=False, no_network=True, load_dtd=False,
+        huge_tree=False, remove_comments=True, remove_pis=True,
+    )  # fmt: skip
 
 
 def _string_item(si: etree._Element) -> str:
@@ -148,30 +221,131 @@ def _string_item(si: etree._Element) -> str:
     return "".join(parts)
 
 
-# Sheets are parsed whole (they are small: one 個表 is a few KB) and walked in C with
-# ``iter``; comments and processing instructions are dropped so that an element's
-# children are only ever the SpreadsheetML ones. Per cell, the Python work is done once
-# per distinct shared string / number text / reference and then shared: thousands of
-# 個表 repeat the same labels, headers and addresses (profiled in benchmarks/RESULTS.md).
+class _CellBudget:
+    """The cells a workbook may keep: so many per sheet (else the sheet is skipped) and
+    so many in all (else the file is refused)."""
+
+    __slots__ = ("left", "p", "per_file", "per_sheet")
+
+    def __init__(self, p: Path, limits: PackageLimits) -> None:
+        self.p = p
+        self.per_sheet = limits.max_cells_per_sheet
+        self.per_file = limits.max_cells_per_file
+        self.left = limits.max_cells_per_file
+
+    def spend(self, count: int) -> None:
+        self.left -= count
+        if self.left < 0:
+            raise WorkbookError(
+                t("workbook.too_many_cells", path=self.p, limit=self.per_file), path=str(self.p)
+            )
+
+
+# A sheet part of up to one chunk (every 個表: a few KB) is parsed whole and walked in C
+# with ``iter``; a bigger one is streamed from the zip, a chunk at a time, the finished
+# elements dropped (``prune_done``), so that memory follows the cells kept, not the size
+# of the part. Both feed the same walk. Per cell, the Python work is done once per
+# distinct shared string / number text / reference and then shared: thousands of 個表
+# repeat the same labels, headers and addresses (profiled in benchmarks/RESULTS.md).
+_SHEET_TAGS = (_ROW, _C, _MERGE)
 _SHEET_PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
     remove_comments=True, remove_pis=True,
 )  # fmt: skip
+_WHOLE = 2**20  # a part this small is parsed in one piece
 
 
 def _read_sheet(
-    zf: zipfile.ZipFile, part: str, cache: _CellCache, grid: SheetGrid, p: Path, *, cells: bool
-) -> None:
-    data = read_part(zf, part, p)
-    reject_doctype(data, part, p)
-    row_no = 0
-    col_no = 0
-    found = grid.cells
+    zf: zipfile.ZipFile,
+    part: str,
+    cache: _CellCache,
+    grid: SheetGrid,
+    p: Path,
+    budget: _CellBudget | None,
+) -> bool:
+    """Fill *grid* from *part*; False when the sheet was skipped before its end (too many
+    cells). Without a *budget* the part is only checked, its cells not kept."""
+    walk = _SheetWalk(grid, cache)
+    per_sheet = budget.per_sheet if budget is not None else 0
     try:
-        root = etree.fromstring(data, _SHEET_PARSER)
-        for el in root.iter(_ROW, _C, _MERGE) if cells else ():
+        if zf.getinfo(part).file_size <= _WHOLE:
+            data = b"".join(iter_xml_chunks(zf, part, p))
+            root = etree.fromstring(data, _SHEET_PARSER)
+            if budget is not None:
+                walk.walk(root.iter(_SHEET_TAGS))
+        else:
+            parser = _stream_parser(_SHEET_TAGS if budget is not None else _ROW)
+            tree_root = None
+            for chunk in iter_xml_chunks(zf, part, p):
+                parser.feed(chunk)
+                elements = (el for _, el in parser.read_events())
+                if budget is not None:
+                    walk.walk(elements)
+                else:
+                    walk.last = None
+                    for walk.last in elements:
+                        pass
+                if tree_root is None and walk.last is not None:
+                    tree_root = walk.last.getroottree().getroot()
+                if tree_root is not None:
+                    prune_done(tree_root)
+                if budget is not None and walk.seen > per_sheet:
+                    break
+            else:
+                root = parser.close()
+    except etree.XMLSyntaxError as exc:
+        raise WorkbookError(
+            t("workbook.bad_sheet_xml", path=p, sheet=grid.name, reason=exc), path=str(p)
+        ) from None
+    except ValueError as exc:
+        raise WorkbookError(
+            t("workbook.bad_ref", path=p, sheet=grid.name, reason=exc), path=str(p)
+        ) from None
+    if budget is not None and walk.seen > per_sheet:
+        grid.cells.clear()
+        grid.merges.clear()
+        grid.hidden_rows.clear()
+        grid.skipped = t("workbook.sheet_too_many_cells", limit=per_sheet)
+        return False
+    reject_parsed_doctype(root, part, p)
+    expect_root(root.tag, f"{{{NS_MAIN}}}worksheet", part, p)
+    if budget is not None:
+        budget.spend(len(grid.cells))
+    return True
+
+
+class _SheetWalk:
+    """Cells, rows and merges of one sheet, met in document order (``iter``) or as their
+    elements end (streaming): a cell's row is its parent element either way."""
+
+    __slots__ = ("cache", "col_no", "grid", "last", "row_el", "row_no", "seen")
+
+    def __init__(self, grid: SheetGrid, cache: _CellCache) -> None:
+        self.grid = grid
+        self.cache = cache
+        self.row_no = 0
+        self.col_no = 0
+        self.row_el: etree._Element | None = None  # the <row> the last cell was in
+        self.seen = 0  # <c> elements, stored or not: time follows them too
+        self.last: etree._Element | None = None
+
+    def walk(self, elements: Iterable[etree._Element]) -> None:
+        row_no, col_no, row_el, seen = self.row_no, self.col_no, self.row_el, self.seen
+        found, merges, cache = self.grid.cells, self.grid.merges, self.cache
+        hidden = self.grid.hidden_rows
+        el = None
+        for el in elements:
             tag = el.tag
             if tag == _C:
+                seen += 1
+                parent = el.getparent()
+                if parent is not row_el:
+                    row_el = parent
+                    r = parent.get("r") if parent is not None else None
+                    row_no = int(r) if r else row_no + 1
+                    col_no = 0
+                    if parent is not None and parent.get("hidden") in _TRUE:
+                        hidden.add(row_no)
                 ref = el.get("r")
                 if ref:
                     row_no, col_no = _ref(ref)
@@ -186,25 +360,21 @@ def _read_sheet(
                 if cell is not None:
                     found[(row_no, col_no)] = cell
             elif tag == _ROW:
-                r = el.get("r")
-                row_no = int(r) if r else row_no + 1
-                col_no = 0
-                if el.get("hidden") in ("1", "true"):
-                    grid.hidden_rows.add(row_no)
+                if el is not row_el:  # met before its cells, or a row without cells
+                    row_el = el
+                    r = el.get("r")
+                    row_no = int(r) if r else row_no + 1
+                    col_no = 0
+                    if el.get("hidden") in _TRUE:
+                        hidden.add(row_no)
             else:
                 ref = el.get("ref", "")
                 if ":" in ref:
                     a, b = ref.split(":", 1)
                     (r1, c1), (r2, c2) = _ref(a), _ref(b)
-                    grid.merges.append((min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
-    except etree.XMLSyntaxError as exc:
-        raise WorkbookError(
-            t("workbook.bad_sheet_xml", path=p, sheet=grid.name, reason=exc), path=str(p)
-        ) from None
-    except ValueError as exc:
-        raise WorkbookError(
-            t("workbook.bad_ref", path=p, sheet=grid.name, reason=exc), path=str(p)
-        ) from None
+                    merges.append((min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
+        self.row_no, self.col_no, self.row_el, self.seen = row_no, col_no, row_el, seen
+        self.last = el
 
 
 _REFS: dict[str, tuple[int, int]] = {}
@@ -222,6 +392,9 @@ def _ref(ref: str) -> tuple[int, int]:
 
 
 _EMPTY_INLINE = RawCell("", is_text=True)
+
+
+_MEMO_LIMIT = 100_000  # distinct values remembered: repeats are the common case, not all
 
 
 class _CellCache:
@@ -244,7 +417,7 @@ class _CellCache:
                 cell = memo.get(v)
                 if cell is None:
                     cell = _cell(el, self.strings)
-                    if cell is not None:
+                    if cell is not None and len(memo) < _MEMO_LIMIT:
                         memo[v] = cell
                 return cell
         return _cell(el, self.strings)
@@ -292,7 +465,10 @@ def _number(text: str) -> int | float | None:
     s = text.strip()
     try:
         if s.lstrip("-").isdigit():
-            return int(s)
+            try:
+                return int(s)
+            except ValueError:  # more digits than int() converts: as a float, infinite
+                return float(s)
         f = float(s)
     except ValueError:
         return None

@@ -31,7 +31,7 @@ from kohyo.xlsx import opc
 from kohyo.xlsx.sheetspec import CellSpec, PrintSetup, SheetSpec, build_sheet_xml, defined_names
 from kohyo.xlsx.sheetxml import CellWrite, PatchRefused, TableHeader, patch_cells
 from kohyo.xlsx.styles import StyleBook, StyleSpec
-from kohyo.xlsx.xmlbytes import MAIN_NS, REL_NS, parse_range, parse_xml
+from kohyo.xlsx.xmlbytes import MAIN_NS, REL_NS, as_utf8, parse_range, parse_xml
 from kohyo.xlsx.zipcopy import ZipSource, write_zip
 
 __all__ = [
@@ -125,7 +125,7 @@ class PackagePatch:
 
     def _original(self, name: str) -> bytes:
         if name not in self._originals:
-            self._originals[name] = self._zip.read(name)
+            self._originals[name] = as_utf8(self._zip.read(name))
         return self._originals[name]
 
     def _write(self, part: str, data: bytes) -> None:

@@ -61,6 +61,25 @@ def serialize_like(root: etree._Element, original: bytes) -> bytes:
     return b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + body
 
 
+_UTF16_DECL = re.compile(
+    rb"""^(<\?xml[^>]*?\sencoding\s*=\s*["'])[Uu][Tt][Ff]-?16(?:[LlBb][Ee])?(["'])"""
+)
+
+
+def as_utf8(data: bytes) -> bytes:
+    """A UTF-16 part (which OOXML allows and the reader accepts) as UTF-8, declaration
+    included: the patcher edits parts as UTF-8 bytes. Anything else is returned as is."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16")
+    elif data.startswith(b"<\0"):
+        text = data.decode("utf-16-le")
+    elif data.startswith(b"\0<"):
+        text = data.decode("utf-16-be")
+    else:
+        return data
+    return _UTF16_DECL.sub(rb"\1UTF-8\2", text.encode("utf-8"), count=1)
+
+
 def parse_xml(data: bytes) -> etree._Element:
     """Parse a package part: no DTDs, no entities, no network."""
     if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data[:4096]:
@@ -256,4 +275,8 @@ def same_content(
         return t == "str" and (vt or "") == text
     if t == "inlineStr":
         return _inline_text(el) == text
-    return t == "s" and vt is not None and vt.isdigit() and shared_string(int(vt)) == text
+    # An index: ASCII digits, and few (int() refuses 5,000 digits; "²" is a digit to isdigit).
+    index = vt or ""
+    if t != "s" or not (index.isascii() and index.isdigit() and len(index) <= 10):
+        return False
+    return shared_string(int(index)) == text
