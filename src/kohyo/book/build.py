@@ -156,9 +156,10 @@ def _write(path: Path, plan: BookPlan, pages: list[int], master: Master, config:
             raise KohyoError(t("book.leak", name=path.name, numbers=numbers, part=leaks[0].part),
                              path=str(path))  # fmt: skip
 
-    write_atomically(path, lambda tmp: write_book_workbook(tmp, plan, pages, config, sheet, look,
-                                                           issued, stripped),
-                     verify=check, inputs=(master.path, config.path))  # fmt: skip
+    def write(tmp: Path) -> None:
+        write_book_workbook(tmp, plan, pages, config, sheet, look, issued, stripped)
+
+    write_atomically(path, write, verify=check, inputs=(master.path, config.path))
 
 
 def _render_until_settled(result: BookResult, plan: BookPlan, pages: list[int], master: Master,

@@ -142,7 +142,7 @@ class _JapaneseUsageError(click.UsageError):
 
     def show(self, file: Any = None) -> None:
         ctx = self.ctx
-        err = True if file is None else None
+        err = file is None
         if ctx is not None:
             usage = " ".join(ctx.command.collect_usage_pieces(ctx))
             click.echo(
@@ -162,7 +162,7 @@ def localize_usage_error(exc: click.UsageError) -> click.UsageError:
     if current_lang() == "en" or isinstance(exc, _JapaneseUsageError):
         return exc
     localized = _JapaneseUsageError(_japanese_message(exc), exc.ctx)
-    localized.exit_code = exc.exit_code
+    localized.exit_code = exc.exit_code  # type: ignore[misc]  # click sets it per instance too
     return localized
 
 

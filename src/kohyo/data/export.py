@@ -7,6 +7,7 @@ file atomically, so a folder never holds half a table.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -49,7 +50,7 @@ def write_tables(
     written = []
     for name, df in tables:
         target = out_dir / f"{name}.{fmt}"
-        write_file(target, lambda tmp, df=df: WRITERS[fmt](df, tmp))
+        write_file(target, functools.partial(_write_frame, WRITERS[fmt], df))
         written.append(target)
     return written
 
@@ -58,6 +59,10 @@ def read_csv_table(path: Path, dtypes: dict[str, str]) -> pd.DataFrame:
     """A CSV written by :func:`write_tables` read back with the table's dtypes."""
     return pd.read_csv(path, encoding="utf-8-sig", dtype=dtypes, keep_default_na=False,
                        na_values=[""])  # fmt: skip
+
+
+def _write_frame(write: Callable[[pd.DataFrame, Path], None], df: pd.DataFrame, path: Path) -> None:
+    write(df, path)
 
 
 def _write_csv(df: pd.DataFrame, path: Path) -> None:

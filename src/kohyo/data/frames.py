@@ -142,7 +142,7 @@ def _project_rows(p: Project) -> Iterator[tuple[str, list[dict[str, object]]]]:
     )
     yield "participation", [{"number": n, "municipality": m} for m in p.municipalities]
     yield "roles", [{"number": n, "who": r.who, "role": r.text, "cell": r.cell} for r in p.roles]
-    indicators = []
+    indicators: list[dict[str, object]] = []
     for i in p.indicators:
         current, as_of = split_as_of(i.current)
         indicators.append({

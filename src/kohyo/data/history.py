@@ -186,7 +186,7 @@ def write_history(history: History, out_dir: Path, config: Config) -> list[Path]
     env.filters["md"] = md_escape
     text = env.get_template("summary.md.j2").render(h=history, events=EVENTS)
     md = out_dir / "history.md"
-    written.append(write_file(md, lambda tmp: tmp.write_text(text, encoding="utf-8")))
+    written.append(write_file(md, lambda tmp: _write_text(tmp, text)))
     return written
 
 
@@ -211,3 +211,7 @@ def history_of(paths: list[Path], config: Config) -> HistoryResult:
     if not result.blocked:
         result.history = project_history([m for m, _ in checked], version_labels(paths), config)
     return result
+
+
+def _write_text(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")

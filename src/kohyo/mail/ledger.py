@@ -176,7 +176,7 @@ def _try_lock(f: IO[bytes]) -> bool:
 
         f.seek(_WINDOWS_LOCK_OFFSET)
         try:
-            msvcrt.locking(f.fileno(), msvcrt.LK_NBLCK, 1)
+            msvcrt.locking(f.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
         except OSError:
             return False
         return True
@@ -195,7 +195,7 @@ def _unlock(f: IO[bytes]) -> None:
             import msvcrt
 
             f.seek(_WINDOWS_LOCK_OFFSET)
-            msvcrt.locking(f.fileno(), msvcrt.LK_UNLCK, 1)
+            msvcrt.locking(f.fileno(), msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]
         else:
             import fcntl
 

@@ -118,7 +118,7 @@ def render_change_overview(
             out[name] = env.get_template(template).render(v=view, today=date.today())
         except jinja2.TemplateError as exc:
             syntax = isinstance(exc, jinja2.TemplateSyntaxError)
-            where = t("overview.template.line", line=exc.lineno) if syntax else ""
+            where = t("overview.template.line", line=getattr(exc, "lineno", "?")) if syntax else ""
             raise KohyoError(
                 t(
                     "overview.template.error",

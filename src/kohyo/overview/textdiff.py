@@ -100,7 +100,8 @@ def quote(sentence: str) -> str:
 
 
 def _opcodes(old: list[str], new: list[str]) -> list[tuple[str, int, int, int, int]]:
-    return SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+    ops = SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+    return [(str(tag), i1, i2, j1, j2) for tag, i1, i2, j1, j2 in ops]
 
 
 def diff_sequences(old: list[str], new: list[str]) -> list[UnitChange]:

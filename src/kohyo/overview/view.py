@@ -215,7 +215,7 @@ def describe(fields: list[FieldChange], config: Config) -> list[str]:
         if f.field in ("cost", "total"):
             if f is costs[0]:
                 parts = [
-                    f"{c.item + '年度' if c.field == 'cost' else '計'} {show(c.old)} ⇒ {show(c.new)}"
+                    f"{f'{c.item}年度' if c.field == 'cost' else '計'} {show(c.old)} ⇒ {show(c.new)}"
                     for c in costs
                 ]
                 lines.append(

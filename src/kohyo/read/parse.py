@@ -148,7 +148,7 @@ class _Sheet:
 
     def is_label(self, row: int, col: int) -> bool:
         key = self.keys.get((row, col))
-        return bool(key) and len(key) <= _MAX_LABEL and _is_label_key(key)
+        return key is not None and bool(key) and len(key) <= _MAX_LABEL and _is_label_key(key)
 
 
 @lru_cache(maxsize=1 << 12)

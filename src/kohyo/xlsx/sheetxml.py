@@ -321,9 +321,9 @@ def _fast_edits(
         if tag is None or tag.start != hits[0]:
             return None
         end_m = None if tag.empty else close.search(data, tag.end)
-        if not tag.empty and end_m is None:
+        if end_m is None and not tag.empty:
             return None
-        edits.append((tag.start, tag.end if tag.empty else end_m.end(), xml))
+        edits.append((tag.start, tag.end if end_m is None else end_m.end(), xml))
     return edits
 
 
