@@ -108,6 +108,16 @@ class MailSettings:
     recipients: dict[str, Recipients] = field(default_factory=dict)
 
 
+EDITABLE_FIELDS = ("costs", "roles", "kpi_current", "kpi_target", "notes", "content", "effect")
+"""What a partner town's returned workbook may change (``[collect] editable``)."""
+
+
+@dataclass(frozen=True)
+class CollectSettings:
+    editable: tuple[str, ...] = ("costs", "roles", "kpi_current", "notes")
+    key_file: str = ".kohyo-collect.key"  # beside config.toml; never distributed
+
+
 @dataclass(frozen=True)
 class Config:
     path: Path
@@ -119,6 +129,7 @@ class Config:
     limits: Limits
     distribution: DistributionSettings
     mail: MailSettings
+    collect: CollectSettings = CollectSettings()
 
     @property
     def base_dir(self) -> Path:
@@ -253,7 +264,19 @@ def _build(cfg_path: Path, raw: dict[str, Any]) -> Config:
         pdf=dist.get("pdf", bool, False),
     )
     mail = _mail(root.sub("mail"), area, base)
-    return Config(cfg_path, area, plan, paths, refresh, summary, limits, distribution, mail)
+    collect = _collect(root.sub("collect"))
+    return Config(
+        cfg_path, area, plan, paths, refresh, summary, limits, distribution, mail, collect
+    )
+
+
+def _collect(r: _Reader) -> CollectSettings:
+    editable = r.get("editable", list, list(CollectSettings.editable))
+    unknown = [e for e in editable if e not in EDITABLE_FIELDS]
+    if unknown or not all(isinstance(e, str) for e in editable):
+        raise r.fail("editable", "config.collect.editable", value=repr(unknown or editable),
+                     known=", ".join(EDITABLE_FIELDS))  # fmt: skip
+    return CollectSettings(editable=tuple(editable), key_file=r.name("key_file", ".kohyo-collect.key"))
 
 
 def _area(t: _Reader) -> Area:
