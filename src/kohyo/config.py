@@ -276,7 +276,9 @@ def _collect(r: _Reader) -> CollectSettings:
     if unknown or not all(isinstance(e, str) for e in editable):
         raise r.fail("editable", "config.collect.editable", value=repr(unknown or editable),
                      known=", ".join(EDITABLE_FIELDS))  # fmt: skip
-    return CollectSettings(editable=tuple(editable), key_file=r.name("key_file", ".kohyo-collect.key"))
+    return CollectSettings(
+        editable=tuple(editable), key_file=r.name("key_file", ".kohyo-collect.key")
+    )
 
 
 def _area(t: _Reader) -> Area:

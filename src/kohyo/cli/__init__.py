@@ -21,6 +21,7 @@ COMMANDS = {
     "distribute": "distribute:distribute_cmd",
     "diff": "diff:diff_cmd",
     "mail": "mail:mail_cmd",
+    "collect": "collect:collect_cmd",
     "new": "new:new_cmd",
     "dump": "check:dump_cmd",
     "codes": "codes:codes_cmd",

@@ -90,10 +90,16 @@ def write_base(
     return path
 
 
-def find_base(config: Config, town: str, distribution: str, extra: tuple[Path, ...] = ()) -> tuple[Base | None, str | None]:
+def find_base(
+    config: Config, town: str, distribution: str, extra: tuple[Path, ...] = ()
+) -> tuple[Base | None, str | None]:
     """(the base of *town* in *distribution*, None), or (None, why there is none)."""
     out = config.paths.output_dir
-    folders = [*extra, out, *(sorted(p for p in out.iterdir() if p.is_dir()) if out.is_dir() else [])]
+    folders = [
+        *extra,
+        out,
+        *(sorted(p for p in out.iterdir() if p.is_dir()) if out.is_dir() else []),
+    ]
     replaced = False
     for folder in folders:
         path = base_path(folder, town)

@@ -85,7 +85,9 @@ def load_key(config: Config, *, create: bool) -> bytes | None:
             return None
         return _create_key(path)
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(t("collect.key.unreadable", path=path, reason=exc), path=str(path)) from None
+        raise ConfigError(
+            t("collect.key.unreadable", path=path, reason=exc), path=str(path)
+        ) from None
     try:
         key = bytes.fromhex(text)
     except ValueError:

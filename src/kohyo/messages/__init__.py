@@ -20,6 +20,7 @@ import os
 from kohyo.messages import (
     check,
     cli,
+    collect,
     common,
     distribute,
     edit,
@@ -32,7 +33,7 @@ from kohyo.messages import (
 
 __all__ = ["CATALOGUE", "current_lang", "severity_label", "t"]
 
-_MODULES = (common, cli, read, check, edit, write, distribute, overview, mail, sample)
+_MODULES = (common, cli, read, check, edit, write, distribute, overview, mail, sample, collect)
 
 
 def _merge() -> dict[str, tuple[str, str]]:
