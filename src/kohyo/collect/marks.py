@@ -29,7 +29,7 @@ from kohyo.collect.fields import canonical_json
 from kohyo.config import Config
 from kohyo.errors import ConfigError
 from kohyo.messages import t
-from kohyo.read.package import read_part, parse_xml_bytes
+from kohyo.read.package import parse_xml_bytes, read_part
 
 PREFIX = "kohyo."
 CUSTOM_PART = "docProps/custom.xml"

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kohyo.check.findings import Finding, Report
+from kohyo.check.findings import Report
 from kohyo.collect.fields import IDENTITY, Value, project_fields
 from kohyo.collect.intake import Returned
 from kohyo.config import Config
