@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.table import Table
 
 from kohyo.cli.common import common_options, emit_json, fail, guarded, json_option, resolve
 from kohyo.cli.localized import KohyoCommand
 from kohyo.cli.render import print_findings, summary_line
 from kohyo.collect.apply import apply_returns, collect_returns
-from kohyo.collect.plan import CollectPlan, field_label
+from kohyo.collect.plan import Change, CollectPlan, field_label
 from kohyo.collect.report import default_report_path, shown, write_collect_report
 from kohyo.messages import t
 
@@ -76,37 +76,36 @@ def collect_cmd(
 
 
 def print_plan(console: Console, plan: CollectPlan) -> None:
-    table = Table(title=t("collect.plan.returns"), header_style="bold", title_justify="left")
-    for col in t("collect.plan.returns.columns").split("|"):
-        table.add_column(col)
+    """Every return, then its changes grouped by project: field, sent → returned, status."""
+    out = functools.partial(console.print, soft_wrap=True, markup=False)
+    out(t("collect.plan.returns"))
     for o in plan.returns:
         d = o.to_dict()
-        table.add_row(d["file"], d["town"] or "—", d["distribution"] or "—",
-                      t(f"collect.return.{o.status}"), d["reason"])  # fmt: skip
-    console.print(table)
-    for o in plan.returns:
+        out(t("collect.plan.return_line", file=d["file"], town=d["town"] or "—",
+              distribution=d["distribution"] or "—", status=t(f"collect.return.{o.status}"),
+              reason=f" — {d['reason']}" if d["reason"] else ""))  # fmt: skip
         for w in o.returned.warnings:
-            console.print(t("collect.plan.warning", file=o.returned.source.label, message=w))
+            out(t("collect.plan.warning", message=w))
         for f in o.returned.findings:
-            console.print(
-                t("collect.plan.finding", sheet=f.sheet, cell=f.cell or "", message=f.message)
-            )
-    groups: dict[tuple[str, str], list] = {}
+            out(t("collect.plan.finding", sheet=f.sheet, cell=f.cell or "", message=f.message))
+    groups: dict[tuple[str, str], dict[tuple[int | None, str], list[Change]]] = {}
     for c in plan.changes:
-        groups.setdefault((c.town, c.source), []).append(c)
-    for (town, source), changes in groups.items():
-        table = Table(title=t("collect.plan.town", town=town, file=source), header_style="bold",
-                      title_justify="left")  # fmt: skip
-        for col in t("collect.plan.columns").split("|"):
-            table.add_column(col)
-        for c in changes:
-            number = "" if c.number is None else f"No.{c.number}"
-            table.add_row(number, field_label(c.key), shown(c.base), shown(c.theirs),
-                          shown(c.ours), t(f"collect.status.{c.status}"), c.reason)  # fmt: skip
-        console.print(table)
+        groups.setdefault((c.town, c.source), {}).setdefault((c.number, c.sheet), []).append(c)
+    for (town, source), projects in groups.items():
+        out("")
+        out(t("collect.plan.town", town=town, file=source))
+        for (number, sheet), changes in projects.items():
+            out(t("collect.plan.project", number="—" if number is None else number, sheet=sheet))
+            for c in changes:
+                ours = (t("collect.plan.ours", ours=shown(c.ours))
+                        if c.ours != c.base and c.status != "refused" else "")  # fmt: skip
+                out(t("collect.plan.change", status=t(f"collect.status.{c.status}"),
+                      field=field_label(c.key), base=shown(c.base), theirs=shown(c.theirs),
+                      ours=ours, reason=f" — {c.reason}" if c.reason else ""))  # fmt: skip
+    out("")
     if not plan.changes:
-        console.print(t("collect.plan.no_changes"))
-    console.print(t("collect.plan.counts", **_counts(plan)))
+        out(t("collect.plan.no_changes"))
+    out(t("collect.plan.counts", **_counts(plan)))
 
 
 def print_applied(console: Console, plan: CollectPlan) -> None:

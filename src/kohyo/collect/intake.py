@@ -202,10 +202,11 @@ def _check_sender(r: Returned, config: Config) -> None:
 
 
 def _validate(r: Returned, config: Config, signed: dict[str, str]) -> None:
-    """Errors in a 個表 the town changed refuse the return; untouched ones cannot have new ones."""
+    """Errors in a sent 個表 the town changed refuse the return; untouched ones have none new."""
     assert r.theirs is not None
     fields = r.theirs_fields(config)
-    changed = {s for s, f in fields.items() if signed.get(s) != sheet_digest(s, f)}
+    # an added 個表 is refused by the plan; only the sent ones that changed are judged here
+    changed = {s for s, f in fields.items() if s in signed and signed[s] != sheet_digest(s, f)}
     report = validate_master(r.theirs, config)
     r.findings = [
         f for f in report.findings

@@ -178,8 +178,14 @@ MESSAGES: dict[str, tuple[str, str]] = {  # ---- click's own words, in Japanese 
         "返送された個表をマスターに取り込みます (collect the towns' returned workbooks).\n\n市町村から返ってきた .xlsx（または保存したメール .eml の添付）を読み、配布の印（署名）を確かめ、\n項目ごとに 配布時 → 返送 を マスターの今の値 と比べます。町村だけが変えた項目は「取り込み候補」、\n配布後にマスターで変えた項目は「マスターの変更を維持」、両方で変えた項目や複数の町村が違う値に\n変えた項目は「競合」、変えてはいけない項目は「取り込み不可」として理由を表示します。\n\n--apply を付けると、取り込み候補だけを refresh と同じ方法（一時ファイル、読み直し、控え）で\nマスターに書き込み、計と総括表も更新します。取り込んだ返送は取り込み記録に残り、二度は取り込みません。\nPATH はファイルかフォルダー（中の .xlsx / .eml）。結果は 取り込み結果 のブックにも書きます。\n\n\x08\n終了コード: 0 計画を作った（または書き込んだ）、1 取り込めない返送があった・マスターにエラー、\n2 実行できない（ファイル・設定・鍵の問題、確認できない など）",
         "Collect the towns' returned workbooks into the master.\n\nReads every returned .xlsx (or .xlsx attached to a saved .eml mail), checks the distribution\nmarks (signed), and compares each field sent → returned against the master now. A field only the\ntown changed is proposed; one the master changed since is kept; one changed by both, or by two\ntowns differently, is a conflict; one the town may not change is refused, with the reason.\n\nWith --apply only the proposed changes are written into the master, the way refresh writes\n(temporary file, read back, backup), and the totals and the summary sheet are refreshed. Each\nreturn taken in is recorded in the collect ledger and never taken in twice. PATH is a file or a\nfolder (its .xlsx/.eml files). The result is also written to a collect-report workbook.\n\n\x08\nExit codes: 0 the plan was made (or written), 1 a return was refused as a whole or the master\nhas errors, 2 cannot run (a file, config or key problem, no way to confirm …)",
     ),
-    "help.collect.master": ("取り込み先のマスター（既定: config の paths.master）。", "The master to collect into (default: paths.master in the config)."),
-    "help.collect.apply": ("取り込み候補をマスターに書き込みます。", "Write the proposed changes into the master."),
+    "help.collect.master": (
+        "取り込み先のマスター（既定: config の paths.master）。",
+        "The master to collect into (default: paths.master in the config).",
+    ),
+    "help.collect.apply": (
+        "取り込み候補をマスターに書き込みます。",
+        "Write the proposed changes into the master.",
+    ),
     "help.collect.yes": ("確認せずに書き込みます。", "Write without asking."),
     "help.collect.latest": (
         "同じ市町村から返送が複数あるとき、ファイルの更新日時が新しいほうを取り込みます。",

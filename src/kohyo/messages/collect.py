@@ -180,16 +180,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "collect.return.superseded": ("古い返送", "superseded"),
     "collect.return.taken_before": ("取り込み済み", "taken before"),
     # ---- the plan on screen (cli/collect.py)
-    "collect.plan.returns": ("返送ファイル", "Returns"),
+    "collect.plan.returns": ("返送ファイル:", "Returns:"),
     "collect.plan.returns.columns": (
         "ファイル|市町村|配布|状態|理由",
         "File|Town|Distribution|Status|Reason",
     ),
-    "collect.plan.town": ("{town}（{file}）", "{town} ({file})"),
-    "collect.plan.columns": (
-        "事業|項目|配布時|返送|マスター|状態|理由",
-        "Project|Field|Sent|Returned|Master|Status|Reason",
+    "collect.plan.return_line": (
+        "  {file}: {town}（配布 {distribution}）{status}{reason}",
+        "  {file}: {town} (distribution {distribution}) {status}{reason}",
     ),
+    "collect.plan.town": ("■ {town}（{file}）", "■ {town} ({file})"),
+    "collect.plan.project": (
+        "  No.{number}（シート「{sheet}」）",
+        "  No.{number} (sheet '{sheet}')",
+    ),
+    "collect.plan.change": (
+        "    [{status}] {field}: {base} → {theirs}{ours}{reason}",
+        "    [{status}] {field}: {base} → {theirs}{ours}{reason}",
+    ),
+    "collect.plan.ours": ("（マスター: {ours}）", " (master: {ours})"),
     "collect.plan.no_changes": ("変更はありません。", "No changes."),
     "collect.plan.counts": (
         "取り込み候補 {proposed} 件、競合 {conflict} 件、取り込み不可 {refused} 件、マスターの変更を維持 {kept} 件",
@@ -199,8 +208,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "取り込み済 {applied} 件、競合 {conflict} 件、取り込み不可 {refused} 件、マスターの変更を維持 {kept} 件",
         "{applied} applied, {conflict} conflicts, {refused} refused, {kept} kept from the master",
     ),
-    "collect.plan.warning": ("注意: {file}: {message}", "Warning: {file}: {message}"),
-    "collect.plan.finding": ("  {sheet} {cell}: {message}", "  {sheet} {cell}: {message}"),
+    "collect.plan.warning": ("    注意: {message}", "    Warning: {message}"),
+    "collect.plan.finding": (
+        "    エラー {sheet} {cell}: {message}",
+        "    Error {sheet} {cell}: {message}",
+    ),
     "collect.plan.dry": (
         "まだマスターには書き込んでいません。取り込むには --apply を付けて実行してください。",
         "Nothing written to the master yet; run with --apply to take the changes in.",
