@@ -56,9 +56,13 @@ _API = {
     "write_change_overview": "kohyo.overview.render:write_change_overview",
     "MailRequest": "kohyo.mail.send:MailRequest",
     "run_mail": "kohyo.mail.send:run_mail",
+    "CollectPlan": "kohyo.collect.plan:CollectPlan",
+    "collect_returns": "kohyo.collect.apply:collect_returns",
+    "apply_returns": "kohyo.collect.apply:apply_returns",
 }
 
 __all__ = [
+    "CollectPlan",
     "Config",
     "ConfigError",
     "Finding",
@@ -70,7 +74,9 @@ __all__ = [
     "WorkbookError",
     "__version__",
     "apply_new_project",
+    "apply_returns",
     "check_master",
+    "collect_returns",
     "compare_files",
     "compare_masters",
     "derive_total",
@@ -108,6 +114,8 @@ if TYPE_CHECKING:  # for type checkers and editors; nothing is imported at run t
     from kohyo.check.findings import Finding, Report
     from kohyo.check.report import write_findings_report
     from kohyo.check.rules import validate_master
+    from kohyo.collect.apply import apply_returns, collect_returns
+    from kohyo.collect.plan import CollectPlan
     from kohyo.config import Config, load_config
     from kohyo.distribute.build import distribute_master
     from kohyo.edit.new import apply_new_project, prepare_new_project

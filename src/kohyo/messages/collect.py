@@ -196,7 +196,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "collect.plan.change": (
         "    [{status}] {field}: {base} → {theirs}{ours}{reason}",
-        "    [{status}] {field}: {base} → {theirs}{ours}{reason}",
+        "    [{status}] {field}: {base} -> {theirs}{ours}{reason}",
     ),
     "collect.plan.ours": ("（マスター: {ours}）", " (master: {ours})"),
     "collect.plan.no_changes": ("変更はありません。", "No changes."),
