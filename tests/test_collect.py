@@ -22,6 +22,7 @@ import openpyxl
 import pytest
 from aiosmtpd.controller import Controller
 
+from conftest import edit_toml
 from conftest_patch_helpers import assert_only_cells_differ, members
 from kohyo.collect.apply import apply_returns, collect_returns
 from kohyo.collect.marks import key_path
@@ -356,7 +357,7 @@ def test_a_return_failing_validation_is_refused_whole(
     ]
     assert rows(plan) == {("外ヶ浜町", 21, "role:連携町村", "applied")}
     assert area.project(21)["roles"]["連携町村"] == "参加"
-    assert area.project(20)["roles"]["連携町村"] == "周知活動"
+    assert area.project(20)["roles"]["連携町村"] == "周知活動"  # 平内町's: refused whole
     assert area.master.read_bytes() != before
 
 
@@ -388,7 +389,7 @@ def test_forbidden_changes_are_refused_with_reasons(
 
 def test_editable_fields_come_from_the_config(area: Area, cli_run: Callable[..., Any]) -> None:
     text = area.config.path.read_text(encoding="utf-8")
-    text += '\n[collect]\neditable = ["content", "kpi_target"]\n'
+    text = edit_toml(text, "collect", "editable", '["content", "kpi_target"]')
     area.config.path.write_text(text, encoding="utf-8")
     area.edit("平内町", {"21": {"B2": "新しい内容", PARTNER_ROLE: "参加"}})
     plan = json_of(area.collect(cli_run, area.returns, "--json"))
@@ -403,14 +404,19 @@ def test_editable_fields_come_from_the_config(area: Area, cli_run: Callable[...,
         ("locked.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptedPackage".encode("utf-16-le"),
          "暗号化"),
         ("note.xlsx", b"just text", "xlsx"),
+        ("bomb.xlsx", "bomb", "圧縮率"),
     ],
 )  # fmt: skip
 def test_unreadable_returns_are_refused(
-    area: Area, cli_run: Callable[..., Any], name: str, data: bytes | None, message: str
+    area: Area, cli_run: Callable[..., Any], name: str, data: bytes | str | None, message: str
 ) -> None:
     dest = area.returns / name
     if data is None:
         shutil.copy(area.town_file("平内町"), dest)
+    elif data == "bomb":  # a town file with one part that inflates 1,000-fold
+        shutil.copy(area.town_file("平内町"), dest)
+        with zipfile.ZipFile(dest, "a", zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("xl/media/filler.bin", bytes(8 * 2**20))
     else:
         dest.write_bytes(data)
     result = area.collect(cli_run, dest)
@@ -521,3 +527,21 @@ def test_mail_made_by_kohyo_mail_and_a_reply_through_smtp(
     ]
     assert rows(plan) == {("平内町", 20, "role:連携町村", "applied")}
     assert area.project(20)["roles"]["連携町村"] == "周知活動、会場提供"
+
+
+def test_a_project_renumbered_in_the_master_is_found_by_its_name(
+    area: Area, cli_run: Callable[..., Any]
+) -> None:
+    area.edit("平内町", {"21": {PARTNER_ROLE: "事業への参加"}})
+    result = cli_run("new", area.master, "--name", "新しい事業", "--after", "4", "--yes",
+                     "--config", area.config.path)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert area.project(22)["name"] == "在宅医療推進のための共同セミナー開催事業"
+    plan = json_of(area.collect(cli_run, area.returns, "--json", "--apply", "--yes"))
+    assert rows(plan, "applied") == {("平内町", 21, "role:連携町村", "applied")}
+    applied = next(c for c in plan["changes"] if c["status"] == "applied")
+    assert applied["sheet"] == "22"  # the master's sheet now
+    # the renumbering is the master's own change, kept
+    assert ("平内町", 21, "number", "kept") in rows(plan)
+    assert area.project(22)["roles"]["連携町村"] == "事業への参加"
+    assert area.project(21)["roles"]["連携町村"] == "周知活動"  # the old No.20: untouched

@@ -206,8 +206,8 @@ def _return_changes(
         out.append(Change(town, label, sheet, number if isinstance(number, int) else None,
                           "sheet", None, sheet, None, "refused", reason))  # fmt: skip
     for sent in r.base.projects:
-        ours_p = (by_number.get(sent.number) if sent.number is not None else None) or (
-            by_sheet.get(sent.sheet) if sent.number is None else None
+        ours_p = _ours_project(
+            sent.number, sent.sheet, sent.fields.get("name"), by_number, by_sheet
         )
         got = theirs.get(sent.sheet)
         if got is None:
@@ -232,6 +232,19 @@ def _return_changes(
                                         ours_p, mine is not None, config)  # fmt: skip
             out.append(c)
     return out
+
+
+def _ours_project(
+    number: int | None, sheet: str, name: Value,
+    by_number: dict[int, Project], by_sheet: dict[str, Project],
+) -> Project | None:  # fmt: skip
+    """The master's project a sent 個表 was: by number — unless the master renumbered since
+    (``kohyo new --after``), then by its unchanged name."""
+    p = by_number.get(number) if number is not None else by_sheet.get(sheet)
+    if p is not None and p.name.text == name:
+        return p
+    named = [q for q in by_sheet.values() if q.name.text == name]
+    return named[0] if len(named) == 1 else p
 
 
 def _judge(
