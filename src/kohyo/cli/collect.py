@@ -68,7 +68,7 @@ def collect_cmd(
         raise click.exceptions.Exit(plan.exit_code)
     if not apply:
         print_plan(console, plan)
-        console.print(t("collect.plan.dry"))
+        console.print(t("collect.plan.dry"), soft_wrap=True)
     else:
         print_applied(console, plan)
     console.print(t("collect.plan.report", path=report), soft_wrap=True)
