@@ -21,9 +21,11 @@ from typing import Any
 import openpyxl
 import pytest
 from aiosmtpd.controller import Controller
+from click.testing import CliRunner
 
 from conftest import edit_toml
 from conftest_patch_helpers import assert_only_cells_differ, members
+from kohyo.cli import cli
 from kohyo.collect.apply import apply_returns, collect_returns
 from kohyo.collect.marks import key_path
 from kohyo.config import Config
@@ -545,3 +547,32 @@ def test_a_project_renumbered_in_the_master_is_found_by_its_name(
     assert ("平内町", 21, "number", "kept") in rows(plan)
     assert area.project(22)["roles"]["連携町村"] == "事業への参加"
     assert area.project(21)["roles"]["連携町村"] == "周知活動"  # the old No.20: untouched
+
+
+def test_apply_asks_first_on_a_terminal(
+    area: Area, cli_run: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kohyo.cli.collect as collect_cli
+
+    monkeypatch.setattr(collect_cli, "interactive", lambda: True)
+    area.edit("平内町", {"20": {PARTNER_ROLE: ""}})
+    before = area.master.read_bytes()
+    runner = CliRunner()
+    args = ["collect", str(area.returns), "--apply", "--master", str(area.master),
+            "--config", str(area.config.path)]  # fmt: skip
+    no = runner.invoke(cli, args, input="n\n")
+    assert no.exit_code == 0 and "取りやめました" in no.stdout
+    assert area.master.read_bytes() == before
+    assert not (area.folder / "collect_ledger.jsonl").exists()
+    yes = runner.invoke(cli, args, input="y\n")
+    assert yes.exit_code == 0, yes.output
+    assert "[取り込み候補] 役割分担（連携町村）: 周知活動 → （空欄）" in yes.stdout
+    assert area.project(20)["roles"]["連携町村"] == ""
+
+
+def test_english_plan(area: Area, cli_run: Callable[..., Any]) -> None:
+    scenario(area)
+    result = area.collect(cli_run, area.returns, "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert "[conflict] cost (FY2021): 215 -> 250" in result.stdout
+    assert "2 proposed, 2 conflicts, 2 refused, 0 kept from the master" in result.stdout

@@ -128,13 +128,12 @@ def _with_changes(master: Master, writes: list[Change]) -> Master:
         elif kind == "role":
             p.roles = [dataclasses.replace(r, text=str(c.theirs)) if r.cell == c.cell else r
                        for r in p.roles]  # fmt: skip
-        elif kind in ("kpi_current", "kpi_target"):
-            attr = kind.split("_")[1]
-            p.indicators = [
-                dataclasses.replace(k, **{attr: str(c.theirs)})
-                if getattr(k, f"{attr}_cell") == c.cell else k
-                for k in p.indicators
-            ]  # fmt: skip
+        elif kind == "kpi_current":
+            p.indicators = [dataclasses.replace(k, current=str(c.theirs))
+                            if k.current_cell == c.cell else k for k in p.indicators]  # fmt: skip
+        elif kind == "kpi_target":
+            p.indicators = [dataclasses.replace(k, target=str(c.theirs))
+                            if k.target_cell == c.cell else k for k in p.indicators]  # fmt: skip
         elif kind == "note":
             p.notes = [Note(str(c.theirs), n.cell) if n.cell == c.cell else n for n in p.notes]
         elif kind in ("content", "effect"):

@@ -29,7 +29,7 @@ def default_report_path(master: Path) -> Path:
 
 
 def shown(value: Value) -> str:
-    if value is None:
+    if value is None or value == "":
         return t("collect.blank")
     return amount_text(value) if isinstance(value, int) else str(value)
 
@@ -88,9 +88,9 @@ def _write(path: Path, plan: CollectPlan, dest: Path) -> None:
         d = o.to_dict()
         reason = "\n".join(x for x in (d["reason"], *d["warnings"]) if x)
         reason += "".join(f"\n{f.sheet} {f.cell or ''}: {f.message}" for f in o.returned.findings)
-        row = (d["file"], d["town"] or "—", d["distribution"] or "—",
-               t(f"collect.return.{o.status}"), reason)  # fmt: skip
-        for c, text in enumerate(row):
+        cells = (str(d["file"]), d["town"] or "—", d["distribution"] or "—",
+                 t(f"collect.return.{o.status}"), reason)  # fmt: skip
+        for c, text in enumerate(cells):
             rs.write_string(r, c, text, plain)
     for c, w in enumerate((40, 10, 26, 16, 70)):
         rs.set_column(c, c, w)
