@@ -612,7 +612,8 @@ def test_cli_distributes_the_sample_master(
     result = cli_run("distribute", sample_master, "--out", out, "--config", ROOT / "config.toml")
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        [MANIFEST_NAME] + [f"青森圏域_{t}_個表_{date.today().isoformat()}.xlsx" for t in TOWNS]
+        [MANIFEST_NAME, "base"]  # base/: what each town was sent, for kohyo collect
+        + [f"青森圏域_{t}_個表_{date.today().isoformat()}.xlsx" for t in TOWNS]
     )
     assert "5 市町村の配布ファイルを作成しました" in result.stdout
     assert "外ヶ浜町" in result.stdout

@@ -61,9 +61,13 @@ _API = {
     "history_of": "kohyo.data.history:history_of",
     "write_history": "kohyo.data.history:write_history",
     "run_mail": "kohyo.mail.send:run_mail",
+    "CollectPlan": "kohyo.collect.plan:CollectPlan",
+    "collect_returns": "kohyo.collect.apply:collect_returns",
+    "apply_returns": "kohyo.collect.apply:apply_returns",
 }
 
 __all__ = [
+    "CollectPlan",
     "Config",
     "ConfigError",
     "Finding",
@@ -75,8 +79,10 @@ __all__ = [
     "WorkbookError",
     "__version__",
     "apply_new_project",
+    "apply_returns",
     "build_book",
     "check_master",
+    "collect_returns",
     "compare_files",
     "compare_masters",
     "derive_total",
@@ -118,6 +124,8 @@ if TYPE_CHECKING:  # for type checkers and editors; nothing is imported at run t
     from kohyo.check.findings import Finding, Report
     from kohyo.check.report import write_findings_report
     from kohyo.check.rules import validate_master
+    from kohyo.collect.apply import apply_returns, collect_returns
+    from kohyo.collect.plan import CollectPlan
     from kohyo.config import Config, load_config
     from kohyo.data.export import export_master
     from kohyo.data.history import history_of, write_history

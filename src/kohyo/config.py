@@ -149,6 +149,16 @@ class MailSettings:
     recipients: dict[str, Recipients] = field(default_factory=dict)
 
 
+EDITABLE_FIELDS = ("costs", "roles", "kpi_current", "kpi_target", "notes", "content", "effect")
+"""What a partner town's returned workbook may change (``[collect] editable``)."""
+
+
+@dataclass(frozen=True)
+class CollectSettings:
+    editable: tuple[str, ...] = ("costs", "roles", "kpi_current", "notes")
+    key_file: str = ".kohyo-collect.key"  # beside config.toml; never distributed
+
+
 @dataclass(frozen=True)
 class Config:
     path: Path
@@ -162,6 +172,7 @@ class Config:
     mail: MailSettings
     sheets: SheetsSettings = field(default_factory=SheetsSettings)
     book: BookSettings = field(default_factory=BookSettings)
+    collect: CollectSettings = field(default_factory=CollectSettings)
 
     @property
     def base_dir(self) -> Path:
@@ -326,8 +337,20 @@ def _build(cfg_path: Path, raw: dict[str, Any]) -> Config:
     mail = _mail(root.sub("mail"), area, base)
     sheets = _sheets(root.sub("sheets"))
     book = _book(root.sub("book"), base)
+    collect = _collect(root.sub("collect"))
     return Config(
-        cfg_path, area, plan, paths, refresh, summary, limits, distribution, mail, sheets, book
+        cfg_path,
+        area,
+        plan,
+        paths,
+        refresh,
+        summary,
+        limits,
+        distribution,
+        mail,
+        sheets,
+        book,
+        collect,
     )
 
 
@@ -367,6 +390,17 @@ def _book(r: _Reader, base: Path) -> BookSettings:
         folder_pattern=_book_pattern(r, "folder_pattern", "個表集_{date}"),
         remarks=remarks_path,
         remarks_required=bool(remarks.strip()),
+    )
+
+
+def _collect(r: _Reader) -> CollectSettings:
+    editable = r.get("editable", list, list(CollectSettings.editable))
+    unknown = [e for e in editable if e not in EDITABLE_FIELDS]
+    if unknown or not all(isinstance(e, str) for e in editable):
+        raise r.fail("editable", "config.collect.editable", value=repr(unknown or editable),
+                     known=", ".join(EDITABLE_FIELDS))  # fmt: skip
+    return CollectSettings(
+        editable=tuple(editable), key_file=r.name("key_file", ".kohyo-collect.key")
     )
 
 

@@ -22,6 +22,7 @@ COMMANDS = {
     "book": "book:book_cmd",
     "diff": "diff:diff_cmd",
     "mail": "mail:mail_cmd",
+    "collect": "collect:collect_cmd",
     "new": "new:new_cmd",
     "export": "data:export_cmd",
     "history": "data:history_cmd",

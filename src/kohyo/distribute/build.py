@@ -25,6 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from kohyo.collect.stamp import Stamp, keep_bases, open_stamp, town_properties
 from kohyo.config import Config
 from kohyo.distribute.leakcheck import check_file
 from kohyo.distribute.manifest import (
@@ -191,7 +192,8 @@ def distribute_master(
     cleanup_stale_temps(folder)
 
     jobs = [_Job(t, folder / names[t], len(projects_of(master, t))) for t in selected]
-    state = _State(master, config, looks, issued)
+    stamp = open_stamp(config, issued, sha)  # collect's marks and merge base
+    state = _State(master, config, looks, issued, stamp)
     if parallel is None:
         parallel = use_processes(len(jobs), sum(j.size for j in jobs))
     built = _run(jobs, state, parallel, progress)
@@ -207,6 +209,7 @@ def distribute_master(
             dataclasses.replace(t, files=(*t.files, DistributedFile.of(p, "pdf")))
             for t, p in zip(towns_out, pdfs, strict=True)
         ]
+    keep_bases(stamp, folder, {j.town: projects_of(master, j.town) for j in jobs}, config, inputs)
     notices: list[str] = []
     made = {t.town: TownFiles(t.projects, t.files) for t in towns_out}
     manifest = write_manifest(folder, config, master_path, sha, issued, made, notices)
@@ -229,6 +232,7 @@ class _State:
     config: Config
     looks: Looks
     issued: date
+    stamp: Stamp
 
 
 @dataclass(frozen=True)
@@ -288,12 +292,15 @@ def _build_town(job: _Job, state: _State) -> _Built:
     made: list[tuple[str, ...]] = []
     described: list[DistributedFile] = []
 
+    marks = town_properties(state.stamp, job.town, projects, state.config)
+
     def write(tmp: Path) -> None:
         made.append(
             write_town_workbook(
-                tmp, job.town, projects, state.config, state.looks, state.issued, stripped
+                tmp, job.town, projects, state.config, state.looks, state.issued, stripped,
+                marks=marks,
             )
-        )
+        )  # fmt: skip
 
     def verify(tmp: Path) -> None:
         leaks = check_file(tmp, state.master, job.town)

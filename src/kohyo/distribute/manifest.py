@@ -32,6 +32,8 @@ from kohyo.read.master import read_master
 from kohyo.read.normalize import nfkc
 
 MANIFEST_NAME = "manifest.json"
+# What kohyo collect keeps in a distribution folder: the merge bases and its ledger.
+COLLECT_NAMES = ("base", "collect_ledger.jsonl", "collect_ledger.jsonl.lock")
 KINDS = ("xlsx", "pdf")
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -301,7 +303,10 @@ def check_out_folder(folder: Path, master_path: Path) -> None:
     foreign = sorted(
         n
         for n in entries
-        if n != MANIFEST_NAME and n not in listed and not n.startswith(TEMP_PREFIX)
+        if n != MANIFEST_NAME
+        and n not in listed
+        and n not in COLLECT_NAMES
+        and not n.startswith(TEMP_PREFIX)
     )
     if foreign:
         names = t("list.separator").join(foreign[:3]) + (

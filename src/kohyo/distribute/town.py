@@ -11,6 +11,7 @@ or links. Document properties are fixed (created = the distribution date at
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -69,8 +70,13 @@ def write_town_workbook(
     looks: Looks,
     issued: date,
     stripped: list[StrippedText] | None = None,
+    *,
+    marks: Callable[[str], list[tuple[str, str]]] | None = None,
 ) -> tuple[str, ...]:
-    """Write *town*'s workbook with *projects* to *path*; return its sheet names in order."""
+    """Write *town*'s workbook with *projects* to *path*; return its sheet names in order.
+
+    *marks(cover_sheet_name)* gives the custom document properties collect reads back
+    (:mod:`kohyo.collect.marks`)."""
     wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
     wb.set_properties({
         "title": f"{config.area.name} 個表（{town}）",
@@ -80,6 +86,8 @@ def write_town_workbook(
         "created": datetime(issued.year, issued.month, issued.day),
     })  # fmt: skip
     cover_name = _cover_name(looks.cover.sheet_name, {p.sheet.casefold() for p in projects})
+    for name, value in marks(cover_name) if marks else ():
+        wb.set_custom_property(name, value)
     try:
         cover = cover_for(town, projects, config, issued)
         write_cover(wb, cover, looks.cover, sheet_name=cover_name, stripped=stripped)

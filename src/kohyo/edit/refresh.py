@@ -147,15 +147,10 @@ def _refresh(path: Path, config: Config) -> RefreshResult:
                            summary_sheet=config.summary.sheet_name)  # fmt: skip
     if report.has_errors:
         return result
-    plan = plan_refresh(master, config)
-    result.plan = plan
     patch = PackagePatch.open(path)
     existed = config.summary.sheet_name in patch.sheet_names()
-    for u in plan.updates:
-        patch.set_cells(u.sheet, [CellWrite(u.cell, u.new, u.formula)])
-    look = load_summary_look(template_path(config, "summary.toml"))
-    spec = summary_sheet_spec(plan.summary, config, look)
-    patch.put_sheet(spec, position=summary_position(master, config))
+    plan = patch_derived(patch, master, config)
+    result.plan = plan
     changed = patch.changed_parts()
     summary_part = patch.sheet_part(config.summary.sheet_name)
     if not existed:
@@ -164,17 +159,31 @@ def _refresh(path: Path, config: Config) -> RefreshResult:
         result.summary_status = "updated"
     if not changed:
         return result
-    expected = _expected_after(master)
+    expected = expected_after(master)
     result.backup = replace_atomically(
         path,
         write=patch.save,
-        verify=lambda tmp: _verify(tmp, config, expected),
+        verify=lambda tmp: verify_refreshed(tmp, config, expected),
         expected_digest=digest,
         backup_dir=config.paths.backup_dir,
         keep=config.refresh.backups_keep,
     )
     result.written = True
     return result
+
+
+def patch_derived(patch: PackagePatch, master: Master, config: Config) -> RefreshPlan:
+    """Put every 計 that disagrees and the whole 総括表 of *master* into *patch*.
+
+    *master* is what the patched package will hold (kohyo collect passes the master with the
+    towns' changes already in it)."""
+    plan = plan_refresh(master, config)
+    for u in plan.updates:
+        patch.set_cells(u.sheet, [CellWrite(u.cell, u.new, u.formula)])
+    look = load_summary_look(template_path(config, "summary.toml"))
+    spec = summary_sheet_spec(plan.summary, config, look)
+    patch.put_sheet(spec, position=summary_position(master, config))
+    return plan
 
 
 def summary_position(master: Master, config: Config) -> Literal["first", "last"] | int:
@@ -188,7 +197,7 @@ def summary_position(master: Master, config: Config) -> Literal["first", "last"]
     return next((i for i, name in enumerate(order) if name in sheets), 0)
 
 
-def _expected_after(master: Master) -> dict[str, Any]:
+def expected_after(master: Master) -> dict[str, Any]:
     """What the refreshed master must read as: the same projects (every 計 derived)."""
     return {
         "sheets": [p.sheet for p in master.projects],
@@ -211,7 +220,7 @@ def _content(p: Project) -> dict[str, Any]:
     }
 
 
-def _verify(tmp: Path, config: Config, expected: dict[str, Any]) -> None:
+def verify_refreshed(tmp: Path, config: Config, expected: dict[str, Any]) -> None:
     """Re-read the written copy: no errors, same projects, every 計 equal to its sum."""
     master, report = check_master(tmp, config)
     problems = [f.message for f in report.findings if f.severity == "error"]

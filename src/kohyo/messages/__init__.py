@@ -21,6 +21,7 @@ from kohyo.messages import (
     book,
     check,
     cli,
+    collect,
     common,
     data,
     distribute,
@@ -34,7 +35,21 @@ from kohyo.messages import (
 
 __all__ = ["CATALOGUE", "current_lang", "severity_label", "t"]
 
-_MODULES = (common, cli, read, check, edit, write, distribute, overview, mail, sample, book, data)
+_MODULES = (
+    common,
+    cli,
+    read,
+    check,
+    edit,
+    write,
+    distribute,
+    overview,
+    mail,
+    sample,
+    book,
+    data,
+    collect,
+)
 
 
 def _merge() -> dict[str, tuple[str, str]]:

@@ -187,6 +187,32 @@ MESSAGES: dict[str, tuple[str, str]] = {  # ---- click's own words, in Japanese 
         "本文に入れる「変更の概要」: テキストファイル、または <市町村名>.txt を置いたフォルダー。",
         "The change summary for the mail body: a text file, or a folder of <town name>.txt files.",
     ),
+    "help.collect": (
+        "返送された個表をマスターに取り込みます (collect the towns' returned workbooks).\n\n市町村から返ってきた .xlsx（または保存したメール .eml の添付）を読み、配布の印（署名）を確かめ、\n項目ごとに 配布時 → 返送 を マスターの今の値 と比べます。町村だけが変えた項目は「取り込み候補」、\n配布後にマスターで変えた項目は「マスターの変更を維持」、両方で変えた項目や複数の町村が違う値に\n変えた項目は「競合」、変えてはいけない項目は「取り込み不可」として理由を表示します。\n\n--apply を付けると、取り込み候補だけを refresh と同じ方法（一時ファイル、読み直し、控え）で\nマスターに書き込み、計と総括表も更新します。取り込んだ返送は取り込み記録に残り、二度は取り込みません。\nPATH はファイルかフォルダー（中の .xlsx / .eml）。結果は 取り込み結果 のブックにも書きます。\n\n\x08\n終了コード: 0 計画を作った（または書き込んだ）、1 取り込めない返送があった・マスターにエラー、\n2 実行できない（ファイル・設定・鍵の問題、確認できない など）",
+        "Collect the towns' returned workbooks into the master.\n\nReads every returned .xlsx (or .xlsx attached to a saved .eml mail), checks the distribution\nmarks (signed), and compares each field sent → returned against the master now. A field only the\ntown changed is proposed; one the master changed since is kept; one changed by both, or by two\ntowns differently, is a conflict; one the town may not change is refused, with the reason.\n\nWith --apply only the proposed changes are written into the master, the way refresh writes\n(temporary file, read back, backup), and the totals and the summary sheet are refreshed. Each\nreturn taken in is recorded in the collect ledger and never taken in twice. PATH is a file or a\nfolder (its .xlsx/.eml files). The result is also written to a collect-report workbook.\n\n\x08\nExit codes: 0 the plan was made (or written), 1 a return was refused as a whole or the master\nhas errors, 2 cannot run (a file, config or key problem, no way to confirm …)",
+    ),
+    "help.collect.master": (
+        "取り込み先のマスター（既定: config の paths.master）。",
+        "The master to collect into (default: paths.master in the config).",
+    ),
+    "help.collect.apply": (
+        "取り込み候補をマスターに書き込みます。",
+        "Write the proposed changes into the master.",
+    ),
+    "help.collect.yes": ("確認せずに書き込みます。", "Write without asking."),
+    "help.collect.latest": (
+        "同じ市町村から返送が複数あるとき、ファイルの更新日時が新しいほうを取り込みます。",
+        "When a town returned more than one file, take the one with the newest file time.",
+    ),
+    "help.collect.report_path": (
+        "取り込み結果のブックの保存先（既定: マスターと同じフォルダーの <マスター名>_取り込み結果.xlsx）。",
+        "Where to write the collect-report workbook (default: <master>_collect.xlsx beside the master).",
+    ),
+    "help.collect.distributions": (
+        "配布時の控え（base フォルダー）を探す配布フォルダー。paths.output_dir の外に配布したとき（くり返し指定できます）。",
+        "A distribution folder to look for bases in, when distributed outside paths.output_dir (may be repeated).",
+    ),
+    "help.collect.as_json": ("結果を JSON で出力します。", "Print the result as JSON."),
     "help.new": (
         "個表を 1 枚追加します (add a 個表 to the master).\n\ntemplates/new_kohyo.toml のひな形から、空の個表を作ってマスターに加えます。\n変更の内容（事業番号の 旧→新、書き換える参照）を表示し、確認してから書き込みます。\n書き込みは refresh と同じく、一時ファイルに書いて読み直してから置き換え、控えを残します。\n\n\x08\n終了コード: 0 追加した（または取りやめた）、1 マスターにエラーがあり追加しない、\n2 実行できない（ファイル・設定・引数の問題、確認できない など）",
         "Add a project sheet to the master.\n\nMakes an empty project sheet from the template templates/new_kohyo.toml and adds it to the\nmaster. Shows the plan (project numbers old → new, references rewritten) and asks before\nwriting. Writing works as in refresh: a temporary file, read back, then the replacement,\nwith a backup kept.\n\n\x08\nExit codes: 0 added (or cancelled), 1 the master has errors so nothing was added,\n2 cannot run (a file, config or argument problem, no way to confirm …)",

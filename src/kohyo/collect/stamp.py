@@ -1,0 +1,45 @@
+"""What ``kohyo distribute`` does for collect: mark each town's workbook and keep its base."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from kohyo.collect.base import sent_projects, sent_sheets, write_base
+from kohyo.collect.marks import distribution_id, load_key, make_marks
+from kohyo.config import Config
+from kohyo.model.project import Project
+
+Properties = Callable[[str], list[tuple[str, str]]]
+"""``properties(cover_sheet_name)``: the custom document properties of one town's workbook."""
+
+
+@dataclass(frozen=True)
+class Stamp:
+    key: bytes
+    distribution: str
+
+
+def open_stamp(config: Config, issued: date, master_sha256: str) -> Stamp:
+    """The key (made beside config.toml on first use) and this distribution's id."""
+    key = load_key(config, create=True)
+    assert key is not None
+    return Stamp(key, distribution_id(issued, master_sha256))
+
+
+def town_properties(stamp: Stamp, town: str, projects: list[Project], config: Config) -> Properties:
+    sheets = sent_sheets(sent_projects(projects, config))
+    return lambda cover: make_marks(stamp.key, town, stamp.distribution, cover, sheets).properties()
+
+
+def keep_bases(
+    stamp: Stamp,
+    folder: Path,
+    towns: dict[str, list[Project]],
+    config: Config,
+    inputs: tuple[Path, ...],
+) -> None:
+    for town, projects in towns.items():
+        write_base(folder, town, stamp.distribution, sent_projects(projects, config), inputs)
