@@ -35,7 +35,14 @@ from kohyo.distribute.manifest import (
     check_out_folder,
     write_manifest,
 )
-from kohyo.distribute.town import Looks, load_looks, write_town_workbook
+from kohyo.distribute.sheets import SharedSheet, render_shared_sheets
+from kohyo.distribute.town import (
+    WORKBOOK_OPTIONS,
+    Looks,
+    load_looks,
+    with_derived_total,
+    write_town_workbook,
+)
 from kohyo.errors import KohyoError, WriteError
 from kohyo.files.atomic import check_not_input, cleanup_stale_temps, write_atomically
 from kohyo.files.digest import file_digest
@@ -193,7 +200,16 @@ def distribute_master(
 
     jobs = [_Job(t, folder / names[t], len(projects_of(master, t))) for t in selected]
     stamp = open_stamp(config, issued, sha)  # collect's marks and merge base
-    state = _State(master, config, looks, issued, stamp)
+    needed = {p.sheet: p for t in selected for p in projects_of(master, t)}
+    shared = render_shared_sheets(
+        [with_derived_total(p) for p in needed.values()],
+        config,
+        looks.sheet,
+        looks.cover,
+        issued,
+        WORKBOOK_OPTIONS,
+    )
+    state = _State(master, config, looks, issued, stamp, shared)
     if parallel is None:
         parallel = use_processes(len(jobs), sum(j.size for j in jobs))
     built = _run(jobs, state, parallel, progress)
@@ -233,6 +249,7 @@ class _State:
     looks: Looks
     issued: date
     stamp: Stamp
+    shared: dict[str, SharedSheet]  # each 個表 sheet, rendered once
 
 
 @dataclass(frozen=True)
@@ -298,7 +315,7 @@ def _build_town(job: _Job, state: _State) -> _Built:
         made.append(
             write_town_workbook(
                 tmp, job.town, projects, state.config, state.looks, state.issued, stripped,
-                marks=marks,
+                marks=marks, shared=state.shared,
             )
         )  # fmt: skip
 
