@@ -126,7 +126,7 @@ def _assert_same_as_reference(master: Master, config: Config, folder: Path) -> l
 
 def test_sample_master_assembled_equals_reference(tmp_area_config: Config, sample_build: Any,
                                                   tmp_path: Path) -> None:  # fmt: skip
-    master, report = check_master(sample_build.master, tmp_area_config)
+    master, _report = check_master(sample_build.master, tmp_area_config)
     assert master is not None
     made = _assert_same_as_reference(master, tmp_area_config, tmp_path)
     assert len(made) == len(tmp_area_config.area.municipalities)

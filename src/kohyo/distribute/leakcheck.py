@@ -145,7 +145,9 @@ def _part_text(data: bytes) -> str:
         return ""
     pieces: list[str] = []
     for el in root.iter():
-        pieces.extend(v for v in el.attrib.values())
+        values = el.values()  # attribute values (namespace declarations are not attributes)
+        if values:
+            pieces.extend(values)
         if el.text:
             pieces.append(el.text)
     # Runs of a rich-text cell are siblings: join them without a separator as well.
