@@ -3,6 +3,8 @@
 Each workbook is built from the parsed master with XlsxWriter — never by copying
 the master — as a cover sheet (:mod:`kohyo.layout.cover`) and one canonical 個表
 per project the municipality takes part in (:func:`kohyo.layout.kohyo.write_kohyo_sheet`).
+Each 個表 is rendered once for all towns (:mod:`kohyo.distribute.sheets`) and placed in
+every town's package that holds it; only the cover and the header/footer are per town.
 Every file is written under a temporary name, checked for leaks
 (:mod:`kohyo.distribute.leakcheck`) and only then renamed into place, so a half-written or
 leaking file never carries the final name. ``manifest.json`` in the folder lists
