@@ -3,6 +3,8 @@
 Each workbook is built from the parsed master with XlsxWriter — never by copying
 the master — as a cover sheet (:mod:`kohyo.layout.cover`) and one canonical 個表
 per project the municipality takes part in (:func:`kohyo.layout.kohyo.write_kohyo_sheet`).
+Each 個表 is rendered once for all towns (:mod:`kohyo.distribute.sheets`) and placed in
+every town's package that holds it; only the cover and the header/footer are per town.
 Every file is written under a temporary name, checked for leaks
 (:mod:`kohyo.distribute.leakcheck`) and only then renamed into place, so a half-written or
 leaking file never carries the final name. ``manifest.json`` in the folder lists
@@ -35,7 +37,14 @@ from kohyo.distribute.manifest import (
     check_out_folder,
     write_manifest,
 )
-from kohyo.distribute.town import Looks, load_looks, write_town_workbook
+from kohyo.distribute.sheets import SharedSheet, render_shared_sheets
+from kohyo.distribute.town import (
+    WORKBOOK_OPTIONS,
+    Looks,
+    load_looks,
+    with_derived_total,
+    write_town_workbook,
+)
 from kohyo.errors import KohyoError, WriteError
 from kohyo.files.atomic import check_not_input, cleanup_stale_temps, write_atomically
 from kohyo.files.digest import file_digest
@@ -54,6 +63,9 @@ __all__ = ["MANIFEST_NAME", "DistributionResult", "TownDistribution", "distribut
 # (155 sheets) ran 0.7x as fast in parallel, 8 x 50 (299) 1.2-1.4x, 30 x 100 (1,410) 1.6x.
 PARALLEL_MIN_SHEETS = 250
 MAX_WORKERS = 2
+# 個表 rendered per XlsxWriter workbook: XlsxWriter checks a new sheet's name against every
+# sheet before it (quadratic in one workbook), and chunks are what the workers share out.
+RENDER_CHUNK = 200
 
 Progress = Callable[[int, int, str], None]
 """``progress(done, total, town)``, called after each municipality's workbook is written."""
@@ -193,10 +205,12 @@ def distribute_master(
 
     jobs = [_Job(t, folder / names[t], len(projects_of(master, t))) for t in selected]
     stamp = open_stamp(config, issued, sha)  # collect's marks and merge base
+    needed = {p.sheet: p for t in selected for p in projects_of(master, t)}
     state = _State(master, config, looks, issued, stamp)
     if parallel is None:
         parallel = use_processes(len(jobs), sum(j.size for j in jobs))
-    built = _run(jobs, state, parallel, progress)
+    built = _run(jobs, [with_derived_total(p) for p in needed.values()], state, parallel,
+                 progress)  # fmt: skip
 
     towns_out, stripped = [], []
     for job in jobs:
@@ -244,21 +258,32 @@ class _Built:
 
 
 def _run(
-    jobs: list[_Job], state: _State, parallel: bool, progress: Progress | None
+    jobs: list[_Job],
+    projects: list[Project],
+    state: _State,
+    parallel: bool,
+    progress: Progress | None,
 ) -> dict[str, _Built]:
+    """Render each of *projects*' 個表 once (in chunks), then build each town's workbook."""
+    chunks = [projects[i : i + RENDER_CHUNK] for i in range(0, len(projects), RENDER_CHUNK)]
     built: dict[str, _Built] = {}
     if not parallel:
+        shared = {k: v for c in chunks for k, v in _render(c, state).items()}
         for i, job in enumerate(jobs, 1):
-            built[job.town] = _build_town(job, state)
+            built[job.town] = _build_town(job, state, shared)
             if progress:
                 progress(i, len(jobs), job.town)
         return built
     # spawn everywhere: it is what Windows does, and forking a process with threads is unsafe
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(MAX_WORKERS, context, _init_worker, (state,)) as pool:
-        biggest_first = sorted(jobs, key=lambda j: -j.size)  # so no worker idles at the end
-        futures = {pool.submit(_worker, job): job for job in biggest_first}
         try:
+            shared = {k: v for part in pool.map(_render_worker, chunks) for k, v in part.items()}
+            biggest_first = sorted(jobs, key=lambda j: -j.size)  # so no worker idles at the end
+            futures = {
+                pool.submit(_worker, job, _sheets_of(state, job.town, shared)): job
+                for job in biggest_first
+            }
             for i, future in enumerate(as_completed(futures), 1):
                 job = futures[future]
                 built[job.town] = future.result()
@@ -268,6 +293,17 @@ def _run(
             pool.shutdown(wait=True, cancel_futures=True)
             raise
     return built
+
+
+def _render(projects: list[Project], state: _State) -> dict[str, SharedSheet]:
+    looks = state.looks
+    return render_shared_sheets(projects, state.config, looks.sheet, looks.cover, state.issued,
+                                WORKBOOK_OPTIONS)  # fmt: skip
+
+
+def _sheets_of(state: _State, town: str, shared: dict[str, SharedSheet]) -> dict[str, SharedSheet]:
+    """The shared sheets *town*'s workbook holds (what a worker is sent)."""
+    return {p.sheet: shared[p.sheet] for p in projects_of(state.master, town)}
 
 
 _WORKER_STATE: _State | None = None
@@ -280,12 +316,17 @@ def _init_worker(state: _State) -> None:
     logging.getLogger("kohyo").addHandler(logging.NullHandler())
 
 
-def _worker(job: _Job) -> _Built:
+def _render_worker(projects: list[Project]) -> dict[str, SharedSheet]:
     assert _WORKER_STATE is not None
-    return _build_town(job, _WORKER_STATE)
+    return _render(projects, _WORKER_STATE)
 
 
-def _build_town(job: _Job, state: _State) -> _Built:
+def _worker(job: _Job, shared: dict[str, SharedSheet]) -> _Built:
+    assert _WORKER_STATE is not None
+    return _build_town(job, _WORKER_STATE, shared)
+
+
+def _build_town(job: _Job, state: _State, shared: dict[str, SharedSheet]) -> _Built:
     """Write *job*'s workbook to a temp file, leak-check it, then give it its final name."""
     projects = projects_of(state.master, job.town)
     stripped: list[StrippedText] = []
@@ -298,7 +339,7 @@ def _build_town(job: _Job, state: _State) -> _Built:
         made.append(
             write_town_workbook(
                 tmp, job.town, projects, state.config, state.looks, state.issued, stripped,
-                marks=marks,
+                marks=marks, shared=shared,
             )
         )  # fmt: skip
 

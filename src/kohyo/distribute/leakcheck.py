@@ -145,15 +145,33 @@ def _part_text(data: bytes) -> str:
         return ""
     pieces: list[str] = []
     for el in root.iter():
-        pieces.extend(v for v in el.attrib.values())
+        values = el.values()  # attribute values (namespace declarations are not attributes)
+        if values:
+            pieces.extend(values)
         if el.text:
             pieces.append(el.text)
     # Runs of a rich-text cell are siblings: join them without a separator as well.
-    return "\x1f".join(_norm(p) for p in pieces) + "\x1f" + _norm("".join(pieces))
+    return _norm_each(pieces) + _PIECE + _norm("".join(pieces))
+
+
+# Pieces are normalised joined by U+001F, which XML cannot hold: NFKC treats it as a starter
+# that composes with nothing, so it keeps pieces apart, and only other white space is
+# removed — the same as normalising each piece on its own, in one call instead of thousands.
+_PIECE = "\x1f"
+_WS = re.compile(r"\s+")
+_WS_BUT_PIECE = re.compile(r"[^\S\x1f]+")
+
+
+def _norm_each(pieces: list[str]) -> str:
+    """``"\x1f".join(_norm(p) for p in pieces)``, fast."""
+    joined = _PIECE.join(pieces)
+    if joined.count(_PIECE) != max(len(pieces) - 1, 0):  # a piece holds U+001F itself
+        return _PIECE.join(_norm(p) for p in pieces)
+    return _WS_BUT_PIECE.sub("", nfkc(joined))
 
 
 def _norm(text: str) -> str:
-    return re.sub(r"\s+", "", nfkc(text))
+    return _WS.sub("", nfkc(text))
 
 
 def normalise_for_search(text: str) -> str:

@@ -11,6 +11,7 @@ or links. Document properties are fixed (created = the distribution date at
 from __future__ import annotations
 
 import dataclasses
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -21,6 +22,7 @@ import xlsxwriter.exceptions
 
 from kohyo import __version__
 from kohyo.config import Config
+from kohyo.distribute.sheets import SharedSheet, pin_kohyo_formats
 from kohyo.errors import WriteError
 from kohyo.layout.cover import (
     CoverLook,
@@ -35,6 +37,7 @@ from kohyo.messages import t
 from kohyo.model.derive import derive_total
 from kohyo.model.project import DASH, CellKind, CostCell, Project
 from kohyo.templates_lookup import template_path
+from kohyo.xlsx.zipcopy import ZipSource, write_zip
 
 WORKBOOK_OPTIONS = {
     # data is never turned into formulas, numbers or links behind our back
@@ -72,19 +75,18 @@ def write_town_workbook(
     stripped: list[StrippedText] | None = None,
     *,
     marks: Callable[[str], list[tuple[str, str]]] | None = None,
+    shared: dict[str, SharedSheet] | None = None,
 ) -> tuple[str, ...]:
     """Write *town*'s workbook with *projects* to *path*; return its sheet names in order.
 
     *marks(cover_sheet_name)* gives the custom document properties collect reads back
-    (:mod:`kohyo.collect.marks`)."""
+    (:mod:`kohyo.collect.marks`). With *shared* (:func:`render_shared_sheets` of the
+    projects), the 個表 sheets are placed from there instead of being rendered again: the
+    same workbook, cell for cell and style for style."""
+    if shared is not None:
+        return _assemble(path, town, projects, config, looks, issued, stripped, marks, shared)
     wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
-    wb.set_properties({
-        "title": f"{config.area.name} 個表（{town}）",
-        "subject": "具体的取組の個表（配布用）",
-        "author": "kohyo",
-        "comments": f"kohyo {__version__} distribute で作成",
-        "created": datetime(issued.year, issued.month, issued.day),
-    })  # fmt: skip
+    _set_properties(wb, config, town, issued)
     cover_name = _cover_name(looks.cover.sheet_name, {p.sheet.casefold() for p in projects})
     for name, value in marks(cover_name) if marks else ():
         wb.set_custom_property(name, value)
@@ -109,6 +111,68 @@ def write_town_workbook(
             path=str(path),
         ) from exc
     return (cover_name, *(p.sheet for p in projects))
+
+
+def _assemble(
+    path: Path,
+    town: str,
+    projects: list[Project],
+    config: Config,
+    looks: Looks,
+    issued: date,
+    stripped: list[StrippedText] | None,
+    marks: Callable[[str], list[tuple[str, str]]] | None,
+    shared: dict[str, SharedSheet],
+) -> tuple[str, ...]:
+    """*town*'s workbook with its cover rendered here and its 個表 sheets from *shared*.
+
+    XlsxWriter writes the whole package with an empty stand-in for each 個表 sheet (so
+    workbook.xml, rels, content types, app.xml, print areas and properties are its own),
+    then each stand-in is replaced by the shared sheet's part."""
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, WORKBOOK_OPTIONS)
+    _set_properties(wb, config, town, issued)
+    cover_name = _cover_name(looks.cover.sheet_name, {p.sheet.casefold() for p in projects})
+    for name, value in marks(cover_name) if marks else ():
+        wb.set_custom_property(name, value)
+    pin_kohyo_formats(wb, looks.sheet)  # the style indexes the shared sheets use
+    sheets = [shared[p.sheet] for p in projects]
+    try:
+        cover = cover_for(town, projects, config, issued)
+        write_cover(wb, cover, looks.cover, sheet_name=cover_name, stripped=stripped)
+        for s in sheets:
+            wb.add_worksheet(s.project.sheet).print_area(0, 0, s.last_row, s.last_col)
+        wb.close()
+    except (xlsxwriter.exceptions.XlsxWriterException, OSError) as exc:
+        raise WriteError(
+            t("distribute.town.failed", town=town, reason=f"{type(exc).__name__}: {exc}"),
+            path=str(path),
+        ) from exc
+    margins = (looks.sheet.margin_header, looks.sheet.margin_footer)
+    parts = {
+        f"xl/worksheets/sheet{i}.xml": s.member(town, config, looks.cover, margins, issued)
+        for i, s in enumerate(sheets, 2)
+    }
+    if stripped is not None:
+        stripped.extend(x for s in sheets for x in s.stripped)
+    try:
+        path.write_bytes(write_zip(ZipSource(buf.getvalue()), {}, prepared=parts))
+    except OSError as exc:
+        raise WriteError(
+            t("distribute.town.failed", town=town, reason=f"{type(exc).__name__}: {exc}"),
+            path=str(path),
+        ) from exc
+    return (cover_name, *(p.sheet for p in projects))
+
+
+def _set_properties(wb: xlsxwriter.Workbook, config: Config, town: str, issued: date) -> None:
+    wb.set_properties({
+        "title": f"{config.area.name} 個表（{town}）",
+        "subject": "具体的取組の個表（配布用）",
+        "author": "kohyo",
+        "comments": f"kohyo {__version__} distribute で作成",
+        "created": datetime(issued.year, issued.month, issued.day),
+    })  # fmt: skip
 
 
 def with_derived_total(p: Project) -> Project:

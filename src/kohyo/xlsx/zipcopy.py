@@ -6,8 +6,9 @@ bytes, data descriptor) plus the raw central-directory record.
 
 ``write_zip`` writes a new archive: members that did not change are copied as
 raw bytes (same local header, same compressed bytes, same CRC, same order);
-changed or new members are deflated. Only the offset field of a copied
-central-directory record is rewritten.
+changed or new members are deflated, or written from data deflated ahead of time
+(:class:`Deflated`: one part prepared once, placed in many archives). Only the offset
+field of a copied central-directory record is rewritten.
 """
 
 from __future__ import annotations
@@ -42,6 +43,27 @@ class RawMember:
     info: zipfile.ZipInfo
     raw: bytes  # local header + compressed data (+ data descriptor)
     central: bytes  # central-directory record, offset field to be patched
+
+
+@dataclass(frozen=True)
+class Deflated:
+    """A member's content deflated ahead of time: raw deflate data, CRC-32, size."""
+
+    data: bytes
+    crc: int
+    size: int
+
+
+def deflate_piece(content: bytes, *, last: bool) -> bytes:
+    """*content* as raw deflate data that the next piece's may follow.
+
+    A piece that is not *last* ends on a sync flush (byte-aligned, no final block), and
+    each piece is compressed on its own (no back-reference into an earlier one), so the
+    concatenation of pieces is one valid deflate stream of the contents concatenated:
+    the unchanging part of a member is compressed once, only the varying part each time.
+    """
+    comp = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return comp.compress(content) + comp.flush(zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH)
 
 
 class ZipSource:
@@ -159,10 +181,16 @@ def _deflated_member(
     name: str, content: bytes, offset: int, like: zipfile.ZipInfo | None
 ) -> tuple[bytes, bytes]:
     """Local header + deflated data, and the central record, for a changed/new member."""
-    comp = zlib.compressobj(6, zlib.DEFLATED, -15)
-    packed = comp.compress(content) + comp.flush()
-    crc = zlib.crc32(content)
-    if max(len(packed), len(content), offset) >= _U32:
+    packed = deflate_piece(content, last=True)
+    return _packed_member(name, Deflated(packed, zlib.crc32(content), len(content)), offset, like)
+
+
+def _packed_member(
+    name: str, member: Deflated, offset: int, like: zipfile.ZipInfo | None
+) -> tuple[bytes, bytes]:
+    """Local header + deflated data, and the central record, for deflated content."""
+    packed, crc, size = member.data, member.crc, member.size
+    if max(len(packed), size, offset) >= _U32:
         raise ZipFormatError(f"member {name!r} too large (needs zip64)")
     name_bytes = name.encode("utf-8")
     flags = 0x800 if not name.isascii() else 0
@@ -176,7 +204,7 @@ def _deflated_member(
         ddate,
         crc,
         len(packed),
-        len(content),
+        size,
         len(name_bytes),
         0,
     )
@@ -195,7 +223,7 @@ def _deflated_member(
         ddate,
         crc,
         len(packed),
-        len(content),
+        size,
         len(name_bytes),
         0,
         0,
@@ -211,9 +239,13 @@ def write_zip(
     source: ZipSource,
     changed: dict[str, bytes | None],
     added: Iterable[tuple[str, bytes]] = (),
+    *,
+    prepared: dict[str, Deflated] | None = None,
 ) -> bytes:
-    """A new archive: ``source`` members in order, ``changed`` ones replaced (None = removed),
-    then ``added`` members appended."""
+    """A new archive: ``source`` members in order, ``changed`` ones replaced (None = removed)
+    and ``prepared`` ones replaced by content deflated ahead of time, then ``added`` members
+    appended."""
+    prepared = prepared or {}
     out = io.BytesIO()
     centrals: list[bytes] = []
     for info in source.infos:
@@ -224,6 +256,10 @@ def write_zip(
             if content is None:
                 continue
             local, central = _deflated_member(name, content, offset, info)
+            out.write(local)
+            centrals.append(central)
+        elif name in prepared:
+            local, central = _packed_member(name, prepared[name], offset, info)
             out.write(local)
             centrals.append(central)
         else:
