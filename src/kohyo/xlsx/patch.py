@@ -167,6 +167,11 @@ class PackagePatch:
     def sheet_part(self, name: str) -> str:
         return self._sheet(name).part
 
+    @property
+    def source(self) -> bytes:
+        """The package as it was opened, byte for byte."""
+        return self._zip.data
+
     def _sheet(self, name: str) -> _Sheet:
         found = self._find(name)
         if found is None:
