@@ -925,6 +925,22 @@ METHOD = """\
   `constant_memory` (that mode spends a temporary file per sheet).
 - **diff** — `kohyo.overview.render.compare_files(master, amended, config)` (both read and
   validated) + `write_change_overview` (HTML, Markdown, xlsx). No baseline.
+- **refresh, every 計 wrong / 10 % of 計 wrong** — the same as refresh on a variant of the
+  master whose 計 were typed by hand (a number that is not the sum, or 「—」 where there are
+  amounts: `benchmarks/synth.py --wrong-totals 1` / `0.1`): the first refresh of a master
+  inherited from an older template. Baseline (a) on the standard master of the same N.
+- **print the findings / --json findings** — that every-計-wrong master read and checked
+  untimed; timed: `kohyo.cli.render.print_findings` to a 100-column rich Console in memory
+  (grouped and wrapped, as `kohyo validate` prints), or `emit_json(report.to_dict())` to
+  /dev/null.
+- **collect (plan + apply)** — on the master with the fewest municipalities, refreshed and
+  distributed untimed, with one return per town (one 役割 changed in one 個表, written
+  with kohyo's patcher): `collect_returns` + `apply_returns` (write, verify, backup,
+  ledger) on a fresh copy.
+- **book (no PDF)** — `check_master` + `kohyo.book.build.build_book(..., pdf=False)`.
+- **kohyo … (process)** — the installed `kohyo` entry point run as a subprocess (cold
+  Python, imports included) on a 48-個表 master for 5 towns: `validate`, `refresh` (which
+  distributes by default) on a fresh copy, `diff` against the amended copy.
 - Masters: `benchmarks/synth.py`, seed {seed}, {drift:.0%} of the 個表 drifted (a blank row
   between blocks, amounts as full-width text, 和暦 year headers). The amended copy has
   ~1 % of the projects inserted, ~2 % changed, ~0.5 % removed, the rest renumbered.

@@ -182,8 +182,7 @@ def patch_derived(patch: PackagePatch, master: Master, config: Config) -> Refres
     *master* is what the patched package will hold (kohyo collect passes the master with the
     towns' changes already in it)."""
     plan = plan_refresh(master, config)
-    for u in plan.updates:
-        patch.set_cells(u.sheet, [CellWrite(u.cell, u.new, u.formula)])
+    patch.set_cells_in((u.sheet, [CellWrite(u.cell, u.new, u.formula)]) for u in plan.updates)
     look = load_summary_look(template_path(config, "summary.toml"))
     spec = summary_sheet_spec(plan.summary, config, look)
     patch.put_sheet(spec, position=summary_position(master, config))
@@ -262,7 +261,7 @@ def verify_refreshed(
     order = [g.name for g in grid.sheets if g.name in got or g.name in kept]
     if order != expected["sheets"] or any(old.get(s) != c for s, c in got.items()):
         problems.append(t("edit.verify.content"))
-    if config.summary.sheet_name not in master.sheet_order:
+    if config.summary.sheet_name not in {g.name for g in grid.sheets}:
         problems.append(t("edit.verify.summary_missing", sheet=config.summary.sheet_name))
     if problems:
         raise WriteError(

@@ -235,6 +235,13 @@ class PackagePatch:
         with self._all_or_nothing():
             self._set_cells(sheet_name, writes)
 
+    def set_cells_in(self, sheets: Iterable[tuple[str, Iterable[CellWrite]]]) -> None:
+        """:meth:`set_cells` on many sheets, all or nothing: one undo point for the lot
+        (one per sheet copied the pending edits each time: quadratic in the sheets)."""
+        with self._all_or_nothing():
+            for sheet_name, writes in sheets:
+                self._set_cells(sheet_name, writes)
+
     def _set_cells(self, sheet_name: str, writes: Iterable[CellWrite]) -> None:
         sheet = self._sheet(sheet_name)
         if not sheet.rel_type.endswith("/worksheet"):
