@@ -301,12 +301,32 @@ def _full_width_amounts(p: Project) -> Project:
     return dataclasses.replace(p, costs=dataclasses.replace(p.costs, amounts=amounts))
 
 
+def _wrong_total(p: Project, rng: random.Random) -> Project:
+    """*p* with its 計 as a master inherited from an older template has it: typed by hand
+    (a number that is not the sum) or 「—」 where there are amounts; never the sum."""
+    numbers = p.costs.numeric_amounts()
+    if numbers and rng.random() < 0.3:
+        total = CostCell(DASH, CellKind.DASH, None)
+    else:
+        total = CostCell(sum(numbers) + rng.randrange(1, 1000), CellKind.NUMBER, None)
+    return dataclasses.replace(p, costs=dataclasses.replace(p.costs, total=total))
+
+
 def write_master(
-    path: Path, projects: list[Project], config: Config, *, drift: float = 0.0, seed: int = 0
+    path: Path,
+    projects: list[Project],
+    config: Config,
+    *,
+    drift: float = 0.0,
+    seed: int = 0,
+    wrong_totals: float = 0.0,
 ) -> Path:
     """Write *projects* as a master (one canonical 個表 per sheet) to *path*.
 
     With *drift* > 0, that share of the sheets drifts from the grid (see the module docstring).
+    With *wrong_totals* > 0, that share of the 個表 has a 計 that is not the sum of its
+    amounts (:func:`_wrong_total`): 1.0 is the first refresh of a master inherited from an
+    older template, where every 計 was typed by hand.
     """
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                          "strings_to_numbers": False})  # fmt: skip
@@ -316,8 +336,11 @@ def write_master(
     look = SheetLook()
     book = _DriftingBook(wb)
     rng = random.Random(f"drift-{seed}")  # apart from the projects' draws: same projects
+    wrong = random.Random(f"totals-{seed}")
     for p in projects:
         written, book.next_drift = p, None
+        if wrong_totals > 0 and wrong.random() < wrong_totals:
+            written = _wrong_total(p, wrong)
         if drift > 0 and rng.random() < drift:
             kind = rng.choice(("blank-row", "full-width", "wareki"))
             if kind == "blank-row":  # between two blocks: 内容, 連携効果, 事業費, 役割分担
@@ -341,7 +364,13 @@ def _area(folder: Path, n_munis: int, seed: int, master: str) -> tuple[list[str]
 
 
 def make_master(
-    path: Path, n_projects: int, n_munis: int, seed: int = 0, *, drift: float = 0.0
+    path: Path,
+    n_projects: int,
+    n_munis: int,
+    seed: int = 0,
+    *,
+    drift: float = 0.0,
+    wrong_totals: float = 0.0,
 ) -> Config:
     """Write a master of *n_projects* 個表 for *n_munis* municipalities to *path*.
 
@@ -350,7 +379,8 @@ def make_master(
     """
     path = Path(path)
     munis, config = _area(path.parent, n_munis, seed, path.name)
-    write_master(path, make_projects(n_projects, munis, seed), config, drift=drift, seed=seed)
+    projects = make_projects(n_projects, munis, seed)
+    write_master(path, projects, config, drift=drift, seed=seed, wrong_totals=wrong_totals)
     return config
 
 
@@ -398,8 +428,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--amended", action="store_true", help="変更案 master_amended.xlsx も作る（kohyo diff 用）"
     )
+    parser.add_argument(
+        "--wrong-totals",
+        type=float,
+        default=0.0,
+        help="計が合計と違う個表の割合（0〜1、既定 0。1 は古い様式から引き継いだマスター）",
+    )
     args = parser.parse_args(argv)
-    if args.amended:
+    if args.wrong_totals:
+        make_master(args.out_dir / "master.xlsx", args.projects, args.munis, args.seed,
+                    drift=args.drift, wrong_totals=args.wrong_totals)  # fmt: skip
+    elif args.amended:
         make_master_pair(args.out_dir, args.projects, args.munis, args.seed, drift=args.drift)
     else:
         make_master(

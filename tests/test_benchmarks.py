@@ -37,13 +37,22 @@ def test_quick_run_prints_the_table_and_writes_the_markdown(tmp_path: Path) -> N
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     for label in ("validate", "refresh", "distribute", "diff", "(a) openpyxl load+save",
-                  "(b) calamine read all", "(c) XlsxWriter constant_memory"):  # fmt: skip
+                  "(b) calamine read all", "(c) XlsxWriter constant_memory",
+                  "refresh, every 計 wrong", "refresh, 10 % of 計 wrong",
+                  "print the findings (every 計 wrong)", "--json findings (every 計 wrong)",
+                  "collect (plan + apply)", "book (no PDF)", "kohyo validate (process)",
+                  "kohyo refresh + distribution (process)", "kohyo diff (process)"):  # fmt: skip
         assert label in proc.stdout
     verdicts = [line for line in proc.stdout.splitlines() if line[:4] in ("PASS", "MISS")]
-    assert len(verdicts) == 4  # three ratios and refresh memory; no growth with one size
+    # five ratios, two print times, refresh memory, three process latencies; no growth
+    # with one size
+    assert len(verdicts) == 11, verdicts
     assert any("refresh peak memory" in line for line in verdicts)
+    assert any("refresh, every 計 wrong ≤ 0.05 × (a)" in line for line in verdicts)
+    assert any("kohyo validate (process) ≤ 0.15 s" in line for line in verdicts)
+    assert "5 findings printed" in proc.stdout  # every 計 of the variant is wrong
     md = out.read_text(encoding="utf-8")
-    for heading in ("## Targets (issue #8)", "## Figures", "## Machine", "## Method"):
+    for heading in ("## Targets", "## Figures", "## Machine", "## Method"):
         assert heading in md
     assert "load average at start" in md
     assert "| 5 | 3 | validate |" in md
@@ -60,7 +69,7 @@ def test_without_calamine_the_rest_is_still_measured(
     printed = capsys.readouterr().out
     assert "(b) calamine read all" not in printed
     assert "(c) XlsxWriter constant_memory" in printed  # its values read back with openpyxl
-    assert "MISS  validate ≤ 5.0 × (b): not measured — python-calamine is not installed" in printed
+    assert "MISS  validate ≤ 3.0 × (b): not measured — python-calamine is not installed" in printed
 
 
 def test_bad_sizes_are_refused_with_a_message() -> None:

@@ -208,10 +208,11 @@ def test_libreoffice_reads_the_links(tmp_path: Path, cli_run) -> None:
 def test_open_writes_the_default_report_and_opens_it(
     tmp_path: Path, cli_run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import kohyo.cli.check as check_cli
+    import kohyo.check.report as report_module  # validate imports it on use (--report/--open)
 
     opened: list[Path] = []
-    monkeypatch.setattr(check_cli, "open_with_default_app", lambda p: opened.append(p) or True)
+    monkeypatch.setattr(report_module, "open_with_default_app",
+                        lambda p: opened.append(p) or True)  # fmt: skip
     master = bad_master(tmp_path / "master.xlsx")
     res = cli_run("validate", master, "--open", "--config", REAL_CONFIG)
     assert res.exit_code == 1

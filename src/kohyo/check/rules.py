@@ -28,14 +28,21 @@ def validate_master(master: Master, config: Config) -> Report:
         report.findings.append(finding("sheet-skipped", skipped.sheet, None, reason=skipped.reason))
     if not master.projects:
         report.findings.append(finding("no-projects", None, None))
+    report.findings.extend(validate_projects(master, config).findings)
+    # Cross-sheet rules see what goes out: a hidden draft copied from a 個表 is no duplicate.
+    for master_rule in MASTER_RULES:
+        report.extend(master_rule(master.projects, config))
+    return report
+
+
+def validate_projects(master: Master, config: Config) -> Report:
+    """The rules of each 個表 on its own, without the cross-sheet ones."""
+    report = Report()
     for project in sorted(
         [*master.projects, *master.excluded], key=lambda p: _sheet_index(master, p.sheet)
     ):
         for rule in PROJECT_RULES:
             report.extend(rule(project, config))
-    # Cross-sheet rules see what goes out: a hidden draft copied from a 個表 is no duplicate.
-    for master_rule in MASTER_RULES:
-        report.extend(master_rule(master.projects, config))
     return report
 
 

@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from kohyo.check.report import default_report_path, open_with_default_app, write_findings_report
 from kohyo.cli.common import (
     common_options,
     emit_json,
@@ -17,9 +16,7 @@ from kohyo.cli.common import (
     resolve,
 )
 from kohyo.cli.localized import KohyoCommand
-from kohyo.cli.refresh import live_progress
 from kohyo.cli.render import print_findings, summary_line
-from kohyo.live import check_live
 from kohyo.messages import t
 from kohyo.read.master import check_master, dump_master, read_master
 
@@ -60,6 +57,9 @@ def validate_cmd(
     """Validate every project sheet in MASTER (--help: ``help.validate`` in the catalogue)."""
     config, path = resolve(config_path, master)
     if live:
+        from kohyo.cli.refresh import live_progress  # refresh's machinery: only for --live
+        from kohyo.live import check_live
+
         with live_progress(not as_json) as progress:
             book, parsed, report = check_live(path, config, progress)
         target = book.path or path  # the links go to the file Excel has open
@@ -70,6 +70,8 @@ def validate_cmd(
     if report_path is None and open_report:
         report_path = ""  # --open alone: the report beside the master
     if report_path is not None:
+        from kohyo.check.report import default_report_path, write_findings_report  # xlsxwriter
+
         dest = Path(report_path) if report_path else default_report_path(target)
         written = write_findings_report(report, target, dest, sheet_order=parsed.sheet_order)
     if as_json:
@@ -86,8 +88,11 @@ def validate_cmd(
             console.print(t("validate.live.book", name=book.name))
         if written is not None:
             console.print(t("validate.report.written", path=written), soft_wrap=True)
-    if written is not None and open_report and not open_with_default_app(written):
-        click.echo(t("validate.report.open_failed", path=written), err=True)
+    if written is not None and open_report:
+        from kohyo.check.report import open_with_default_app
+
+        if not open_with_default_app(written):
+            click.echo(t("validate.report.open_failed", path=written), err=True)
     raise click.exceptions.Exit(report.exit_code)
 
 

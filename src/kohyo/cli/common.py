@@ -17,7 +17,6 @@ import click
 
 from kohyo.config import Config, find_config, load_config
 from kohyo.errors import KohyoError
-from kohyo.files.atomic import write_atomically
 from kohyo.messages import t
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -146,6 +145,8 @@ def write_crash_log(text: str) -> Path:
     n = 0
     while (folder / f"{stem}{f'_{n}' if n else ''}.log").exists():
         n += 1
+    from kohyo.files.atomic import write_atomically  # only for the crash log
+
     return write_atomically(folder / f"{stem}{f'_{n}' if n else ''}.log", text.encode("utf-8"))
 
 

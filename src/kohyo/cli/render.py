@@ -68,23 +68,34 @@ def group_line(group: list[Finding]) -> str:
 
 
 def wrap(line: str, width: int, indent: str = INDENT) -> list[str]:
-    """*line* broken into lines of at most *width* cells, only at safe points."""
+    """*line* broken into lines of at most *width* cells, only at safe points.
+
+    Widths are added up piece by piece (each piece measured once), not re-measured for the
+    whole line after every piece: 2,000 findings print in a fraction of a second."""
     if width <= len(indent) + 10 or cell_len(line) <= width:
         return [line]
-    pieces = _pieces(line)
     lines: list[str] = []
-    current = ""
-    for piece in pieces:
-        candidate = current + piece
+    parts: list[str] = []  # the current line, piece by piece
+    used = trail = 0  # cells of the current line, and of its trailing spaces
+    for piece in _pieces(line):
+        w = cell_len(piece)
+        body = piece.rstrip()
+        w_trail = w - cell_len(body) if len(body) < len(piece) else 0
         limit = width if not lines else width - len(indent)
-        if current and cell_len(candidate.rstrip()) > limit:
-            lines.append(current.rstrip())
-            current = piece.lstrip()
+        if parts and (used + w - w_trail if body else used - trail) > limit:
+            lines.append("".join(parts).rstrip())
+            first = piece.lstrip()
+            parts, used = [first], cell_len(first)
+            trail = w_trail if first.strip() else used
         else:
-            current = candidate
-        if cell_len(current.rstrip()) > (width if not lines else width - len(indent)):
-            heads, current = _hard_split(current, width, width - len(indent), first=not lines)
+            parts.append(piece)
+            used, trail = used + w, (w_trail if body else trail + w)
+        if used - trail > (width if not lines else width - len(indent)):
+            heads, rest = _hard_split("".join(parts), width, width - len(indent), first=not lines)
             lines.extend(heads)
+            parts, used = [rest], cell_len(rest)
+            trail = used - cell_len(rest.rstrip())
+    current = "".join(parts)
     if current.strip():
         lines.append(current.rstrip())
     return [lines[0], *(indent + x for x in lines[1:])]
@@ -128,7 +139,11 @@ def print_findings(
     console: Console, report: Report, sheet_order: list[str], *, show_info: bool = True
 ) -> None:
     items = [f for f in report.findings if show_info or f.severity != "info"]
-    for group in finding_groups(items, sheet_order):
-        style = SEVERITY_STYLE[group[0].severity]
-        for line in wrap(group_line(group), console.width):
-            console.print(line, style=style, markup=False, highlight=False, soft_wrap=True)
+    width = console.width
+    # One write per run of lines in one style, through rich's low-level ``out`` (no
+    # re-wrapping: the lines are wrapped already): rich's per-call and per-line work, not
+    # the text, was most of printing thousands of findings.
+    for style, groups in groupby(finding_groups(items, sheet_order),
+                                 key=lambda g: SEVERITY_STYLE[g[0].severity]):  # fmt: skip
+        lines = [x for group in groups for x in wrap(group_line(group), width)]
+        console.out("\n".join(lines), style=style, highlight=False)

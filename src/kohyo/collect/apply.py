@@ -82,14 +82,13 @@ def apply_returns(plan: CollectPlan, config: Config) -> CollectPlan:
         for c in writes:
             assert c.cell is not None
             by_sheet.setdefault(c.sheet, []).append(CellWrite(c.cell, c.theirs))
-        for sheet, cells in by_sheet.items():
-            patch.set_cells(sheet, cells)
+        expected = expected_after(updated, patch)  # before the patch: the parts as they were
+        patch.set_cells_in(by_sheet.items())
         patch_derived(patch, updated, config)
-        expected = expected_after(updated)
         plan.backup = replace_atomically(
             plan.master,
             write=patch.save,
-            verify=lambda tmp: verify_refreshed(tmp, config, expected),
+            verify=lambda tmp: verify_refreshed(tmp, config, expected, source=patch.source),
             expected_digest=plan.master_digest,
             backup_dir=config.paths.backup_dir,
             keep=config.refresh.backups_keep,

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from kohyo.check.findings import Report
+from kohyo.check.rules import validate_master, validate_projects
 from kohyo.config import Config
 from kohyo.errors import WriteError
 from kohyo.files.digest import file_digest
@@ -22,9 +23,12 @@ from kohyo.messages import t
 from kohyo.model.derive import SummaryTable, derive_total, summary_table
 from kohyo.model.project import DASH, CellKind, Master, Project
 from kohyo.read.grid import parse_ref
-from kohyo.read.master import check_master
+from kohyo.read.master import check_master, package_limits
+from kohyo.read.parse import parse_workbook
+from kohyo.read.workbook import read_workbook
 from kohyo.templates_lookup import template_path
 from kohyo.xlsx.patch import CellWrite, PackagePatch
+from kohyo.xlsx.zipcopy import identical_members
 
 
 @dataclass(frozen=True)
@@ -149,6 +153,7 @@ def _refresh(path: Path, config: Config) -> RefreshResult:
         return result
     patch = PackagePatch.open(path)
     existed = config.summary.sheet_name in patch.sheet_names()
+    expected = expected_after(master, patch)  # before the patch: the parts as they were
     plan = patch_derived(patch, master, config)
     result.plan = plan
     changed = patch.changed_parts()
@@ -159,11 +164,10 @@ def _refresh(path: Path, config: Config) -> RefreshResult:
         result.summary_status = "updated"
     if not changed:
         return result
-    expected = expected_after(master)
     result.backup = replace_atomically(
         path,
         write=patch.save,
-        verify=lambda tmp: verify_refreshed(tmp, config, expected),
+        verify=lambda tmp: verify_refreshed(tmp, config, expected, source=patch.source),
         expected_digest=digest,
         backup_dir=config.paths.backup_dir,
         keep=config.refresh.backups_keep,
@@ -178,8 +182,7 @@ def patch_derived(patch: PackagePatch, master: Master, config: Config) -> Refres
     *master* is what the patched package will hold (kohyo collect passes the master with the
     towns' changes already in it)."""
     plan = plan_refresh(master, config)
-    for u in plan.updates:
-        patch.set_cells(u.sheet, [CellWrite(u.cell, u.new, u.formula)])
+    patch.set_cells_in((u.sheet, [CellWrite(u.cell, u.new, u.formula)]) for u in plan.updates)
     look = load_summary_look(template_path(config, "summary.toml"))
     spec = summary_sheet_spec(plan.summary, config, look)
     patch.put_sheet(spec, position=summary_position(master, config))
@@ -197,11 +200,15 @@ def summary_position(master: Master, config: Config) -> Literal["first", "last"]
     return next((i for i, name in enumerate(order) if name in sheets), 0)
 
 
-def expected_after(master: Master) -> dict[str, Any]:
-    """What the refreshed master must read as: the same projects (every 計 derived)."""
+def expected_after(master: Master, patch: PackagePatch | None = None) -> dict[str, Any]:
+    """What the refreshed master must read as: the same projects (every 計 derived).
+
+    With the *patch* (not yet patched), also which part holds each 個表: the verifying
+    re-read may then skip a part proven unchanged, if its sheet still names that part."""
     return {
         "sheets": [p.sheet for p in master.projects],
         "projects": [_content(p) for p in master.projects],
+        "parts": {p.sheet: patch.sheet_part(p.sheet) for p in master.projects} if patch else {},
     }
 
 
@@ -220,19 +227,41 @@ def _content(p: Project) -> dict[str, Any]:
     }
 
 
-def verify_refreshed(tmp: Path, config: Config, expected: dict[str, Any]) -> None:
-    """Re-read the written copy: no errors, same projects, every 計 equal to its sum."""
-    master, report = check_master(tmp, config)
+def verify_refreshed(
+    tmp: Path, config: Config, expected: dict[str, Any], *, source: bytes | None = None
+) -> None:
+    """Re-read the written copy: no errors, same projects, every 計 equal to its sum.
+
+    With *source* (the package the patch was made from, read and checked before) the
+    members written as raw copies are proven the same byte for byte (local header,
+    compressed bytes, CRC: :func:`identical_members`) instead of being parsed again; every
+    part the patch changed is read, checked and parsed as before, and so is workbook.xml.
+    A 個表 whose part was proven the same counts as its old self only when the written
+    workbook still gives its sheet that part (and still shows it)."""
+    trusted: set[str] = set()
+    if source is not None and expected.get("parts"):
+        trusted = identical_members(source, tmp.read_bytes())
+    grid = read_workbook(tmp, package_limits(config),
+                         without_cells=(config.summary.sheet_name,), trusted=trusted)  # fmt: skip
+    kept = {g.name for g in grid.sheets
+            if g.trusted and expected["parts"].get(g.name) == g.part
+            and (g.state == "visible" or config.sheets.hidden != "exclude")}  # fmt: skip
+    master = parse_workbook([g for g in grid.sheets if not g.trusted], config, str(tmp))
+    # With parts kept, only some 個表 were read: the cross-sheet rules, which passed on the
+    # source, hold again when every 個表 read is what it was (checked below).
+    report = validate_projects(master, config) if kept else validate_master(master, config)
     problems = [f.message for f in report.findings if f.severity == "error"]
     problems += [
         t("edit.verify.finding", sheet=f.sheet, cell=f.cell, message=f.message)
         for f in report.findings
         if f.code == "total-mismatch"
     ]
-    got = [_content(p) for p in master.projects]
-    if got != expected["projects"]:
+    old = dict(zip(expected["sheets"], expected["projects"], strict=True))
+    got = {p.sheet: _content(p) for p in master.projects}
+    order = [g.name for g in grid.sheets if g.name in got or g.name in kept]
+    if order != expected["sheets"] or any(old.get(s) != c for s, c in got.items()):
         problems.append(t("edit.verify.content"))
-    if config.summary.sheet_name not in master.sheet_order:
+    if config.summary.sheet_name not in {g.name for g in grid.sheets}:
         problems.append(t("edit.verify.summary_missing", sheet=config.summary.sheet_name))
     if problems:
         raise WriteError(

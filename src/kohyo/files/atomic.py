@@ -21,9 +21,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import secrets
 import signal
-import socket
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -64,6 +62,8 @@ def crash_point(step: str) -> None:
 
 
 def _host_token() -> str:
+    import socket  # only when a file is written: reading commands start faster without it
+
     return bytes_digest(socket.gethostname().encode("utf-8", "replace"))[:8]
 
 
@@ -74,7 +74,7 @@ def temp_path_beside(final: Path, label: str | None = None) -> Path:
     keeps the name within 47 characters (pids have up to 7 digits), so it fits wherever
     *final* fits (:func:`kohyo.files.names.fit_name`).
     """
-    tag = f"{_host_token()}-{os.getpid()}-{secrets.token_hex(4)}"
+    tag = f"{_host_token()}-{os.getpid()}-{os.urandom(4).hex()}"
     return final.with_name(f"{TEMP_PREFIX}{label or 'out'}.{tag}{TEMP_SUFFIX}")
 
 

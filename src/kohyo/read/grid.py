@@ -33,6 +33,7 @@ class SheetGrid:
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # r1, c1, r2, c2
     hidden_rows: set[int] = field(default_factory=set)  # rows hidden in Excel (1-based)
     skipped: str | None = None  # why the reader kept no cells (too many), for the finding
+    trusted: bool = False  # not read: its bytes are proven the same as a part read before
 
     def merge_at(self, row: int, col: int) -> tuple[int, int, int, int] | None:
         for m in self.merges:

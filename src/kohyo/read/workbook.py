@@ -54,13 +54,23 @@ _TRUE = ("1", "true")  # an xsd:boolean attribute that is set
 
 
 def read_workbook(
-    path: str | Path, limits: PackageLimits, *, without_cells: Collection[str] = ()
+    path: str | Path,
+    limits: PackageLimits,
+    *,
+    without_cells: Collection[str] = (),
+    trusted: Collection[str] = (),
 ) -> WorkbookGrid:
     """Read every worksheet of *path* into a grid. Raises WorkbookError (exit 2).
 
     Sheets named in *without_cells* are checked like the others (present, well-formed
     XML) but their grids stay empty: the 総括表 kohyo writes itself has a row per 個表,
     and walking its cells was a third of re-reading a refreshed master.
+
+    Parts named in *trusted* are neither read nor checked (their grids are marked
+    ``trusted`` and stay empty): the caller has proven them byte for byte the same as parts
+    it read and checked before (refresh's verifying re-read, :mod:`kohyo.edit.verify`).
+    A sheet's cells mean what they meant only with the same shared strings: unless that
+    part is trusted too, nothing is.
 
     The whole package is checked too (:func:`check_package`): what validate accepts,
     refresh can copy. Memory stays bounded: parts are streamed, and the cells kept are
@@ -69,13 +79,17 @@ def read_workbook(
     p = Path(path)
     try:
         with open_package(p, limits) as zf:
-            return _read(zf, p, set(without_cells), limits)
+            return _read(zf, p, set(without_cells), limits, set(trusted))
     except MemoryError:
         raise WorkbookError(t("workbook.out_of_memory", path=p), path=str(p)) from None
 
 
 def _read(
-    zf: zipfile.ZipFile, p: Path, without_cells: set[str], limits: PackageLimits
+    zf: zipfile.ZipFile,
+    p: Path,
+    without_cells: set[str],
+    limits: PackageLimits,
+    trusted: set[str],
 ) -> WorkbookGrid:
     root_rels = _rels(zf, "_rels/.rels", p)
     wb_part = _workbook_part(root_rels, p)
@@ -88,7 +102,10 @@ def _read(
         )
     expect_root(wb.tag, _WORKBOOK, wb_part, p)
     rels = _rels(zf, _rels_name(wb_part), p)
-    strings = _shared_strings(zf, rels, p, limits, verified)
+    sst = _shared_strings_part(rels)
+    if sst is not None and sst in zf.NameToInfo and sst not in trusted:
+        trusted = set()
+    strings = _shared_strings(zf, rels, p, limits, verified)  # the sheets read need them
     cache = _CellCache(strings)
     budget = _CellBudget(p, limits)
     sheets: list[SheetGrid] = []
@@ -101,12 +118,16 @@ def _read(
             sheets.append(SheetGrid(name=name, part=None, state=state))
             continue
         grid = SheetGrid(name=name, part=target, state=state)
+        if target in trusted:
+            grid.trusted = True
+            sheets.append(grid)
+            continue
         if _read_sheet(zf, target, cache, grid, p, budget if name not in without_cells else None):
             verified.add(target)
         sheets.append(grid)
     if not sheets:
         raise WorkbookError(t("workbook.no_sheets", path=p), path=str(p))
-    check_package(zf, p, verified, _expected_roots(zf, root_rels, rels))
+    check_package(zf, p, verified | trusted, _expected_roots(zf, root_rels, rels))
     return WorkbookGrid(path=p, sheets=sheets)
 
 
@@ -161,6 +182,10 @@ def _rels(zf: zipfile.ZipFile, name: str, p: Path) -> dict[str, tuple[str, str]]
     return out
 
 
+def _shared_strings_part(rels: dict[str, tuple[str, str]]) -> str | None:
+    return next((tg for tg, ty in rels.values() if ty.endswith("/sharedStrings")), None)
+
+
 def _shared_strings(
     zf: zipfile.ZipFile,
     rels: dict[str, tuple[str, str]],
@@ -168,7 +193,7 @@ def _shared_strings(
     limits: PackageLimits,
     verified: set[str],
 ) -> list[str]:
-    name = next((tg for tg, ty in rels.values() if ty.endswith("/sharedStrings")), None)
+    name = _shared_strings_part(rels)
     if name is None or name not in zf.NameToInfo:
         return []
     out: list[str] = []

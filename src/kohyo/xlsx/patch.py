@@ -167,6 +167,11 @@ class PackagePatch:
     def sheet_part(self, name: str) -> str:
         return self._sheet(name).part
 
+    @property
+    def source(self) -> bytes:
+        """The package as it was opened, byte for byte."""
+        return self._zip.data
+
     def _sheet(self, name: str) -> _Sheet:
         found = self._find(name)
         if found is None:
@@ -229,6 +234,13 @@ class PackagePatch:
         """Write cells in place. Raises PatchRefused (nothing written) for unsafe targets."""
         with self._all_or_nothing():
             self._set_cells(sheet_name, writes)
+
+    def set_cells_in(self, sheets: Iterable[tuple[str, Iterable[CellWrite]]]) -> None:
+        """:meth:`set_cells` on many sheets, all or nothing: one undo point for the lot
+        (one per sheet copied the pending edits each time: quadratic in the sheets)."""
+        with self._all_or_nothing():
+            for sheet_name, writes in sheets:
+                self._set_cells(sheet_name, writes)
 
     def _set_cells(self, sheet_name: str, writes: Iterable[CellWrite]) -> None:
         sheet = self._sheet(sheet_name)

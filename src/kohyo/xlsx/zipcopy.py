@@ -286,3 +286,22 @@ def write_zip(
     out.write(_EOCD.pack(b"PK\x05\x06", 0, 0, count16, count16, size32, off32, len(comment)))
     out.write(comment)
     return out.getvalue()
+
+
+def identical_members(before: bytes, after: bytes) -> set[str]:
+    """Names of the members of *after* stored exactly as in *before*: the same local header
+    and the same compressed bytes (so the same CRC, sizes and content), only perhaps at
+    another offset. What :func:`write_zip` raw-copied comes out here; a member it rewrote
+    does not, and neither does anything when either archive is not one this module reads."""
+    try:
+        old, new = ZipSource(before), ZipSource(after)
+        out = set()
+        for info in new.infos:
+            if old.resolve(info.filename) != info.filename:
+                continue
+            a, b = old.raw_member(info.filename), new.raw_member(info.filename)
+            if a.raw == b.raw and (a.info.CRC, a.info.file_size) == (b.info.CRC, b.info.file_size):
+                out.add(info.filename)
+        return out
+    except (ZipFormatError, zipfile.BadZipFile, ValueError, KeyError):
+        return set()
