@@ -18,7 +18,7 @@ from kohyo.cli.common import (
     resolve,
 )
 from kohyo.cli.localized import KohyoCommand
-from kohyo.cli.render import print_findings, summary_line
+from kohyo.cli.render import exit_on_errors
 from kohyo.messages import t
 from kohyo.read.master import check_master
 
@@ -37,13 +37,8 @@ def book_cmd(
     config, path = resolve(config_path, master)
     parsed, report = check_master(path, config)
     console = Console(highlight=False)
-    if report.exit_code == 1:
-        if as_json:
-            emit_json(report.to_dict())
-        else:
-            print_findings(console, report, parsed.sheet_order, show_info=False)
-            console.print(summary_line(report, str(path)) + t("book.cli.errors"))
-        raise click.exceptions.Exit(1)
+    exit_on_errors(console, report, parsed.sheet_order, str(path), t("book.cli.errors"),
+                   as_json=as_json)  # fmt: skip
     result = build_book(parsed, config, out_dir=out_dir, pdf=pdf)
     if as_json:
         emit_json(result.to_dict())

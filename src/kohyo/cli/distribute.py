@@ -23,7 +23,7 @@ from kohyo.cli.common import (
     towns_option,
 )
 from kohyo.cli.localized import KohyoCommand
-from kohyo.cli.render import print_findings, summary_line
+from kohyo.cli.render import exit_on_errors
 from kohyo.distribute.build import DistributionResult, distribute_master, select_towns
 from kohyo.distribute.build import Progress as ProgressFn
 from kohyo.errors import WorkbookError
@@ -68,13 +68,8 @@ def distribute_cmd(
     before = _digest(path)
     parsed, report = check_master(path, config)
     console = Console(highlight=False)
-    if report.exit_code == 1:
-        if as_json:
-            emit_json(report.to_dict())
-        else:
-            print_findings(console, report, parsed.sheet_order, show_info=False)
-            console.print(summary_line(report, str(path)) + t("distribute.has_errors"))
-        raise click.exceptions.Exit(1)
+    exit_on_errors(console, report, parsed.sheet_order, str(path), t("distribute.has_errors"),
+                   as_json=as_json)  # fmt: skip
     if _digest(path) != before:
         raise WorkbookError(
             t("distribute.master_changed", path=path),

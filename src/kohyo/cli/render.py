@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from itertools import groupby
 
+import click
 from rich.cells import cell_len
 from rich.console import Console
 
@@ -147,3 +148,21 @@ def print_findings(
                                  key=lambda g: SEVERITY_STYLE[g[0].severity]):  # fmt: skip
         lines = [x for group in groups for x in wrap(group_line(group), width)]
         console.out("\n".join(lines), style=style, highlight=False)
+
+
+def exit_on_errors(
+    console: Console, report: Report, sheet_order: list[str], target: str, tail: str,
+    *, as_json: bool = False,
+) -> None:  # fmt: skip
+    """A master with errors ends the command with exit 1: its errors (or their JSON), then the
+    summary line and *tail* (what the command did not do)."""
+    if report.exit_code != 1:
+        return
+    if as_json:
+        from kohyo.cli.common import emit_json
+
+        emit_json(report.to_dict())
+    else:
+        print_findings(console, report, sheet_order, show_info=False)
+        console.print(summary_line(report, target) + tail)
+    raise click.exceptions.Exit(1)
