@@ -35,9 +35,9 @@ from kohyo.model.project import CellKind, CostCell, Project, amount_text
 from kohyo.overview.compare import compare_masters
 from kohyo.overview.view import SheetView, build_view, segments_text, sheet_view
 from kohyo.overview.xlsx import write_overview_xlsx
+from kohyo.read.labelled import MATCHERS
 from kohyo.read.master import read_master
 from kohyo.read.normalize import label_key
-from kohyo.read.parse import _MATCHERS
 from kohyo.xlsx.sheetspec import SheetSpec
 
 Pos = tuple[int, int]
@@ -55,7 +55,7 @@ class Shape:
     values: dict[Pos, str]  # every other cell that shows something
 
 
-def _text(value: Any) -> str:
+def cell_text(value: Any) -> str:
     if value is None:
         return ""
     return amount_text(value) if isinstance(value, int) else str(value)
@@ -71,7 +71,7 @@ def workbook_shape(ws: Any, look: SheetLook) -> Shape:
     found: dict[str, dict[Pos, str]] = {"labels": {}, "values": {}}
     for row in ws.iter_rows():
         for cell in row:
-            text = _text(cell.value)
+            text = cell_text(cell.value)
             rgb = cell.fill.fgColor.rgb if cell.fill.fill_type == "solid" else None
             if isinstance(rgb, str) and rgb[-6:].upper() in fills:
                 found["labels"][(cell.row - 1, cell.column - 1)] = text
@@ -89,7 +89,7 @@ def spec_shape(spec: SheetSpec) -> Shape:
         for c, cell in enumerate(row):
             if cell is None:
                 continue
-            text = _text(cell.value)
+            text = cell_text(cell.value)
             if cell.style in ("label", "header") and cell.value is not None:
                 found["labels"][(r, c)] = text
             elif text:
@@ -305,9 +305,9 @@ def test_labels_are_the_parsers_words() -> None:
     assert labels.costs_label("千円").startswith(labels.COSTS + "\n")
     for word in (labels.NAME, labels.MUNICIPALITIES, labels.CONTENT, labels.EFFECT,
                  labels.COSTS, labels.ROLES, labels.KPIS):  # fmt: skip
-        assert _MATCHERS[word](label_key(word))
-    assert _MATCHERS[labels.COSTS](label_key(labels.costs_label("千円")))
-    assert _MATCHERS[labels.ROLES](label_key(labels.ROLES_CELL))
+        assert MATCHERS[word](label_key(word))
+    assert MATCHERS[labels.COSTS](label_key(labels.costs_label("千円")))
+    assert MATCHERS[labels.ROLES](label_key(labels.ROLES_CELL))
 
 
 # --- page text ------------------------------------------------------------------------------

@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from functools import lru_cache
 
 from kohyo.config import Config
 from kohyo.messages import t
-from kohyo.model import labels
 from kohyo.model.project import (
     DASH,
     CellKind,
@@ -30,7 +27,26 @@ from kohyo.model.project import (
     YearHeader,
 )
 from kohyo.read.grid import RawCell, SheetGrid, parse_ref
-from kohyo.read.grid import a1 as _a1
+from kohyo.read.labelled import (
+    KPI_CURRENT,
+    KPI_NAME,
+    KPI_TARGET,
+    L_CONTENT,
+    L_COSTS,
+    L_EFFECT,
+    L_KPIS,
+    L_MUNIS,
+    L_NAME,
+    L_ROLES,
+    MATCHERS,
+    NUMBER,
+    TOTAL_HEADERS,
+    LabelledSheet,
+    a1,
+    cell_text,
+    is_empty,
+    label_key,
+)
 from kohyo.read.normalize import (
     clean_text,
     fold_ws,
@@ -41,138 +57,6 @@ from kohyo.read.normalize import (
     parse_target_year,
     split_municipalities,
 )
-from kohyo.read.normalize import label_key as _label_key
-
-# Thousands of 個表 repeat the same labels, headers, years and addresses: these pure
-# functions of immutable values are remembered (benchmarks/RESULTS.md has the profile).
-label_key = lru_cache(maxsize=1 << 16)(_label_key)
-_clean = lru_cache(maxsize=1 << 16)(clean_text)
-a1 = lru_cache(maxsize=1 << 14)(_a1)
-
-# Block labels (contract §2, kohyo.model.labels), matched on label_key(): NFKC, white space
-# removed. The alternatives after each are older wordings the parser still accepts.
-L_NAME = labels.NAME
-L_MUNIS = labels.MUNICIPALITIES
-L_CONTENT = labels.CONTENT
-L_EFFECT = labels.EFFECT
-L_COSTS = labels.COSTS
-L_ROLES = labels.ROLES
-L_KPIS = labels.KPIS
-
-
-def _is(*words: str) -> Callable[[str], bool]:
-    return frozenset(label_key(w) for w in words).__contains__
-
-
-def _starts(*words: str, ends: str | None = None) -> Callable[[str], bool]:
-    starts = tuple(label_key(w) for w in words)
-    return lambda k: k.startswith(starts) or (ends is not None and k.endswith(ends))
-
-
-_MATCHERS: dict[str, Callable[[str], bool]] = {
-    L_NAME: _is(L_NAME, "事業名称"),
-    L_MUNIS: _is(L_MUNIS),
-    L_CONTENT: _is(L_CONTENT, "事業内容"),
-    L_EFFECT: _is(L_EFFECT),
-    L_COSTS: _starts(L_COSTS, "事業費(単位"),
-    L_ROLES: _starts(L_ROLES, ends="役割分担"),
-    L_KPIS: _starts(L_KPIS),
-}
-# The KPI header row: each column is known by the word before its bracket (目標値（2027年度）)
-_KPI_NAME, _KPI_CURRENT, _KPI_TARGET = (label_key(h).split("(")[0] for h in labels.kpi_headers(0))
-_MAX_LABEL = 20  # a label is short; longer text is free text that mentions a label word
-_TOTAL_HEADERS = (labels.TOTAL, "合計")
-_NUMBER = re.compile(r"^(?:NO\.?|№|事業番号)?(\d+)$", re.IGNORECASE)
-
-
-@dataclass
-class _Sheet:
-    """A grid with lookup helpers: rows index, merges, label positions."""
-
-    grid: SheetGrid
-
-    def __post_init__(self) -> None:
-        self.rows: dict[int, list[int]] = {}
-        for r, c in sorted(self.grid.cells):
-            self.rows.setdefault(r, []).append(c)
-        self.keys = {
-            pos: label_key(cell.value) for pos, cell in self.grid.cells.items() if cell.is_text
-        }
-        self.max_row = max(self.rows, default=0)
-        # Short texts in reading order: the only cells find() can answer with.
-        self.short_keys = [
-            (r, c, key)
-            for r, cols in self.rows.items()
-            for c in cols
-            if (key := self.keys.get((r, c))) and len(key) <= _MAX_LABEL
-        ]
-        self._extents: dict[tuple[int, int], tuple[int, int, int, int]] = {}
-        self.skip_rows: set[int] = set()  # hidden rows whose content is left out
-
-    def find(
-        self, label: str, after_row: int = 0, max_col: int | None = None
-    ) -> tuple[int, int] | None:
-        """The first cell (row by row) whose text is *label*.
-
-        With *max_col*, cells in the label column (at or left of it) are searched first,
-        so free text that happens to read like a label (a KPI named 「連携効果」)
-        does not take the block's place; anywhere else is the fallback.
-        """
-        match = _MATCHERS[label]
-        for limit in (max_col, None) if max_col is not None else (None,):
-            for r, c, key in self.short_keys:
-                if r >= after_row and (limit is None or c <= limit) and match(key):
-                    return r, c
-        return None
-
-    def cell(self, row: int, col: int) -> RawCell | None:
-        return self.grid.cells.get((row, col))
-
-    def extent(self, row: int, col: int) -> tuple[int, int, int, int]:
-        """The merged range containing (row, col), or the cell itself."""
-        found = self._extents.get((row, col))
-        if found is None:
-            found = self._extents[(row, col)] = self.grid.merge_at(row, col) or (row, col, row, col)
-        return found
-
-    def right_of(self, row: int, col: int) -> list[tuple[int, RawCell]]:
-        """Non-empty cells in *row* to the right of the (merged) cell at (row, col)."""
-        end = self.extent(row, col)[3]
-        out = []
-        for c in self.rows.get(row, []):
-            if c > end:
-                cell = self.grid.cells[(row, c)]
-                if not _is_empty(cell):
-                    out.append((c, cell))
-        return out
-
-    def is_label(self, row: int, col: int) -> bool:
-        key = self.keys.get((row, col))
-        return key is not None and bool(key) and len(key) <= _MAX_LABEL and _is_label_key(key)
-
-
-@lru_cache(maxsize=1 << 12)
-def _is_label_key(key: str) -> bool:
-    return any(m(key) for m in _MATCHERS.values())
-
-
-def _is_empty(cell: RawCell | None) -> bool:
-    if cell is None:
-        return True
-    if cell.formula is not None:
-        return False
-    return cell.value is None or (isinstance(cell.value, str) and not cell.value.strip())
-
-
-def _text(cell: RawCell | None) -> str:
-    if cell is None or cell.value is None:
-        return ""
-    v = cell.value
-    if isinstance(v, bool):
-        return "TRUE" if v else "FALSE"
-    if isinstance(v, float):
-        return f"{v:g}"
-    return _clean(str(v))
 
 
 def parse_workbook(sheets: Iterable[SheetGrid], config: Config, path: str) -> Master:
@@ -195,7 +79,7 @@ def parse_workbook(sheets: Iterable[SheetGrid], config: Config, path: str) -> Ma
         if grid.skipped is not None:
             skipped.append(SkippedSheet(grid.name, grid.skipped))
             continue
-        sheet = _Sheet(grid)
+        sheet = LabelledSheet(grid)
         if sheet.find(L_NAME) is None:
             skipped.append(SkippedSheet(grid.name, t("parse.skipped.no_name_label")))
             continue
@@ -210,7 +94,7 @@ def parse_workbook(sheets: Iterable[SheetGrid], config: Config, path: str) -> Ma
     )
 
 
-def parse_project(sheet: _Sheet, config: Config) -> Project:
+def parse_project(sheet: LabelledSheet, config: Config) -> Project:
     name_pos = sheet.find(L_NAME)
     assert name_pos is not None
     hidden = sheet.grid.hidden_rows if config.sheets.hidden == "exclude" else set()
@@ -239,7 +123,7 @@ def parse_project(sheet: _Sheet, config: Config) -> Project:
         right = sheet.right_of(*munis_pos)
         if right:
             c, cell = right[0]
-            label = TextField(_text(cell), a1(munis_pos[0], c))
+            label = TextField(cell_text(cell), a1(munis_pos[0], c))
         else:
             label = TextField("", a1(munis_pos[0], sheet.extent(*munis_pos)[3] + 1))
     munis, unknown = expand_municipalities(label.text, config)
@@ -279,7 +163,7 @@ def parse_project(sheet: _Sheet, config: Config) -> Project:
     )
 
 
-def _right_edge(sheet: _Sheet, name_pos: tuple[int, int]) -> int | None:
+def _right_edge(sheet: LabelledSheet, name_pos: tuple[int, int]) -> int | None:
     """The 個表's last column, read from the sheet itself (contract §2).
 
     The rightmost of the block headers' extents: the 計 column of the cost header, the
@@ -300,8 +184,8 @@ def _right_edge(sheet: _Sheet, name_pos: tuple[int, int]) -> int | None:
     first_value_end(L_CONTENT, name_pos[0] + 1, label_col)
     first_value_end(L_EFFECT, name_pos[0] + 1, label_col)
     last_headers: list[tuple[str, Callable[[str], bool]]] = [
-        (L_COSTS, lambda key: key in _TOTAL_HEADERS),
-        (L_KPIS, lambda key: key.startswith(_KPI_TARGET)),
+        (L_COSTS, lambda key: key in TOTAL_HEADERS),
+        (L_KPIS, lambda key: key.startswith(KPI_TARGET)),
     ]
     for label, is_last in last_headers:
         pos = sheet.find(label, after_row=name_pos[0] + 1, max_col=label_col)
@@ -315,8 +199,8 @@ def _right_edge(sheet: _Sheet, name_pos: tuple[int, int]) -> int | None:
 
 
 def _clip(
-    sheet: _Sheet, edge: int | None, hidden_rows: set[int]
-) -> tuple[_Sheet, list[TextField], list[str]]:
+    sheet: LabelledSheet, edge: int | None, hidden_rows: set[int]
+) -> tuple[LabelledSheet, list[TextField], list[str]]:
     """The sheet without what lies right of *edge* (returned as memos) and without the
     content of *hidden_rows* (the first cell of each such row that held something)."""
     grid = sheet.grid
@@ -328,13 +212,13 @@ def _clip(
         sheet.skip_rows = hidden_rows
         return sheet, [], []
     memos = [
-        TextField(_text(cell), a1(*pos))
+        TextField(cell_text(cell), a1(*pos))
         for pos, cell in sorted(beyond.items())
-        if not _is_empty(cell) and _text(cell).strip()
+        if not is_empty(cell) and cell_text(cell).strip()
     ]
     firsts: dict[int, str] = {}
     for (r, c), cell in sorted(hidden.items()):
-        if not _is_empty(cell) and r not in firsts:
+        if not is_empty(cell) and r not in firsts:
             firsts[r] = a1(r, c)
     clipped = SheetGrid(
         name=grid.name,
@@ -344,19 +228,19 @@ def _clip(
         merges=[m for m in grid.merges if edge is None or m[1] <= edge],
         hidden_rows=grid.hidden_rows,
     )
-    clipped_sheet = _Sheet(clipped)
+    clipped_sheet = LabelledSheet(clipped)
     clipped_sheet.skip_rows = hidden_rows
     return clipped_sheet, memos, list(firsts.values())
 
 
 def _header(
-    sheet: _Sheet, pos: tuple[int, int]
+    sheet: LabelledSheet, pos: tuple[int, int]
 ) -> tuple[int | None, str | int | float | None, str | None, TextField]:
     """Number, then the name (possibly spread over cells) up to the 関係市町村 label."""
     row = pos[0]
     values: list[tuple[int, RawCell]] = []
     for c, cell in sheet.right_of(*pos):
-        if sheet.keys.get((row, c)) and _MATCHERS[L_MUNIS](sheet.keys[(row, c)]):
+        if sheet.keys.get((row, c)) and MATCHERS[L_MUNIS](sheet.keys[(row, c)]):
             break
         values.append((c, cell))
     first_col = sheet.extent(*pos)[3] + 1  # where the number belongs
@@ -376,8 +260,8 @@ def _header(
                 here,
                 TextField(clean_text(m.group(2)), here),
             )
-        return None, None, a1(row, first_col), TextField(_text(num_cell), here)
-    name_text = "".join(_text(c) for _, c in name_cells)
+        return None, None, a1(row, first_col), TextField(cell_text(num_cell), here)
+    name_text = "".join(cell_text(c) for _, c in name_cells)
     if name_cells:
         name_cell = a1(row, name_cells[0][0])
     else:  # the name is blank: it belongs right of the number
@@ -394,7 +278,7 @@ def parse_project_number(value: object) -> tuple[int | None, str | int | float |
         return value, value
     if isinstance(value, float):
         return (int(value) if value.is_integer() else None), value
-    m = _NUMBER.match(label_key(value))
+    m = NUMBER.match(label_key(value))
     return (int(m.group(1)) if m else None), str(value)
 
 
@@ -420,7 +304,7 @@ def expand_municipalities(label: str, config: Config) -> tuple[list[str], list[s
     return [m for m in area.municipalities if m in members], unknown
 
 
-def _free_text(sheet: _Sheet, pos: tuple[int, int] | None) -> TextField:
+def _free_text(sheet: LabelledSheet, pos: tuple[int, int] | None) -> TextField:
     """The text right of a label; a label merged over several rows gathers each row's text."""
     if pos is None:
         return TextField("", None)
@@ -429,14 +313,14 @@ def _free_text(sheet: _Sheet, pos: tuple[int, int] | None) -> TextField:
     first: str | None = None
     for row in range(pos[0], r2 + 1):
         for c, cell in sheet.right_of(row, pos[1]):
-            parts.append(_text(cell))
+            parts.append(cell_text(cell))
             first = first or a1(row, c)
     if first is None:
         return TextField("", a1(pos[0], sheet.extent(*pos)[3] + 1))
     return TextField("\n".join(p for p in parts if p), first)
 
 
-def _costs(sheet: _Sheet, pos: tuple[int, int]) -> CostPlan:
+def _costs(sheet: LabelledSheet, pos: tuple[int, int]) -> CostPlan:
     plan = CostPlan(label_cell=a1(*pos))
     header_row = pos[0]
     header = sheet.right_of(*pos)
@@ -447,8 +331,8 @@ def _costs(sheet: _Sheet, pos: tuple[int, int]) -> CostPlan:
     total_col: int | None = None
     year_cols: list[tuple[int, int]] = []
     for c, cell in header:
-        text = _text(cell)
-        if label_key(text) in _TOTAL_HEADERS:
+        text = cell_text(cell)
+        if label_key(text) in TOTAL_HEADERS:
             total_col = c
             plan.total_header_cell = a1(header_row, c)
             break
@@ -473,7 +357,7 @@ def _amount(cell: RawCell | None, ref: str) -> CostCell:
     return CostCell(parsed.value, parsed.kind, ref, cell.value, cell.formula)
 
 
-def _roles(sheet: _Sheet, pos: tuple[int, int], stop_row: int | None) -> list[Role]:
+def _roles(sheet: LabelledSheet, pos: tuple[int, int], stop_row: int | None) -> list[Role]:
     r1, _, r2, c2 = sheet.extent(*pos)
     merged = r2 > r1
     roles: list[Role] = []
@@ -499,8 +383,8 @@ def _roles(sheet: _Sheet, pos: tuple[int, int], stop_row: int | None) -> list[Ro
         text_cell = rest[0] if rest else None
         roles.append(
             Role(
-                who=label_key(_text(who_cell)),
-                text=_text(text_cell[1]) if text_cell else "",
+                who=label_key(cell_text(who_cell)),
+                text=cell_text(text_cell[1]) if text_cell else "",
                 who_cell=a1(row, who_col),
                 cell=a1(row, text_cell[0]) if text_cell else None,
             )
@@ -510,7 +394,7 @@ def _roles(sheet: _Sheet, pos: tuple[int, int], stop_row: int | None) -> list[Ro
 
 
 def _indicators(
-    sheet: _Sheet, pos: tuple[int, int]
+    sheet: LabelledSheet, pos: tuple[int, int]
 ) -> tuple[list[Indicator], int | None, str | None, int]:
     """KPI rows after the 指標 / 現状値 / 目標値 header; returns (rows, target year, header cell, last row)."""
     label_end_col = sheet.extent(*pos)[3]
@@ -523,14 +407,14 @@ def _indicators(
     target_year: int | None = None
     header_cell: str | None = None
     for c, cell in header:
-        key = label_key(_text(cell))
-        if key.startswith(_KPI_NAME) and "name" not in cols:
+        key = label_key(cell_text(cell))
+        if key.startswith(KPI_NAME) and "name" not in cols:
             cols["name"] = c
-        elif key.startswith(_KPI_CURRENT) and "current" not in cols:
+        elif key.startswith(KPI_CURRENT) and "current" not in cols:
             cols["current"] = c
-        elif key.startswith(_KPI_TARGET) and "target" not in cols:
+        elif key.startswith(KPI_TARGET) and "target" not in cols:
             cols["target"] = c
-            target_year = parse_target_year(_text(cell))
+            target_year = parse_target_year(cell_text(cell))
             header_cell = a1(header_row, c)
     if "name" not in cols:
         cols["name"] = header[0][0] if header else label_end_col + 1
@@ -548,7 +432,7 @@ def _indicators(
         first_any = sheet.right_of(row, 0)
         if not first_any:
             break
-        first_text = _text(first_any[0][1])
+        first_text = cell_text(first_any[0][1])
         if first_text.startswith("※") or any(
             sheet.is_label(row, c) for c, _ in first_any if c <= label_end_col
         ):
@@ -563,7 +447,7 @@ def _indicators(
             col = cols.get(col_key)
             if col is None:
                 return "", None
-            return _text(by_col.get(col)), a1(row, col)
+            return cell_text(by_col.get(col)), a1(row, col)
 
         name, name_ref = value("name")
         current, current_ref = value("current")
@@ -593,7 +477,7 @@ def _dash_or(text: str) -> str:
     return DASH if is_dash(text) else text
 
 
-def _notes(sheet: _Sheet, after_row: int) -> tuple[list[Note], list[TextField]]:
+def _notes(sheet: LabelledSheet, after_row: int) -> tuple[list[Note], list[TextField]]:
     """Below the last block: cells starting with ※ are notes; any other text is a memo."""
     notes: list[Note] = []
     memos: list[TextField] = []
@@ -602,7 +486,7 @@ def _notes(sheet: _Sheet, after_row: int) -> tuple[list[Note], list[TextField]]:
             continue
         for c in sheet.rows[r]:
             cell = sheet.cell(r, c)
-            text = _text(cell)
+            text = cell_text(cell)
             if text.lstrip().startswith("※"):
                 notes.append(Note(text.strip(), a1(r, c)))
             elif text.strip():
