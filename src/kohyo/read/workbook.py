@@ -12,6 +12,7 @@ from __future__ import annotations
 import posixpath
 import zipfile
 from collections.abc import Collection, Iterable
+from functools import partial
 from pathlib import Path
 
 from lxml import etree
@@ -29,6 +30,7 @@ from kohyo.read.package import (
     read_xml,
     reject_parsed_doctype,
 )
+from kohyo.read.sheetscan import ScanMemo, check_well_formed, scan_sheet
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -295,9 +297,17 @@ def _read_sheet(
     try:
         if zf.getinfo(part).file_size <= _WHOLE:
             data = b"".join(iter_xml_chunks(zf, part, p))
-            root = etree.fromstring(data, _SHEET_PARSER)
-            if budget is not None:
-                walk.walk(root.iter(_SHEET_TAGS))
+            if not check_well_formed(data):
+                raise WorkbookError(t("package.doctype", part=part), path=str(p))
+            scan = scan_sheet(data, cache.scan, keep_cells=budget is not None)
+            if scan is not None:  # the plain form: no tree, cells found in C
+                grid.cells, grid.merges, grid.hidden_rows = scan.cells, scan.merges, scan.hidden
+                walk.seen = scan.seen
+                root = None
+            else:
+                root = etree.fromstring(data, _SHEET_PARSER)
+                if budget is not None:
+                    walk.walk(root.iter(_SHEET_TAGS))
         else:
             parser = _stream_parser(_SHEET_TAGS if budget is not None else _ROW)
             tree_root = None
@@ -332,8 +342,9 @@ def _read_sheet(
         grid.hidden_rows.clear()
         grid.skipped = t("workbook.sheet_too_many_cells", limit=per_sheet)
         return False
-    reject_parsed_doctype(root, part, p)
-    expect_root(root.tag, f"{{{NS_MAIN}}}worksheet", part, p)
+    if root is not None:  # else sheetscan has seen the root: the main namespace's worksheet
+        reject_parsed_doctype(root, part, p)
+        expect_root(root.tag, f"{{{NS_MAIN}}}worksheet", part, p)
     if budget is not None:
         budget.spend(len(grid.cells))
     return True
@@ -425,10 +436,11 @@ _MEMO_LIMIT = 100_000  # distinct values remembered: repeats are the common case
 class _CellCache:
     """RawCells are immutable: one per shared string or number text of a workbook is enough."""
 
-    __slots__ = ("numbers", "shared", "strings")
+    __slots__ = ("numbers", "scan", "shared", "strings")
 
     def __init__(self, strings: list[str]) -> None:
         self.strings = strings
+        self.scan = ScanMemo(partial(raw_cell, strings))
         self.shared: dict[str, RawCell] = {}
         self.numbers: dict[str, RawCell] = {}
 
@@ -449,7 +461,6 @@ class _CellCache:
 
 
 def _cell(el: etree._Element, strings: list[str]) -> RawCell | None:
-    t = el.get("t", "n")
     f_el = v_el = is_el = None
     for child in el:  # the first <f>, <v> and <is>, as find() would give, in one pass
         tag = child.tag
@@ -459,14 +470,32 @@ def _cell(el: etree._Element, strings: list[str]) -> RawCell | None:
             f_el = f_el if f_el is not None else child
         elif tag == _IS:
             is_el = is_el if is_el is not None else child
-    formula = None if f_el is None else (f_el.text or "")
-    v = None if v_el is None else v_el.text
+    return raw_cell(
+        strings,
+        el.get("t", "n"),
+        None if f_el is None else (f_el.text or ""),
+        None if v_el is None else v_el.text,
+        v_el is not None,
+        None if is_el is None else _string_item(is_el),
+    )
+
+
+def raw_cell(
+    strings: list[str],
+    t: str,
+    formula: str | None,
+    v: str | None,
+    has_v: bool,
+    inline: str | None,
+) -> RawCell | None:
+    """The cell of a ``<c t=…>`` whose first ``<f>``, ``<v>`` and ``<is>`` hold *formula*,
+    *v* (*has_v*: the ``<v>`` is there, if empty) and *inline* (None: absent). Both readers
+    of a sheet part (the tree walk here, :mod:`kohyo.read.sheetscan`) end here."""
     if t == "inlineStr":
-        text = _string_item(is_el) if is_el is not None else ""
-        return RawCell(text, is_text=True, formula=formula)
+        return RawCell(inline or "", is_text=True, formula=formula)
     if v is None:
         if formula is not None:
-            if t == "str" and v_el is not None:  # cached result: the empty string
+            if t == "str" and has_v:  # cached result: the empty string
                 return RawCell("", is_text=True, formula=formula)
             return RawCell(None, formula=formula, has_value=False)
         return None  # a styled empty cell
