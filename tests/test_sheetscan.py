@@ -19,7 +19,7 @@ from lxml import etree
 
 from kohyo.read import workbook as wbmod
 from kohyo.read.grid import SheetGrid
-from kohyo.read.sheetscan import ScanMemo, check_well_formed, is_plain, scan_sheet
+from kohyo.read.sheetscan import ScanMemo, check_well_formed, is_plain, scan_sheet, scan_strings
 
 ROOT = Path(__file__).resolve().parent.parent
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -265,3 +265,65 @@ def test_a_doctype_is_seen_by_the_well_formedness_check() -> None:
         check_well_formed(b'<worksheet xmlns="' + MAIN.encode() + b'"><sheetData></worksheet>')
     with pytest.raises(etree.XMLSyntaxError):
         check_well_formed(b'<worksheet xmlns="' + MAIN.encode() + b'">&undefined;</worksheet>')
+
+
+# --- shared strings ----------------------------------------------------------------
+
+
+def tree_strings(data: bytes) -> list[str]:
+    root = etree.fromstring(data, wbmod._SHEET_PARSER)
+    return [wbmod._string_item(si) for si in root.iter(f"{{{MAIN}}}si")]
+
+
+def test_every_shared_strings_part_in_the_tests_reads_the_same_both_ways() -> None:
+    read = 0
+    for path in sorted([*ROOT.glob("tests/**/*.xlsx"), *ROOT.glob("workbooks/*.xlsx")]):
+        try:
+            data = zipfile.ZipFile(path).read("xl/sharedStrings.xml")
+            check_well_formed(data)
+        except Exception:
+            continue
+        got = scan_strings(data)
+        if got is not None:
+            assert got == tree_strings(data)
+            read += 1
+    assert read >= 5
+
+
+_RPR = '<rPr><sz val="11"/><rFont val="ＭＳ Ｐゴシック"/><charset val="128"/></rPr>'
+
+
+@st.composite
+def string_items(draw: st.DrawFn) -> str:
+    texts = draw(st.lists(_texts.map(_char_refs), min_size=1, max_size=3))
+    space = draw(st.sampled_from(["", ' xml:space="preserve"']))
+    if len(texts) == 1 and draw(st.booleans()):
+        body = f"<t{space}>{texts[0]}</t>"
+    else:
+        rpr = draw(st.sampled_from(["", _RPR]))
+        body = "".join(f"<r>{rpr}<t{space}>{x}</t></r>" for x in texts)
+    ruby = draw(st.sampled_from(["", '<rPh sb="0" eb="2"><t>ジギョウ</t></rPh>']))
+    pr = draw(st.sampled_from(["", '<phoneticPr fontId="1"/>']))
+    return f"<si>{body}{ruby}{pr}</si>"
+
+
+STRING_DEPARTURES = [
+    lambda x: x.replace(b"<si>", b"<si><!-- x -->", 1),
+    lambda x: x.replace(b"<t>", b"<t/><t>", 1),
+    lambda x: x.replace(b"<si>", b'<si xmlns="urn:other">', 1),
+    lambda x: x.replace(b"</si>", b"<extLst/></si>", 1),
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(string_items(), max_size=6), st.sampled_from(range(len(STRING_DEPARTURES) + 1)))
+def test_generated_shared_strings_read_the_same_both_ways(items: list[str], departure: int) -> None:
+    data = f'<?xml version="1.0"?>\n<sst xmlns="{MAIN}" count="9">{"".join(items)}</sst>'.encode()
+    if departure:
+        data = STRING_DEPARTURES[departure - 1](data)
+    try:
+        expected = tree_strings(data)
+    except etree.XMLSyntaxError:
+        return
+    got = scan_strings(data)
+    assert got == expected if got is not None else departure

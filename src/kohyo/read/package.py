@@ -201,7 +201,11 @@ def reject_doctype(data: bytes, name: str, path: Path) -> None:
 def reject_parsed_doctype(root: etree._Element, name: str, path: Path) -> None:
     info = root.getroottree().docinfo
     if info.doctype or info.internalDTD is not None or info.externalDTD is not None:
-        raise _fail(path, t("package.doctype", part=name))
+        raise doctype_refused(name, path)
+
+
+def doctype_refused(name: str, path: Path) -> WorkbookError:
+    return _fail(path, t("package.doctype", part=name))
 
 
 _DECL_ENCODING = re.compile(rb"""^<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")

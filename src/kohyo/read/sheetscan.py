@@ -45,13 +45,7 @@ _INNER = (
 _S = rb"[ \t\r\n]*"
 
 _PROLOG = re.compile(
-    rb"\A(?:\xef\xbb\xbf)?(?:<\?xml[^?<>]*\?>)?"
-    + _S
-    + rb"<worksheet("
-    + _ATTRS
-    + rb")"
-    + _S
-    + rb">"
+    rb"\A(?:\xef\xbb\xbf)?(?:<\?xml[^?<>]*\?>)?" + _S + rb"<(\w+)(" + _ATTRS + rb")" + _S + rb">"
 )
 # A cell with content: its address, and the rest (attributes and children) as one key.
 _FILLED = re.compile(rb'<c r="(' + _REF + rb')"(' + _ATTRS + _S + rb">" + _INNER + rb")</c>")
@@ -99,9 +93,9 @@ def check_well_formed(data: bytes) -> bool:
     return not watch.doctype_seen
 
 
-def is_plain(data: bytes) -> bool:
-    """Is *data* a worksheet in the plain form (its root checked here: the main namespace's
-    ``worksheet``, the only default namespace, bound to no prefix)?"""
+def is_plain(data: bytes, root: bytes = b"worksheet") -> bool:
+    """Is *data* in the plain form, its root element the main namespace's *root* (checked
+    here), the main namespace the only default namespace and bound to no prefix?"""
     if data.startswith((b"\xff\xfe", b"\xfe\xff", b"<\0", b"\0<")):
         return False  # UTF-16
     if b"\r" in data or b"<!" in data:
@@ -109,7 +103,8 @@ def is_plain(data: bytes) -> bool:
     m = _PROLOG.match(data)
     return (
         m is not None
-        and b'xmlns="' + _MAIN + b'"' in m.group(1)
+        and m.group(1) == root
+        and b'xmlns="' + _MAIN + b'"' in m.group(2)
         and data.count(b'xmlns="') == 1  # no other default namespace anywhere
         and data.count(_MAIN) == 1  # nor a prefix for the main one
         and b"<?" not in data[m.end() :]  # nor a processing instruction
@@ -252,6 +247,34 @@ def scan_sheet(data: bytes, memo: ScanMemo, keep_cells: bool) -> Scan | None:
     else:
         scan.cells = dict(zip(rcs, found, strict=True))
     return scan
+
+
+_T = rb'<t(?: xml:space="preserve")?>(' + _TEXT + rb")</t>"
+_T_ANY = rb'<t(?: xml:space="preserve")?>' + _TEXT + rb"</t>"
+_RUN = rb"<r>(?:<rPr>(?:<\w+" + _ATTRS + _S + rb"/>)*</rPr>)?" + _T_ANY + rb"</r>"
+_STRING_ITEM = re.compile(
+    rb"<si>(?:" + _T + rb"|((?:" + _RUN + rb")+))"
+    rb"(?:<rPh" + _ATTRS + _S + rb">" + _T_ANY + rb"</rPh>)*"  # furigana: never in the text
+    rb"(?:<phoneticPr" + _ATTRS + _S + rb"/>)?</si>"
+)
+_RUN_TEXT = re.compile(_T)
+
+
+def scan_strings(data: bytes) -> list[str] | None:
+    """The texts of a shared-strings part lxml has parsed without error, as
+    :func:`kohyo.read.workbook._string_item` gives them (plain text, rich-text runs,
+    furigana left out); None when it is not in the plain form."""
+    if not is_plain(data, b"sst"):
+        return None
+    items = _STRING_ITEM.findall(data)
+    if len(items) != data.count(b"<si"):
+        return None
+    out: list[str] = []
+    for plain, runs in items:
+        if runs:
+            plain = b"".join(_RUN_TEXT.findall(runs))
+        out.append(_text(plain) or "")
+    return out
 
 
 def _text(raw: bytes | None) -> str | None:

@@ -23,6 +23,7 @@ from kohyo.read.grid import RawCell, SheetGrid, WorkbookGrid, parse_ref
 from kohyo.read.package import (
     PackageLimits,
     check_package,
+    doctype_refused,
     expect_root,
     iter_xml_chunks,
     open_package,
@@ -30,7 +31,7 @@ from kohyo.read.package import (
     read_xml,
     reject_parsed_doctype,
 )
-from kohyo.read.sheetscan import ScanMemo, check_well_formed, scan_sheet
+from kohyo.read.sheetscan import ScanMemo, check_well_formed, scan_sheet, scan_strings
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -198,8 +199,26 @@ def _shared_strings(
     name = _shared_strings_part(rels)
     if name is None or name not in zf.NameToInfo:
         return []
-    out: list[str] = []
     limit = limits.max_cells_per_file
+    if zf.getinfo(name).file_size <= _WHOLE_STRINGS:
+        data = b"".join(iter_xml_chunks(zf, name, p))
+        try:
+            doctype_free = check_well_formed(data)
+        except etree.XMLSyntaxError as exc:
+            raise WorkbookError(
+                t("workbook.bad_part_xml", path=p, part=name, reason=exc), path=str(p)
+            ) from None
+        if not doctype_free:
+            raise doctype_refused(name, p)
+        found = scan_strings(data)
+        if found is not None:
+            if len(found) > limit:
+                raise WorkbookError(
+                    t("workbook.too_many_strings", path=p, limit=limit), path=str(p)
+                )
+            verified.add(name)
+            return found
+    out: list[str] = []
     parser = _stream_parser(tag=_SI)
     try:
         tree_root = None
@@ -280,6 +299,7 @@ _SHEET_PARSER = etree.XMLParser(
     remove_comments=True, remove_pis=True,
 )  # fmt: skip
 _WHOLE = 2**20  # a part this small is parsed in one piece
+_WHOLE_STRINGS = 2**25  # the shared strings are all kept anyway: read whole up to 32 MB
 
 
 def _read_sheet(
@@ -298,7 +318,7 @@ def _read_sheet(
         if zf.getinfo(part).file_size <= _WHOLE:
             data = b"".join(iter_xml_chunks(zf, part, p))
             if not check_well_formed(data):
-                raise WorkbookError(t("package.doctype", part=part), path=str(p))
+                raise doctype_refused(part, p)
             scan = scan_sheet(data, cache.scan, keep_cells=budget is not None)
             if scan is not None:  # the plain form: no tree, cells found in C
                 grid.cells, grid.merges, grid.hidden_rows = scan.cells, scan.merges, scan.hidden
