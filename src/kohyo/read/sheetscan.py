@@ -130,13 +130,15 @@ class ScanMemo:
     """What a workbook's cells have in common: the cell for a cell's attributes and
     children (its style, type and content), the row and column for an address."""
 
-    __slots__ = ("areas", "cells", "make", "refs")
+    __slots__ = ("areas", "cells", "kinds", "make", "refs", "values")
 
     def __init__(self, make: MakeCell) -> None:
         self.make = make
         self.cells: dict[bytes, RawCell | None] = {}
         self.refs: dict[bytes, tuple[int, int]] = {}
         self.areas: dict[bytes, tuple[int, int, int, int]] = {}
+        self.kinds: dict[bytes, str] = {}
+        self.values: dict[tuple[str, bytes], Any] = {}
 
     def ref(self, ref: bytes) -> tuple[int, int]:
         rc = self.refs.get(ref)
@@ -160,22 +162,43 @@ class ScanMemo:
     def cell(self, key: bytes) -> RawCell | None:
         if key in self.cells:
             return self.cells[key]
-        m = _PARTS.match(key)
-        assert m is not None  # _FILLED matched the same expression
-        attrs, f, v_empty, v, inline = m.groups()
-        if f is None and b"<f" in key:
-            f = b""  # <f/>: a shared-formula follower
-        t = _TYPE.search(attrs)
-        cell = self.make(
-            "n" if t is None else t.group(1).decode("utf-8"),
-            _text(f),
-            _text(v) or None,  # <v></v> has no text, as lxml says
-            v is not None or v_empty is not None,
-            None if inline is None else _text(inline),
-        )
+        i = key.find(b"><v>")
+        if i >= 0 and b"<" not in key[:i] and key.find(b"<", i + 4) == len(key) - 4:
+            # the common form, one <v> and nothing else: the same value under another
+            # style is the same cell
+            kind = self.kind(key[:i])
+            vkey = (kind, key[i + 4 : -4])
+            cell = self.values.get(vkey, _NO_CELL)
+            if cell is _NO_CELL:
+                cell = self.make(kind, None, _text(vkey[1]) or None, True, None)
+                if len(self.values) < _MEMO_LIMIT:
+                    self.values[vkey] = cell
+        else:
+            m = _PARTS.match(key)
+            assert m is not None  # _FILLED matched the same expression
+            attrs, f, v_empty, v, inline = m.groups()
+            if f is None and b"<f" in key:
+                f = b""  # <f/>: a shared-formula follower
+            cell = self.make(
+                self.kind(attrs),
+                _text(f),
+                _text(v) or None,  # <v></v> has no text, as lxml says
+                v is not None or v_empty is not None,
+                None if inline is None else _text(inline),
+            )
         if len(self.cells) < _MEMO_LIMIT:
             self.cells[key] = cell
         return cell
+
+    def kind(self, attrs: bytes) -> str:
+        """The ``t`` of a cell's attributes (``n`` when absent)."""
+        kind = self.kinds.get(attrs)
+        if kind is None:
+            t = _TYPE.search(attrs)
+            kind = "n" if t is None else t.group(1).decode("utf-8")
+            if len(self.kinds) < _MEMO_LIMIT:
+                self.kinds[attrs] = kind
+        return kind
 
 
 _MEMO_LIMIT = 100_000  # distinct values remembered: repeats are the common case, not all
