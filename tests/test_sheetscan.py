@@ -327,3 +327,58 @@ def test_generated_shared_strings_read_the_same_both_ways(items: list[str], depa
         return
     got = scan_strings(data)
     assert got == expected if got is not None else departure
+
+
+# --- the prefetching thread --------------------------------------------------------
+
+
+def _grids(path: Path, monkeypatch: pytest.MonkeyPatch, min_sheets: int):
+    from kohyo.read.package import PackageLimits
+
+    monkeypatch.setattr(wbmod._Prefetch, "_MIN_SHEETS", min_sheets)
+    limits = PackageLimits(
+        max_file_bytes=10**9,
+        max_uncompressed_bytes=10**10,
+        max_members=100_000,
+        max_compression_ratio=1000,
+        max_cells_per_sheet=10**6,
+        max_cells_per_file=10**7,
+    )
+    grid = wbmod.read_workbook(path, limits)
+    return [(s.name, s.cells, s.merges, s.hidden_rows, s.skipped) for s in grid.sheets]
+
+
+def test_the_prefetching_thread_reads_what_one_thread_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hostile import big_workbook
+
+    path = big_workbook(tmp_path / "big.xlsx", sheets=70, rows=5, cols=4)
+    threaded = _grids(path, monkeypatch, 1)
+    alone = _grids(path, monkeypatch, 10**9)
+    assert threaded == alone and len(threaded) == 70 and threaded[69][1]
+
+
+@pytest.mark.parametrize("bad", [b"<sheetData>", b"<!DOCTYPE worksheet>"])
+def test_the_prefetching_thread_fails_on_the_same_sheet_with_the_same_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bad: bytes
+) -> None:
+    from hostile import big_workbook, edit_member
+    from kohyo.errors import WorkbookError
+
+    path = big_workbook(tmp_path / "big.xlsx", sheets=70, rows=5, cols=4)
+
+    def spoil(data: bytes) -> bytes:
+        if bad.startswith(b"<!"):  # after the declaration, where the byte scan finds it too
+            head, _, tail = data.partition(b"?>")
+            return head + b"?>" + bad + tail
+        return data.replace(b"</sheetData>", b"", 1)
+
+    broken = edit_member(path, "xl/worksheets/sheet41.xml", spoil, tmp_path / "broken.xlsx")
+    messages = []
+    for min_sheets in (1, 10**9):
+        with pytest.raises(WorkbookError) as err:
+            _grids(broken, monkeypatch, min_sheets)
+        messages.append(str(err.value))
+    assert messages[0] == messages[1]
+    assert "sheet41" in messages[0] or "S41" in messages[0]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import posixpath
 import zipfile
 from collections.abc import Collection, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 
@@ -112,6 +113,7 @@ def _read(
     cache = _CellCache(strings)
     budget = _CellBudget(p, limits)
     sheets: list[SheetGrid] = []
+    to_read: list[SheetGrid] = []
     for el in wb.iter(f"{{{NS_MAIN}}}sheet"):
         name = el.get("name", "")
         rid = el.get(f"{{{NS_REL}}}id", "")
@@ -121,13 +123,17 @@ def _read(
             sheets.append(SheetGrid(name=name, part=None, state=state))
             continue
         grid = SheetGrid(name=name, part=target, state=state)
+        sheets.append(grid)
         if target in trusted:
             grid.trusted = True
-            sheets.append(grid)
-            continue
-        if _read_sheet(zf, target, cache, grid, p, budget if name not in without_cells else None):
-            verified.add(target)
-        sheets.append(grid)
+        else:
+            to_read.append(grid)
+    with _Prefetch(zf, p, [g.part for g in to_read if g.part is not None]) as loaded:
+        for grid in to_read:
+            assert grid.part is not None
+            keep = budget if grid.name not in without_cells else None
+            if _read_sheet(zf, grid.part, cache, grid, p, keep, loaded):
+                verified.add(grid.part)
     if not sheets:
         raise WorkbookError(t("workbook.no_sheets", path=p), path=str(p))
     check_package(zf, p, verified | trusted, _expected_roots(zf, root_rels, rels))
@@ -302,6 +308,60 @@ _WHOLE = 2**20  # a part this small is parsed in one piece
 _WHOLE_STRINGS = 2**25  # the shared strings are all kept anyway: read whole up to 32 MB
 
 
+def _load(zf: zipfile.ZipFile, part: str, p: Path) -> tuple[bytes, bool]:
+    """A small part's bytes and whether lxml found it free of a DOCTYPE (it raises
+    XMLSyntaxError when it is not well-formed)."""
+    data = b"".join(iter_xml_chunks(zf, part, p))
+    return data, check_well_formed(data)
+
+
+class _Prefetch:
+    """Small sheet parts inflated and checked by lxml in a second thread, a few sheets
+    ahead of the scan in this one: lxml parses without the GIL, so on a machine with
+    two cores the check costs (nearly) nothing. Results are taken in order, each raising
+    what reading it in this thread would have raised, so errors and messages are the same.
+    Only for workbooks with many sheets; a few are read here, one after the other."""
+
+    _MIN_SHEETS = 32
+    _AHEAD = 64
+
+    def __init__(self, zf: zipfile.ZipFile, p: Path, parts: list[str]) -> None:
+        small = [n for n in parts if zf.getinfo(n).file_size <= _WHOLE]
+        self.zf, self.p = zf, p
+        self.todo = iter(small)
+        self.pending: dict[str, Future[tuple[bytes, bool]]] = {}
+        self.ahead_bytes = 0  # at most 8 MB of parts held ahead of the scan
+        self.pool = ThreadPoolExecutor(1) if len(small) >= self._MIN_SHEETS else None
+
+    def __enter__(self) -> _Prefetch:
+        self._top_up()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            for future in self.pending.values():
+                future.cancel()
+            self.pool.shutdown(wait=True)
+
+    def _top_up(self) -> None:
+        if self.pool is None:
+            return
+        while len(self.pending) < self._AHEAD and self.ahead_bytes < _WHOLE * 8:
+            part = next(self.todo, None)
+            if part is None:
+                return
+            self.ahead_bytes += self.zf.getinfo(part).file_size
+            self.pending[part] = self.pool.submit(_load, self.zf, part, self.p)
+
+    def __call__(self, part: str) -> tuple[bytes, bool]:
+        future = self.pending.pop(part, None)
+        if future is None:
+            return _load(self.zf, part, self.p)
+        self.ahead_bytes -= self.zf.getinfo(part).file_size
+        self._top_up()
+        return future.result()
+
+
 def _read_sheet(
     zf: zipfile.ZipFile,
     part: str,
@@ -309,6 +369,7 @@ def _read_sheet(
     grid: SheetGrid,
     p: Path,
     budget: _CellBudget | None,
+    loaded: _Prefetch,
 ) -> bool:
     """Fill *grid* from *part*; False when the sheet was skipped before its end (too many
     cells). Without a *budget* the part is only checked, its cells not kept."""
@@ -316,8 +377,8 @@ def _read_sheet(
     per_sheet = budget.per_sheet if budget is not None else 0
     try:
         if zf.getinfo(part).file_size <= _WHOLE:
-            data = b"".join(iter_xml_chunks(zf, part, p))
-            if not check_well_formed(data):
+            data, doctype_free = loaded(part)
+            if not doctype_free:
                 raise doctype_refused(part, p)
             scan = scan_sheet(data, cache.scan, keep_cells=budget is not None)
             if scan is not None:  # the plain form: no tree, cells found in C
