@@ -33,6 +33,7 @@ from fidelity.build_corpus import (
     rewrite_members,
     soffice_convert,
 )
+from kohyo.xlsx import sheetxml
 from kohyo.xlsx.patch import CellSpec, CellWrite, PackagePatch, PatchRefused, SheetSpec, StyleSpec
 from kohyo.xlsx.sheetxml import patch_cells
 from kohyo.xlsx.xmlbytes import same_content
@@ -367,6 +368,31 @@ def test_empty_sheet_data_and_implied_refs() -> None:
     new, _ = patch_cells(implied, "s", [CellWrite("C1", 3), CellWrite("B1", 20)])
     ws = openpyxl.load_workbook(io.BytesIO(_wrap_single_sheet(new)))["S"]
     assert [c.value for c in ws[1]] == [1, 20, 3]
+
+
+def test_the_check_after_the_splice_refuses_a_moved_cell() -> None:
+    """With implied refs the edit takes the full scan, and the re-parse checks every cell
+    is still where it was: an edit that moved one (here B1 dropped in front of the implied
+    A1, as a faulty splice would: A1's value lands in C1) is refused, though it parses, has
+    as many cells as planned, none twice, and the target holds its value."""
+    implied = _sheet('<sheetData><row><c><v>1</v></c><c r="D1"><v>4</v></c></row></sheetData>')
+    planned = {(1, 1), (1, 4), (1, 2)}
+    good = _sheet(
+        '<sheetData><row><c><v>1</v></c><c r="B1"><v>2</v></c><c r="D1"><v>4</v></c></row>'
+        "</sheetData>"
+    )
+    moved = _sheet(
+        '<sheetData><row><c r="B1"><v>2</v></c><c><v>1</v></c><c r="D1"><v>4</v></c></row>'
+        "</sheetData>"
+    )
+    expected = {(1, 2): (2, None)}
+    sheetxml._verify(good, "s", 3, expected, lambda _i: None, positions=planned)
+    with pytest.raises(PatchRefused):
+        sheetxml._verify(moved, "s", 3, expected, lambda _i: None, positions=planned)
+    with pytest.raises(PatchRefused):  # without positions, implied refs are not expected
+        sheetxml._verify(good, "s", 3, expected, lambda _i: None, positions=None)
+    new, _ = patch_cells(implied, "s", [CellWrite("B1", 2)])
+    assert b'<row><c><v>1</v></c><c r="B1"><v>2</v></c><c r="D1"><v>4</v></c></row>' in new
 
 
 def test_empty_write_keeps_the_style_and_same_value_is_a_no_op() -> None:

@@ -16,7 +16,8 @@ from kohyo.check.findings import Report
 from kohyo.check.rules import validate_master, validate_projects
 from kohyo.config import Config
 from kohyo.errors import WriteError
-from kohyo.files.digest import file_digest
+from kohyo.files.backup import changed_error
+from kohyo.files.digest import bytes_digest, file_digest
 from kohyo.files.replace import check_not_locked, replace_atomically
 from kohyo.layout.summary import load_summary_look, summary_sheet_spec
 from kohyo.messages import t
@@ -152,6 +153,8 @@ def _refresh(path: Path, config: Config) -> RefreshResult:
     if report.has_errors:
         return result
     patch = PackagePatch.open(path)
+    if bytes_digest(patch.source) != digest:  # the verifying re-read trusts what was read
+        raise changed_error(path)
     existed = config.summary.sheet_name in patch.sheet_names()
     expected = expected_after(master, patch)  # before the patch: the parts as they were
     plan = patch_derived(patch, master, config)
@@ -167,7 +170,7 @@ def _refresh(path: Path, config: Config) -> RefreshResult:
     result.backup = replace_atomically(
         path,
         write=patch.save,
-        verify=lambda tmp: verify_refreshed(tmp, config, expected, source=patch.source),
+        verify=lambda tmp: verify_refreshed(tmp, config, expected, patch=patch),
         expected_digest=digest,
         backup_dir=config.paths.backup_dir,
         keep=config.refresh.backups_keep,
@@ -204,11 +207,18 @@ def expected_after(master: Master, patch: PackagePatch | None = None) -> dict[st
     """What the refreshed master must read as: the same projects (every 計 derived).
 
     With the *patch* (not yet patched), also which part holds each 個表: the verifying
-    re-read may then skip a part proven unchanged, if its sheet still names that part."""
+    re-read may then skip a part proven unchanged, if its sheet still names that part —
+    and, given the patch itself, a part whose only change is its 計 (see
+    :func:`verify_refreshed`): "totals" holds each 個表's 計 cell and derived value."""
     return {
         "sheets": [p.sheet for p in master.projects],
         "projects": [_content(p) for p in master.projects],
         "parts": {p.sheet: patch.sheet_part(p.sheet) for p in master.projects} if patch else {},
+        "totals": {
+            p.sheet: (p.costs.total.cell, derive_total(p.costs))
+            for p in master.projects
+            if p.costs.total is not None and p.costs.total.cell is not None
+        },
     }
 
 
@@ -228,7 +238,12 @@ def _content(p: Project) -> dict[str, Any]:
 
 
 def verify_refreshed(
-    tmp: Path, config: Config, expected: dict[str, Any], *, source: bytes | None = None
+    tmp: Path,
+    config: Config,
+    expected: dict[str, Any],
+    *,
+    source: bytes | None = None,
+    patch: PackagePatch | None = None,
 ) -> None:
     """Re-read the written copy: no errors, same projects, every 計 equal to its sum.
 
@@ -237,9 +252,43 @@ def verify_refreshed(
     compressed bytes, CRC: :func:`identical_members`) instead of being parsed again; every
     part the patch changed is read, checked and parsed as before, and so is workbook.xml.
     A 個表 whose part was proven the same counts as its old self only when the written
-    workbook still gives its sheet that part (and still shows it)."""
+    workbook still gives its sheet that part (and still shows it).
+
+    With the *patch* that wrote *tmp* (a refresh: its cell writes are the planned 計), the
+    parts it only changed by those writes are not parsed again either. Such a 個表 counts as
+    its old self with its 計 derived, and the guarantee then rests on:
+
+    1. *tmp* is byte for byte the archive :meth:`PackagePatch.to_bytes` made (compared
+       whole here, else refused), which read every changed member back through ``zipfile``
+       (CRC checked) and found each equal to the content the patch meant;
+    2. the patch was opened from the bytes check_master read and checked (refresh compares
+       their digest), and the shared strings are a raw copy (else nothing is trusted);
+    3. :meth:`PackagePatch.checked_writes`: the part differs from the one read only by
+       :func:`~kohyo.xlsx.sheetxml.patch_cells`' splice of the targeted ``<c>`` elements,
+       and patch_cells parsed the whole new part with lxml and checked it — well-formed, as
+       many cells as before, no cell moved, each target once and holding the value written;
+    4. the writes made there are exactly this 個表's planned 計: its cell and
+       ``derive_total`` of its amounts (``expected["totals"]``), checked here;
+    5. the written workbook still gives the sheet that part (as for raw copies).
+
+    The 総括表 the patch built is not read again either (the re-read only checked that it
+    is there and well-formed, without its cells): :meth:`PackagePatch.put_sheet` parsed
+    it after building it, and point 1 proves those bytes are on disk; workbook.xml, read
+    here, must still list it.
+
+    What it no longer has is a second reading of the new 計 cell by read_workbook: a
+    number (``<v>``) or the inline string 「—」, read by patch_cells' check the way the
+    reader reads them (the tests compare both ways on the same output)."""
+    summary = config.summary.sheet_name
     trusted: set[str] = set()
-    if source is not None and expected.get("parts"):
+    if patch is not None:
+        data = tmp.read_bytes()
+        if patch.written is None or data != patch.written:
+            raise WriteError(t("edit.verify.failed", problems=t("edit.verify.not_written")))
+        trusted = identical_members(patch.source, data)
+        trusted |= _only_totals(patch, expected)
+        trusted |= {n for n, s in patch.generated_sheets().items() if s == summary}
+    elif source is not None and expected.get("parts"):
         trusted = identical_members(source, tmp.read_bytes())
     grid = read_workbook(tmp, package_limits(config),
                          without_cells=(config.summary.sheet_name,), trusted=trusted)  # fmt: skip
@@ -267,3 +316,21 @@ def verify_refreshed(
         raise WriteError(
             t("edit.verify.failed", problems=t("edit.verify.separator").join(problems[:5]))
         )
+
+
+def _only_totals(patch: PackagePatch, expected: dict[str, Any]) -> set[str]:
+    """The parts patch_cells changed and checked whose writes are just the planned 計."""
+    checked = patch.checked_writes()
+    out = set()
+    for sheet, part in expected.get("parts", {}).items():
+        writes = checked.get(part)
+        planned = expected.get("totals", {}).get(sheet)
+        if (
+            writes
+            and planned is not None
+            and all(
+                (w.ref, w.value) == planned and type(w.value) is type(planned[1]) for w in writes
+            )
+        ):
+            out.add(part)
+    return out
