@@ -395,6 +395,78 @@ def test_the_check_after_the_splice_refuses_a_moved_cell() -> None:
     assert b'<row><c><v>1</v></c><c r="B1"><v>2</v></c><c r="D1"><v>4</v></c></row>' in new
 
 
+_PLAIN_ROW = '<row r="5"><c r="F5" s="2"><v>1</v></c><c r="G5" s="3"><v>7</v></c></row>'
+_IN_PLACE_CASES = {
+    # name: (sheetData and after, whether the in-place path may take it)
+    "plain": (f"<sheetData>{_PLAIN_ROW}</sheetData>", True),
+    "merged elsewhere": (
+        f'<sheetData>{_PLAIN_ROW}</sheetData><mergeCells count="1"><mergeCell ref="A1:B2"/>'
+        "</mergeCells>",
+        True,
+    ),
+    "comment": (f"<sheetData><!-- x -->{_PLAIN_ROW}</sheetData>", False),
+    "processing instruction": (f"<sheetData><?x y?>{_PLAIN_ROW}</sheetData>", False),
+    "cdata": (
+        '<sheetData><row r="5"><c r="F5" t="inlineStr"><is><t><![CDATA[a]]></t></is></c>'
+        '<c r="G5"><v>7</v></c></row></sheetData>',
+        False,
+    ),
+    "r not first": ('<sheetData><row r="5"><c s="3" r="G5"><v>7</v></c></row></sheetData>', False),
+    "implied cell": (
+        '<sheetData><row r="5"><c><v>1</v></c><c r="G5"><v>7</v></c></row></sheetData>',
+        False,
+    ),
+    "array formula": (
+        '<sheetData><row r="5"><c r="F5"><f t="array" ref="F5">1</f><v>1</v></c>'
+        '<c r="G5"><v>7</v></c></row></sheetData>',
+        False,
+    ),
+    "merged target": (
+        f'<sheetData>{_PLAIN_ROW}</sheetData><mergeCells count="1"><mergeCell ref="F5:G5"/>'
+        "</mergeCells>",
+        False,
+    ),
+    "shared formula": (
+        '<sheetData><row r="5"><c r="G5"><f t="shared" si="0" ref="G5:G6">1</f><v>1</v></c>'
+        "</row></sheetData>",
+        False,
+    ),
+    "missing target": ('<sheetData><row r="5"><c r="F5"><v>1</v></c></row></sheetData>', False),
+    # G5's r="..." text in another cell's attribute value: that cell must not be taken for it
+    "r in an attribute value": (
+        '<sheetData><row r="5"><c r="F5" foo=\' r="G5"\'><v>1</v></c></row></sheetData>',
+        False,
+    ),
+    "prefixed element": (
+        f'<sheetData>{_PLAIN_ROW}</sheetData><extLst><x:ext xmlns:x="urn:x"/></extLst>',
+        False,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_IN_PLACE_CASES))
+def test_the_in_place_edit_takes_only_plain_parts_and_writes_what_the_full_path_would(
+    case: str,
+) -> None:
+    body, plain = _IN_PLACE_CASES[case]
+    data = _sheet(body)
+    writes = [CellWrite("G5", 21833, "SUM(B5:F5)")]
+    quick = sheetxml._patch_in_place(data, "s", writes, (), lambda _i: None)
+    assert (quick is not None) == plain
+    try:
+        full = patch_cells(data, "s", writes)
+    except PatchRefused:
+        assert not plain
+        return
+    if quick is not None:
+        assert quick == full
+    root = etree.fromstring(full[0])
+    cells = {c.get("r"): c for c in root.iter(M + "c")}
+    assert cells["G5"].findtext(M + "v") == "21833"
+    if case == "r in an attribute value":
+        assert cells["F5"].findtext(M + "v") == "1"  # left alone; G5 was inserted
+
+
 def test_empty_write_keeps_the_style_and_same_value_is_a_no_op() -> None:
     data = _sheet('<sheetData><row r="2"><c r="B2" s="4"><v>1</v></c></row></sheetData>')
     new, _ = patch_cells(data, "s", [CellWrite("B2", None)])
