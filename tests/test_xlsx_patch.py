@@ -33,10 +33,12 @@ from fidelity.build_corpus import (
     rewrite_members,
     soffice_convert,
 )
+from kohyo.errors import KohyoError
 from kohyo.xlsx import sheetxml
 from kohyo.xlsx.patch import CellSpec, CellWrite, PackagePatch, PatchRefused, SheetSpec, StyleSpec
+from kohyo.xlsx.sheetspec import build_sheet_xml
 from kohyo.xlsx.sheetxml import patch_cells
-from kohyo.xlsx.xmlbytes import same_content
+from kohyo.xlsx.xmlbytes import PartMalformed, check_well_formed, parse_xml, same_content
 from kohyo.xlsx.zipcopy import ZipSource, write_zip
 from libreoffice import soffice
 from ooxml import assert_valid_xlsx, validate_xlsx
@@ -792,3 +794,25 @@ def test_same_content_takes_any_shared_string_index(index: str) -> None:
         return strings[i] if 0 <= i < len(strings) else None
 
     assert same_content(el, "計", None, shared) is (index == "0")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"<a><b:c/></a>", b"<a><b></a>", b"<a>&foo;</a>", b'<a x="1" x="2"/>',
+     b"<!DOCTYPE a><a/>", b"<a>\x01</a>", b"<a/><b/>"],
+)  # fmt: skip
+def test_check_well_formed_refuses_what_lxml_refuses(data: bytes) -> None:
+    """The check of a generated sheet (no tree built) refuses what a parse would refuse."""
+    with pytest.raises(PartMalformed):
+        check_well_formed(data)
+    with pytest.raises((etree.XMLSyntaxError, KohyoError)):
+        parse_xml(data)
+
+
+def test_check_well_formed_accepts_a_built_summary() -> None:
+    spec = summary_spec(
+        [(1, '事業 <A> & "B"', [1, None, 3, 4, 5]), (2, "=1+1", [None, 2, 0, 0, 0])]
+    )
+    xml = build_sheet_xml(spec, lambda _n: 1, tab_selected=False)
+    check_well_formed(xml)
+    check_well_formed(b'<a xmlns:b="u"><b:c/></a>')

@@ -31,7 +31,15 @@ from kohyo.xlsx import opc
 from kohyo.xlsx.sheetspec import CellSpec, PrintSetup, SheetSpec, build_sheet_xml, defined_names
 from kohyo.xlsx.sheetxml import CellWrite, PatchRefused, TableHeader, patch_cells
 from kohyo.xlsx.styles import StyleBook, StyleSpec
-from kohyo.xlsx.xmlbytes import MAIN_NS, REL_NS, as_utf8, parse_range, parse_xml
+from kohyo.xlsx.xmlbytes import (
+    MAIN_NS,
+    REL_NS,
+    PartMalformed,
+    as_utf8,
+    check_well_formed,
+    parse_range,
+    parse_xml,
+)
 from kohyo.xlsx.zipcopy import ZipSource, write_zip
 
 __all__ = [
@@ -321,7 +329,12 @@ class PackagePatch:
                 self._invalidate_calc_chain()
         member = self._member(self._sheet(spec.name).part)
         if member is not None and self._parts.get(member) is xml:  # written just now
-            parse_xml(xml)  # well-formed, else lxml raises: see generated_sheets
+            try:
+                check_well_formed(xml)  # see generated_sheets
+            except PartMalformed:
+                raise PatchRefused(
+                    t("patch.sheet_unverified", sheet=spec.name), spec.name
+                ) from None
             self._generated[member] = spec.name
         if book.changed:
             self._write(styles_part, book.to_bytes())
@@ -412,7 +425,8 @@ class PackagePatch:
 
     def generated_sheets(self) -> dict[str, str]:
         """Members :meth:`put_sheet` built whole (member -> sheet name), each parsed after it
-        was built: well-formed XML, no DOCTYPE (:func:`~kohyo.xlsx.xmlbytes.parse_xml`)."""
+        was built: well-formed XML, prefixes bound, no DOCTYPE
+        (:func:`~kohyo.xlsx.xmlbytes.check_well_formed`)."""
         return {n: s for n, s in self._generated.items() if self._parts.get(n) is not None}
 
     def changed_parts(self) -> list[str]:

@@ -87,6 +87,28 @@ def parse_xml(data: bytes) -> etree._Element:
     return etree.fromstring(data, _PARSER)
 
 
+def check_well_formed(data: bytes) -> None:
+    """Raise :class:`PartMalformed` unless *data* is well-formed XML, every namespace prefix
+    bound, no DOCTYPE: the check of a part kohyo built itself, where no tree is needed
+    (expat builds none: a quarter of lxml's time on the 総括表 of 2,000 rows)."""
+    from xml.parsers import expat  # only where a part is built: reading never needs it
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+
+    def doctype(*_args: object) -> None:
+        raise PartMalformed("DOCTYPE")
+
+    parser.StartDoctypeDeclHandler = doctype
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as exc:
+        raise PartMalformed(str(exc)) from None
+
+
+class PartMalformed(ValueError):
+    """A part kohyo built is not well-formed XML (a bug: it is never written)."""
+
+
 _TAG = re.compile(
     rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<!DOCTYPE[^>]*>"
     rb"|<(/?)([A-Za-z_][\w.:-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*?)\s*(/?)>",
