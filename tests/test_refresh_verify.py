@@ -14,6 +14,7 @@ import pytest
 
 from kohyo.config import Config
 from kohyo.edit.refresh import (
+    _content,
     _only_totals,
     expected_after,
     patch_derived,
@@ -252,3 +253,15 @@ def test_refresh_refuses_a_temp_file_corrupted_before_the_swap(
         tmp_area_config.paths.backup_dir.iterdir()
     )
     assert not [p for p in sample_master.parent.iterdir() if p.name.endswith(".kohyo-tmp")]
+
+
+def test_expected_contents_are_made_on_demand_and_read_like_a_list(
+    sample_master: Path, tmp_area_config: Config
+) -> None:
+    master, _ = check_master(sample_master, tmp_area_config)
+    projects = expected_after(master)["projects"]
+    made = [_content(p) for p in master.projects]
+    assert len(projects) == len(made) and list(projects) == made
+    assert projects[-1] == made[-1] and projects[1:3] == made[1:3]
+    with pytest.raises(IndexError):
+        projects[len(made)]

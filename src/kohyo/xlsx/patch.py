@@ -40,7 +40,7 @@ from kohyo.xlsx.xmlbytes import (
     parse_range,
     parse_xml,
 )
-from kohyo.xlsx.zipcopy import ZipSource, write_zip
+from kohyo.xlsx.zipcopy import ZipSource, identical_members, write_zip
 
 __all__ = [
     "CellSpec",
@@ -185,6 +185,11 @@ class PackagePatch:
     def source(self) -> bytes:
         """The package as it was opened, byte for byte."""
         return self._zip.data
+
+    def raw_copies(self, data: bytes) -> set[str]:
+        """The members of the archive *data* stored exactly as in :attr:`source`
+        (:func:`~kohyo.xlsx.zipcopy.identical_members`, on the source already read)."""
+        return identical_members(self._zip, data)
 
     def _sheet(self, name: str) -> _Sheet:
         found = self._find(name)
