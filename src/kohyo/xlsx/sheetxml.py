@@ -450,23 +450,21 @@ def _verify_in_place(
 ) -> bool:
     """:func:`_verify` for an edit made in place: the new part parsed whole (lxml raises
     unless it is well-formed), as many cells as :func:`_cell_count` found before the edit,
-    every row and cell still giving its position, each target once in the part and,
-    in its row, holding what was written."""
+    each target once in the part (its r="..." once in the bytes) and, in its row, holding
+    what was written. Every row and cell gives its position: they did before the edit
+    (:func:`_cell_count`), the bytes around the targets are as they were, and each
+    target was written with its r first (:func:`~kohyo.xlsx.xmlbytes.cell_xml`)."""
     root = parse_xml(new_data)
     if root.tag != _M + "worksheet" or int(_COUNT_CELLS(root)) != n_cells:
         return False
-    if _cell_count(new_data) != n_cells:
-        return False
-    rows: dict[str | None, list[etree._Element]] = {}
-    for sheet_data in root.iterfind(_M + "sheetData"):
-        for row_el in sheet_data.iterfind(_M + "row"):
-            rows.setdefault(row_el.get("r"), []).append(row_el)
+    rows = [row_el for sd in root.iterfind(_M + "sheetData") for row_el in sd.iterfind(_M + "row")]
     for (r, c), (value, formula) in expected.items():
         ref = col_letter(c) + str(r)
         if new_data.count(b'r="' + ref.encode() + b'"') != 1:
             return False
-        hit = [el for row_el in rows.get(str(r), []) for el in row_el.iterfind(_M + "c")
-               if el.get("r") == ref]  # fmt: skip
+        row_r = str(r)
+        hit = [el for row_el in rows if row_el.get("r") == row_r
+               for el in row_el.iterfind(_M + "c") if el.get("r") == ref]  # fmt: skip
         if len(hit) != 1 or not same_content(hit[0], value, formula, shared_string):
             return False
     return True
