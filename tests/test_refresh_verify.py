@@ -265,3 +265,13 @@ def test_expected_contents_are_made_on_demand_and_read_like_a_list(
     assert projects[-1] == made[-1] and projects[1:3] == made[1:3]
     with pytest.raises(IndexError):
         projects[len(made)]
+
+
+def test_verify_with_the_patch_but_no_parts_reads_every_changed_part(
+    sample_master: Path, tmp_area_config: Config
+) -> None:
+    wrong, patch, _expected, out = _patched_with_totals(sample_master, tmp_area_config)
+    master, _ = check_master(sample_master, tmp_area_config)
+    plain = expected_after(master)  # no parts: nothing of the 個表 is taken as proven
+    assert plain["parts"] == {} and wrong
+    verify_refreshed(out, tmp_area_config, plain, patch=patch)

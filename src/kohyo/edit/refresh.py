@@ -310,8 +310,8 @@ def verify_refreshed(
         data = tmp.read_bytes()
         if patch.written is None or data != patch.written:
             raise WriteError(t("edit.verify.failed", problems=t("edit.verify.not_written")))
-        trusted = patch.raw_copies(data)
-        trusted |= _only_totals(patch, expected)
+        if expected.get("parts"):  # which part each 個表 had: else none counts as kept
+            trusted = patch.raw_copies(data) | _only_totals(patch, expected)
         trusted |= {n for n, s in patch.generated_sheets().items() if s == summary}
     elif source is not None and expected.get("parts"):
         trusted = identical_members(source, tmp.read_bytes())
