@@ -297,13 +297,14 @@ def verify_refreshed(
     5. the written workbook still gives the sheet that part (as for raw copies).
 
     The 総括表 the patch built is not read again either (the re-read only checked that it
-    is there and well-formed, without its cells): :meth:`PackagePatch.put_sheet` parsed
-    it after building it, and point 1 proves those bytes are on disk; workbook.xml, read
-    here, must still list it.
+    is there and well-formed, without its cells): :meth:`PackagePatch.put_sheet` checked
+    it after building it (well-formed, prefixes bound, no DOCTYPE: expat), and point 1
+    proves those bytes are on disk; workbook.xml, read here, must still list it.
 
     What it no longer has is a second reading of the new 計 cell by read_workbook: a
-    number (``<v>``) or the inline string 「—」, read by patch_cells' check the way the
-    reader reads them (the tests compare both ways on the same output)."""
+    number (``<v>``, under its SUM formula or not) or the inline string 「—」, read by
+    patch_cells' check (``same_content``) as the reader reads them — the tests run both
+    ways on the same output (tests/test_refresh_verify.py)."""
     summary = config.summary.sheet_name
     trusted: set[str] = set()
     if patch is not None:
