@@ -33,9 +33,12 @@ from fidelity.build_corpus import (
     rewrite_members,
     soffice_convert,
 )
+from kohyo.errors import KohyoError
+from kohyo.xlsx import sheetxml
 from kohyo.xlsx.patch import CellSpec, CellWrite, PackagePatch, PatchRefused, SheetSpec, StyleSpec
+from kohyo.xlsx.sheetspec import build_sheet_xml
 from kohyo.xlsx.sheetxml import patch_cells
-from kohyo.xlsx.xmlbytes import same_content
+from kohyo.xlsx.xmlbytes import PartMalformed, check_well_formed, parse_xml, same_content
 from kohyo.xlsx.zipcopy import ZipSource, write_zip
 from libreoffice import soffice
 from ooxml import assert_valid_xlsx, validate_xlsx
@@ -369,6 +372,103 @@ def test_empty_sheet_data_and_implied_refs() -> None:
     assert [c.value for c in ws[1]] == [1, 20, 3]
 
 
+def test_the_check_after_the_splice_refuses_a_moved_cell() -> None:
+    """With implied refs the edit takes the full scan, and the re-parse checks every cell
+    is still where it was: an edit that moved one (here B1 dropped in front of the implied
+    A1, as a faulty splice would: A1's value lands in C1) is refused, though it parses, has
+    as many cells as planned, none twice, and the target holds its value."""
+    implied = _sheet('<sheetData><row><c><v>1</v></c><c r="D1"><v>4</v></c></row></sheetData>')
+    planned = {(1, 1), (1, 4), (1, 2)}
+    good = _sheet(
+        '<sheetData><row><c><v>1</v></c><c r="B1"><v>2</v></c><c r="D1"><v>4</v></c></row>'
+        "</sheetData>"
+    )
+    moved = _sheet(
+        '<sheetData><row><c r="B1"><v>2</v></c><c><v>1</v></c><c r="D1"><v>4</v></c></row>'
+        "</sheetData>"
+    )
+    expected = {(1, 2): (2, None)}
+    sheetxml._verify(good, "s", 3, expected, lambda _i: None, positions=planned)
+    with pytest.raises(PatchRefused):
+        sheetxml._verify(moved, "s", 3, expected, lambda _i: None, positions=planned)
+    with pytest.raises(PatchRefused):  # without positions, implied refs are not expected
+        sheetxml._verify(good, "s", 3, expected, lambda _i: None, positions=None)
+    new, _ = patch_cells(implied, "s", [CellWrite("B1", 2)])
+    assert b'<row><c><v>1</v></c><c r="B1"><v>2</v></c><c r="D1"><v>4</v></c></row>' in new
+
+
+_PLAIN_ROW = '<row r="5"><c r="F5" s="2"><v>1</v></c><c r="G5" s="3"><v>7</v></c></row>'
+_IN_PLACE_CASES = {
+    # name: (sheetData and after, whether the in-place path may take it)
+    "plain": (f"<sheetData>{_PLAIN_ROW}</sheetData>", True),
+    "merged elsewhere": (
+        f'<sheetData>{_PLAIN_ROW}</sheetData><mergeCells count="1"><mergeCell ref="A1:B2"/>'
+        "</mergeCells>",
+        True,
+    ),
+    "comment": (f"<sheetData><!-- x -->{_PLAIN_ROW}</sheetData>", False),
+    "processing instruction": (f"<sheetData><?x y?>{_PLAIN_ROW}</sheetData>", False),
+    "cdata": (
+        '<sheetData><row r="5"><c r="F5" t="inlineStr"><is><t><![CDATA[a]]></t></is></c>'
+        '<c r="G5"><v>7</v></c></row></sheetData>',
+        False,
+    ),
+    "r not first": ('<sheetData><row r="5"><c s="3" r="G5"><v>7</v></c></row></sheetData>', False),
+    "implied cell": (
+        '<sheetData><row r="5"><c><v>1</v></c><c r="G5"><v>7</v></c></row></sheetData>',
+        False,
+    ),
+    "array formula": (
+        '<sheetData><row r="5"><c r="F5"><f t="array" ref="F5">1</f><v>1</v></c>'
+        '<c r="G5"><v>7</v></c></row></sheetData>',
+        False,
+    ),
+    "merged target": (
+        f'<sheetData>{_PLAIN_ROW}</sheetData><mergeCells count="1"><mergeCell ref="F5:G5"/>'
+        "</mergeCells>",
+        False,
+    ),
+    "shared formula": (
+        '<sheetData><row r="5"><c r="G5"><f t="shared" si="0" ref="G5:G6">1</f><v>1</v></c>'
+        "</row></sheetData>",
+        False,
+    ),
+    "missing target": ('<sheetData><row r="5"><c r="F5"><v>1</v></c></row></sheetData>', False),
+    # G5's r="..." text in another cell's attribute value: that cell must not be taken for it
+    "r in an attribute value": (
+        '<sheetData><row r="5"><c r="F5" foo=\' r="G5"\'><v>1</v></c></row></sheetData>',
+        False,
+    ),
+    "prefixed element": (
+        f'<sheetData>{_PLAIN_ROW}</sheetData><extLst><x:ext xmlns:x="urn:x"/></extLst>',
+        False,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_IN_PLACE_CASES))
+def test_the_in_place_edit_takes_only_plain_parts_and_writes_what_the_full_path_would(
+    case: str,
+) -> None:
+    body, plain = _IN_PLACE_CASES[case]
+    data = _sheet(body)
+    writes = [CellWrite("G5", 21833, "SUM(B5:F5)")]
+    quick = sheetxml._patch_in_place(data, "s", writes, (), lambda _i: None)
+    assert (quick is not None) == plain
+    try:
+        full = patch_cells(data, "s", writes)
+    except PatchRefused:
+        assert not plain
+        return
+    if quick is not None:
+        assert quick == full
+    root = etree.fromstring(full[0])
+    cells = {c.get("r"): c for c in root.iter(M + "c")}
+    assert cells["G5"].findtext(M + "v") == "21833"
+    if case == "r in an attribute value":
+        assert cells["F5"].findtext(M + "v") == "1"  # left alone; G5 was inserted
+
+
 def test_empty_write_keeps_the_style_and_same_value_is_a_no_op() -> None:
     data = _sheet('<sheetData><row r="2"><c r="B2" s="4"><v>1</v></c></row></sheetData>')
     new, _ = patch_cells(data, "s", [CellWrite("B2", None)])
@@ -694,3 +794,25 @@ def test_same_content_takes_any_shared_string_index(index: str) -> None:
         return strings[i] if 0 <= i < len(strings) else None
 
     assert same_content(el, "計", None, shared) is (index == "0")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"<a><b:c/></a>", b"<a><b></a>", b"<a>&foo;</a>", b'<a x="1" x="2"/>',
+     b"<!DOCTYPE a><a/>", b"<a>\x01</a>", b"<a/><b/>"],
+)  # fmt: skip
+def test_check_well_formed_refuses_what_lxml_refuses(data: bytes) -> None:
+    """The check of a generated sheet (no tree built) refuses what a parse would refuse."""
+    with pytest.raises(PartMalformed):
+        check_well_formed(data)
+    with pytest.raises((etree.XMLSyntaxError, KohyoError)):
+        parse_xml(data)
+
+
+def test_check_well_formed_accepts_a_built_summary() -> None:
+    spec = summary_spec(
+        [(1, '事業 <A> & "B"', [1, None, 3, 4, 5]), (2, "=1+1", [None, 2, 0, 0, 0])]
+    )
+    xml = build_sheet_xml(spec, lambda _n: 1, tab_selected=False)
+    check_well_formed(xml)
+    check_well_formed(b'<a xmlns:b="u"><b:c/></a>')

@@ -8,15 +8,17 @@ writes nothing, so a second refresh leaves the file byte-identical.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 from kohyo.check.findings import Report
 from kohyo.check.rules import validate_master, validate_projects
 from kohyo.config import Config
 from kohyo.errors import WriteError
-from kohyo.files.digest import file_digest
+from kohyo.files.backup import changed_error
+from kohyo.files.digest import bytes_digest, file_digest
 from kohyo.files.replace import check_not_locked, replace_atomically
 from kohyo.layout.summary import load_summary_look, summary_sheet_spec
 from kohyo.messages import t
@@ -152,6 +154,8 @@ def _refresh(path: Path, config: Config) -> RefreshResult:
     if report.has_errors:
         return result
     patch = PackagePatch.open(path)
+    if bytes_digest(patch.source) != digest:  # the verifying re-read trusts what was read
+        raise changed_error(path)
     existed = config.summary.sheet_name in patch.sheet_names()
     expected = expected_after(master, patch)  # before the patch: the parts as they were
     plan = patch_derived(patch, master, config)
@@ -167,7 +171,7 @@ def _refresh(path: Path, config: Config) -> RefreshResult:
     result.backup = replace_atomically(
         path,
         write=patch.save,
-        verify=lambda tmp: verify_refreshed(tmp, config, expected, source=patch.source),
+        verify=lambda tmp: verify_refreshed(tmp, config, expected, patch=patch),
         expected_digest=digest,
         backup_dir=config.paths.backup_dir,
         keep=config.refresh.backups_keep,
@@ -204,12 +208,43 @@ def expected_after(master: Master, patch: PackagePatch | None = None) -> dict[st
     """What the refreshed master must read as: the same projects (every 計 derived).
 
     With the *patch* (not yet patched), also which part holds each 個表: the verifying
-    re-read may then skip a part proven unchanged, if its sheet still names that part."""
+    re-read may then skip a part proven unchanged, if its sheet still names that part —
+    and, given the patch itself, a part whose only change is its 計 (see
+    :func:`verify_refreshed`): "totals" holds each 個表's 計 cell and derived value."""
     return {
         "sheets": [p.sheet for p in master.projects],
-        "projects": [_content(p) for p in master.projects],
+        "projects": _Contents(master.projects),
         "parts": {p.sheet: patch.sheet_part(p.sheet) for p in master.projects} if patch else {},
+        "totals": {
+            p.sheet: (p.costs.total.cell, derive_total(p.costs))
+            for p in master.projects
+            if p.costs.total is not None and p.costs.total.cell is not None
+        },
     }
+
+
+class _Contents(Sequence[dict[str, Any]]):
+    """Each project's :func:`_content`, made when first asked for: the verifying re-read
+    asks only for the 個表 it reads again (the projects are not changed meanwhile)."""
+
+    def __init__(self, projects: Sequence[Project]) -> None:
+        self._projects = list(projects)
+        self._made: dict[int, dict[str, Any]] = {}
+
+    def __len__(self) -> int:
+        return len(self._projects)
+
+    @overload
+    def __getitem__(self, i: int) -> dict[str, Any]: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[dict[str, Any]]: ...
+    def __getitem__(self, i: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        k = range(len(self))[i]  # IndexError past the end, as a list's
+        if k not in self._made:
+            self._made[k] = _content(self._projects[k])
+        return self._made[k]
 
 
 def _content(p: Project) -> dict[str, Any]:
@@ -228,7 +263,12 @@ def _content(p: Project) -> dict[str, Any]:
 
 
 def verify_refreshed(
-    tmp: Path, config: Config, expected: dict[str, Any], *, source: bytes | None = None
+    tmp: Path,
+    config: Config,
+    expected: dict[str, Any],
+    *,
+    source: bytes | None = None,
+    patch: PackagePatch | None = None,
 ) -> None:
     """Re-read the written copy: no errors, same projects, every 計 equal to its sum.
 
@@ -237,9 +277,44 @@ def verify_refreshed(
     compressed bytes, CRC: :func:`identical_members`) instead of being parsed again; every
     part the patch changed is read, checked and parsed as before, and so is workbook.xml.
     A 個表 whose part was proven the same counts as its old self only when the written
-    workbook still gives its sheet that part (and still shows it)."""
+    workbook still gives its sheet that part (and still shows it).
+
+    With the *patch* that wrote *tmp* (a refresh: its cell writes are the planned 計), the
+    parts it only changed by those writes are not parsed again either. Such a 個表 counts as
+    its old self with its 計 derived, and the guarantee then rests on:
+
+    1. *tmp* is byte for byte the archive :meth:`PackagePatch.to_bytes` made (compared
+       whole here, else refused), which read every changed member back through ``zipfile``
+       (CRC checked) and found each equal to the content the patch meant;
+    2. the patch was opened from the bytes check_master read and checked (refresh compares
+       their digest), and the shared strings are a raw copy (else nothing is trusted);
+    3. :meth:`PackagePatch.checked_writes`: the part differs from the one read only by
+       :func:`~kohyo.xlsx.sheetxml.patch_cells`' splice of the targeted ``<c>`` elements,
+       and patch_cells parsed the whole new part with lxml and checked it — well-formed, as
+       many cells as before, no cell moved, each target once and holding the value written;
+    4. the writes made there are exactly this 個表's planned 計: its cell and
+       ``derive_total`` of its amounts (``expected["totals"]``), checked here;
+    5. the written workbook still gives the sheet that part (as for raw copies).
+
+    The 総括表 the patch built is not read again either (the re-read only checked that it
+    is there and well-formed, without its cells): :meth:`PackagePatch.put_sheet` checked
+    it after building it (well-formed, prefixes bound, no DOCTYPE: expat), and point 1
+    proves those bytes are on disk; workbook.xml, read here, must still list it.
+
+    What it no longer has is a second reading of the new 計 cell by read_workbook: a
+    number (``<v>``, under its SUM formula or not) or the inline string 「—」, read by
+    patch_cells' check (``same_content``) as the reader reads them — the tests run both
+    ways on the same output (tests/test_refresh_verify.py)."""
+    summary = config.summary.sheet_name
     trusted: set[str] = set()
-    if source is not None and expected.get("parts"):
+    if patch is not None:
+        data = tmp.read_bytes()
+        if patch.written is None or data != patch.written:
+            raise WriteError(t("edit.verify.failed", problems=t("edit.verify.not_written")))
+        if expected.get("parts"):  # which part each 個表 had: else none counts as kept
+            trusted = patch.raw_copies(data) | _only_totals(patch, expected)
+        trusted |= {n for n, s in patch.generated_sheets().items() if s == summary}
+    elif source is not None and expected.get("parts"):
         trusted = identical_members(source, tmp.read_bytes())
     grid = read_workbook(tmp, package_limits(config),
                          without_cells=(config.summary.sheet_name,), trusted=trusted)  # fmt: skip
@@ -256,10 +331,14 @@ def verify_refreshed(
         for f in report.findings
         if f.code == "total-mismatch"
     ]
-    old = dict(zip(expected["sheets"], expected["projects"], strict=True))
+    if len(expected["sheets"]) != len(expected["projects"]):
+        raise ValueError("expected: as many projects as sheets")
+    index = {s: i for i, s in enumerate(expected["sheets"])}
     got = {p.sheet: _content(p) for p in master.projects}
     order = [g.name for g in grid.sheets if g.name in got or g.name in kept]
-    if order != expected["sheets"] or any(old.get(s) != c for s, c in got.items()):
+    if order != expected["sheets"] or any(
+        s not in index or expected["projects"][index[s]] != c for s, c in got.items()
+    ):
         problems.append(t("edit.verify.content"))
     if config.summary.sheet_name not in {g.name for g in grid.sheets}:
         problems.append(t("edit.verify.summary_missing", sheet=config.summary.sheet_name))
@@ -267,3 +346,21 @@ def verify_refreshed(
         raise WriteError(
             t("edit.verify.failed", problems=t("edit.verify.separator").join(problems[:5]))
         )
+
+
+def _only_totals(patch: PackagePatch, expected: dict[str, Any]) -> set[str]:
+    """The parts patch_cells changed and checked whose writes are just the planned 計."""
+    checked = patch.checked_writes()
+    out = set()
+    for sheet, part in expected.get("parts", {}).items():
+        writes = checked.get(part)
+        planned = expected.get("totals", {}).get(sheet)
+        if (
+            writes
+            and planned is not None
+            and all(
+                (w.ref, w.value) == planned and type(w.value) is type(planned[1]) for w in writes
+            )
+        ):
+            out.add(part)
+    return out

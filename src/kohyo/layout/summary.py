@@ -117,11 +117,15 @@ def summary_sheet_spec(table: SummaryTable, config: Config, look: SummaryLook) -
     n_cols = 3 + len(munis) + len(years) + 1
     header_row = 3
 
+    # Cells met thousands of times are one (frozen) CellSpec each.
+    empty, dash = CellSpec(None, "center"), CellSpec(DASH, "center")
+    marks = (empty, CellSpec(t["member_mark"], "center"))
+
     def amount(value: Any, style: str = "amount") -> CellSpec | None:
         if value is None:
-            return CellSpec(None, "center")
+            return empty
         if value == DASH:
-            return CellSpec(DASH, "center")
+            return dash
         return CellSpec(value, style)
 
     rows: list[list[CellSpec | None]] = []
@@ -146,7 +150,7 @@ def summary_sheet_spec(table: SummaryTable, config: Config, look: SummaryLook) -
                 CellSpec(r.number, "center"),
                 CellSpec(r.name, "text"),
                 CellSpec(r.municipalities_label, "text"),
-                *(CellSpec(t["member_mark"] if m else None, "center") for m in r.members),
+                *(marks[bool(m)] for m in r.members),
                 *(amount(a) for a in r.amounts),
                 amount(r.total),
             ]

@@ -124,6 +124,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Checking the written result found problems, so the master was not replaced: {problems}",
     ),
     "edit.verify.separator": ("／", "; "),
+    "edit.verify.not_written": (
+        "書き込んだファイルのバイト列が書き込むはずの内容と一致しません",
+        "the bytes of the written file differ from what was to be written",
+    ),
     # ---- planning a new project (edit/new.py)
     "new.reference.unsafe": (
         "「{text}」の事業番号の参照を安全に書き換えられません。手で直してください。",

@@ -79,11 +79,15 @@ def read_rels(data: bytes | None, source_part: str) -> dict[str, tuple[str, str,
 # --------------------------------------------------------------------------- generic element edits
 
 
-def element_spans(data: bytes, match: Callable[[Tag], bool]) -> list[tuple[Tag, int, int]]:
-    """(start tag, element start, element end) for elements whose start tag matches."""
+def element_spans(
+    data: bytes, match: Callable[[Tag], bool], names: tuple[bytes, ...] | None = None
+) -> list[tuple[Tag, int, int]]:
+    """(start tag, element start, element end) for elements whose start tag matches; with
+    *names*, among the elements of those local names only (elements nest properly among
+    any set of them, so their spans are the same)."""
     out: list[tuple[Tag, int, int]] = []
     open_tags: list[Tag] = []
-    for t in iter_tags(data):
+    for t in iter_tags(data, names=names):
         if t.closing:
             start = open_tags.pop()
             if match(start):
@@ -182,16 +186,18 @@ def insert_sheet(data: bytes, index: int, name: str, sheet_id: int, rid: str) ->
     p, rp = _main_prefix(data)
     rid_attr = f'{rp}:id="{esc_attr(rid)}"' if rp else f'xmlns:r="{REL_NS}" r:id="{esc_attr(rid)}"'
     entry = f'<{p}sheet name="{esc_attr(name)}" sheetId="{sheet_id}" {rid_attr}/>'.encode()
-    block = element_spans(data, lambda t: t.local == b"sheets")[0]
+    block = element_spans(data, lambda t: t.local == b"sheets", (b"sheets",))[0]
     sheets = [
-        s for s in element_spans(data, lambda t: t.local == b"sheet") if block[1] < s[1] < block[2]
+        s
+        for s in element_spans(data, lambda t: t.local == b"sheet", (b"sheet",))
+        if block[1] < s[1] < block[2]
     ]
     edits = []
     if index < len(sheets):
         edits.append((sheets[index][1], sheets[index][1], entry))
     else:
         edits.append((sheets[-1][2], sheets[-1][2], entry))
-    for t in iter_tags(data):
+    for t in iter_tags(data, names=(b"definedName", b"workbookView")):
         if t.closing:
             continue
         attrs = t.attrs()
@@ -209,14 +215,16 @@ def insert_sheet(data: bytes, index: int, name: str, sheet_id: int, rid: str) ->
                 new["firstSheet"] = str(first + 1)
         if new:
             edits.append((t.start, t.end, set_attrs(data[t.start : t.end], new)))
-    if index == 0 and not element_spans(data, lambda t: t.local == b"workbookView"):
+    if index == 0 and not element_spans(
+        data, lambda t: t.local == b"workbookView", (b"workbookView",)
+    ):
         books = f'<{p}bookViews><{p}workbookView activeTab="1"/></{p}bookViews>'.encode()
         edits.append((block[1], block[1], books))
     return splice(data, edits)
 
 
 def active_tab(data: bytes) -> int:
-    views = element_spans(data, lambda t: t.local == b"workbookView")
+    views = element_spans(data, lambda t: t.local == b"workbookView", (b"workbookView",))
     return int(views[0][0].attrs().get(b"activeTab", b"0")) if views else 0
 
 
@@ -225,7 +233,7 @@ def set_local_names(
 ) -> bytes:
     """Make the ``owned`` sheet-local names of sheet ``index`` exactly ``wanted``."""
     p, _rp = _main_prefix(data)
-    spans = element_spans(data, lambda t: t.local == b"definedName")
+    spans = element_spans(data, lambda t: t.local == b"definedName", (b"definedName",))
     edits: list[tuple[int, int, bytes]] = []
     todo = dict(wanted)
     for tag, start, end in spans:
@@ -249,7 +257,7 @@ def set_local_names(
         for n, v in todo.items()
     )
     if new:
-        block = element_spans(data, lambda t: t.local == b"definedNames")
+        block = element_spans(data, lambda t: t.local == b"definedNames", (b"definedNames",))
         if block and not block[0][0].empty:
             close = data.rfind(b"</", block[0][1], block[0][2])
             edits.append((close, close, new.encode()))
@@ -292,7 +300,7 @@ def _top_level_position(data: bytes, later_names: tuple[str, ...]) -> int:
 
 
 def set_full_calc_on_load(data: bytes) -> bytes:
-    calc = element_spans(data, lambda t: t.local == b"calcPr")
+    calc = element_spans(data, lambda t: t.local == b"calcPr", (b"calcPr",))
     if calc:
         tag = calc[0][0]
         if tag.attrs().get(b"fullCalcOnLoad") in (b"1", b"true"):

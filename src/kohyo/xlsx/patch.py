@@ -31,8 +31,16 @@ from kohyo.xlsx import opc
 from kohyo.xlsx.sheetspec import CellSpec, PrintSetup, SheetSpec, build_sheet_xml, defined_names
 from kohyo.xlsx.sheetxml import CellWrite, PatchRefused, TableHeader, patch_cells
 from kohyo.xlsx.styles import StyleBook, StyleSpec
-from kohyo.xlsx.xmlbytes import MAIN_NS, REL_NS, as_utf8, parse_range, parse_xml
-from kohyo.xlsx.zipcopy import ZipSource, write_zip
+from kohyo.xlsx.xmlbytes import (
+    MAIN_NS,
+    REL_NS,
+    PartMalformed,
+    as_utf8,
+    check_well_formed,
+    parse_range,
+    parse_xml,
+)
+from kohyo.xlsx.zipcopy import ZipSource, identical_members, write_zip
 
 __all__ = [
     "CellSpec",
@@ -81,6 +89,10 @@ class PackagePatch:
         self._shared: list[str] | None = None
         self._calc_invalidated = False
         self._rels_cache: tuple[bytes | None, dict[str, tuple[str, str, bool]]] | None = None
+        # member -> the writes :meth:`set_cells` made in it, when nothing else changed it
+        self._checked: dict[str, tuple[CellWrite, ...]] = {}
+        self._generated: dict[str, str] = {}  # member -> sheet: put_sheet built and parsed it
+        self.written: bytes | None = None  # the archive to_bytes last made and read back
         root_rels = opc.read_rels(self._read("_rels/.rels"), "")
         wb = next(
             (
@@ -134,6 +146,8 @@ class PackagePatch:
             self._added.append(part)
             name = part
         self._parts[name] = data
+        self._checked.pop(name, None)  # changed by more than set_cells' checked writes
+        self._generated.pop(name, None)
 
     def _wb_rels(self) -> dict[str, tuple[str, str, bool]]:
         data = self._read(self.workbook_rels_part)
@@ -171,6 +185,11 @@ class PackagePatch:
     def source(self) -> bytes:
         """The package as it was opened, byte for byte."""
         return self._zip.data
+
+    def raw_copies(self, data: bytes) -> set[str]:
+        """The members of the archive *data* stored exactly as in :attr:`source`
+        (:func:`~kohyo.xlsx.zipcopy.identical_members`, on the source already read)."""
+        return identical_members(self._zip, data)
 
     def _sheet(self, name: str) -> _Sheet:
         found = self._find(name)
@@ -222,12 +241,13 @@ class PackagePatch:
     def _all_or_nothing(self) -> Iterator[None]:
         """Undo every pending edit of the block if it raises."""
         state = copy.copy(self.__dict__)
-        saved = (dict(self._parts), list(self._added), list(self._sheets))
+        saved = (dict(self._parts), list(self._added), list(self._sheets), dict(self._checked),
+                 dict(self._generated))  # fmt: skip
         try:
             yield
         except BaseException:
             self.__dict__.update(state)
-            self._parts, self._added, self._sheets = saved
+            self._parts, self._added, self._sheets, self._checked, self._generated = saved
             raise
 
     def set_cells(self, sheet_name: str, writes: Iterable[CellWrite]) -> None:
@@ -251,15 +271,22 @@ class PackagePatch:
             raise PatchRefused(
                 t("patch.sheet_part_missing", sheet=sheet.name, part=sheet.part), sheet.name
             )
+        writes = list(writes)
         new, formulas_changed = patch_cells(
             data,
             sheet.name,
-            list(writes),
+            writes,
             tables=self._table_headers(sheet),
             shared_string=self._shared_string,
         )
         if new is not data:
+            name = self._member(sheet.part) or sheet.part
+            # only set_cells changed the part so far (it is as opened, or in _checked)
+            before = self._checked.get(name, ()) if name in self._parts else ()
+            only_cells = name not in self._parts or name in self._checked
             self._write(sheet.part, new)
+            if only_cells:
+                self._checked[name] = (*before, *writes)
         if formulas_changed:
             self._invalidate_calc_chain()
 
@@ -305,6 +332,15 @@ class PackagePatch:
             self._create_sheet(spec.name, index, xml)
             if b"<f>" in xml:
                 self._invalidate_calc_chain()
+        member = self._member(self._sheet(spec.name).part)
+        if member is not None and self._parts.get(member) is xml:  # written just now
+            try:
+                check_well_formed(xml)  # see generated_sheets
+            except PartMalformed:
+                raise PatchRefused(
+                    t("patch.sheet_unverified", sheet=spec.name), spec.name
+                ) from None
+            self._generated[member] = spec.name
         if book.changed:
             self._write(styles_part, book.to_bytes())
         wb = self._read(self.workbook_part) or b""
@@ -383,6 +419,21 @@ class PackagePatch:
         ]
         return changed, added
 
+    def checked_writes(self) -> dict[str, tuple[CellWrite, ...]]:
+        """Members changed by :meth:`set_cells` alone, each with the writes made in it.
+
+        :func:`~kohyo.xlsx.sheetxml.patch_cells` made each from the member as opened by
+        replacing only the targeted ``<c>`` elements (or inserting them), then parsed the
+        whole result and checked it: well-formed, as many cells as planned, each target
+        once and holding what was written, no cell at a new position."""
+        return {n: w for n, w in self._checked.items() if self._parts.get(n) is not None}
+
+    def generated_sheets(self) -> dict[str, str]:
+        """Members :meth:`put_sheet` built whole (member -> sheet name), each parsed after it
+        was built: well-formed XML, prefixes bound, no DOCTYPE
+        (:func:`~kohyo.xlsx.xmlbytes.check_well_formed`)."""
+        return {n: s for n, s in self._generated.items() if self._parts.get(n) is not None}
+
     def changed_parts(self) -> list[str]:
         """Members that would differ from the original (changed, removed or added)."""
         changed, added = self._final()
@@ -391,6 +442,7 @@ class PackagePatch:
     def to_bytes(self) -> bytes:
         changed, added = self._final()
         if not changed and not added:
+            self.written = self._zip.data
             return self._zip.data
         out = write_zip(self._zip, changed, added)
         with zipfile.ZipFile(io.BytesIO(out)) as check:  # reading back verifies CRCs
@@ -399,6 +451,7 @@ class PackagePatch:
                 check.read(n) != d for n, d in [*changed.items(), *added] if d is not None
             ):
                 raise PatchRefused(t("patch.output_unverified"))
+        self.written = out
         return out
 
     def save(self, dest_path: str | os.PathLike[str]) -> None:

@@ -124,20 +124,34 @@ def build_sheet_xml(spec: SheetSpec, xf_of: Callable[[str], int], *, tab_selecte
     rows_xml: list[str] = []
     max_row = max_col = 0
     xfs: dict[str, str | None] = {}  # a 総括表 of 2,000 rows names a handful of styles
+    # A cell's XML is '<c r="REF"' and a rest that depends only on the CellSpec: a 総括表
+    # repeats a few CellSpec objects (empty member cells, marks, 「—」) thousands of times,
+    # so each one's rest is made once (by cell_xml itself: the bytes stay its bytes). Keyed
+    # by id: every cell of spec.rows lives as long as this call.
+    rests: dict[int, str] = {}
+    letters: list[str] = []  # letters[j] is column j + 1's
     for i, row in enumerate(spec.rows, start=1):
         cells = []
-        for j, cell in enumerate(row, start=1):
+        if len(row) > len(letters):
+            letters += [col_letter(k) for k in range(len(letters) + 1, len(row) + 1)]
+        last = 0
+        for j, cell in enumerate(row):
             if cell is None:
                 continue
-            style = None
-            if cell.style:
-                style = xfs.get(cell.style)
-                if style is None and cell.style not in xfs:
-                    index = str(xf_of(cell.style))
-                    style = xfs[cell.style] = None if index == "0" else index
-            formula = clean_formula(cell.formula) if cell.formula is not None else None
-            cells.append(cell_xml("", f"{col_letter(j)}{i}", style, cell.value, formula))
-            max_col = max(max_col, j)
+            rest = rests.get(id(cell))
+            if rest is None:
+                value = cell.value
+                style = None
+                if cell.style:
+                    style = xfs.get(cell.style)
+                    if style is None and cell.style not in xfs:
+                        index = str(xf_of(cell.style))
+                        style = xfs[cell.style] = None if index == "0" else index
+                formula = clean_formula(cell.formula) if cell.formula is not None else None
+                rest = rests[id(cell)] = cell_xml("", "", style, value, formula)[len('<c r=""') :]
+            cells.append(f'<c r="{letters[j]}{i}"{rest}')
+            last = j + 1
+        max_col = max(max_col, last)
         height = spec.row_heights.get(i)
         if cells or height:
             ht = f' ht="{_fmt(height)}" customHeight="1"' if height else ""

@@ -10,7 +10,7 @@ and re-parses the result to check it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -220,12 +220,30 @@ def _widen_spans(tag_bytes: bytes, spans: bytes | None, cols: list[int]) -> byte
     return set_attrs(tag_bytes, {"spans": f"{lo}:{hi}"})
 
 
-_NS = {"m": MAIN_NS}
-_CELL_BY_REF = etree.XPath("m:sheetData/m:row/m:c[@r=$ref]", namespaces=_NS)
-_COUNT_CELLS = etree.XPath("count(m:sheetData/m:row/m:c)", namespaces=_NS)
-_IMPLIED_REFS = etree.XPath(
-    "boolean(m:sheetData/m:row[not(@r)] | m:sheetData/m:row/m:c[not(@r)])", namespaces=_NS
-)
+@dataclass
+class _Survey:
+    """One walk over the ``<c>`` elements of ``sheetData``/``row`` (what XPath's
+    ``m:sheetData/m:row/m:c`` selects; an XPath per question took longer than the parse)."""
+
+    count: int  # cells
+    implied: bool  # some row or cell leaves its position implied (no r attribute)
+    hits: dict[str, list[etree._Element]]  # the cells whose r is one of the refs asked for
+
+
+def _survey(root: etree._Element, refs: Collection[str]) -> _Survey:
+    count, implied = 0, False
+    hits: dict[str, list[etree._Element]] = {}
+    for sheet_data in root.iterfind(_M + "sheetData"):
+        for row_el in sheet_data.iterfind(_M + "row"):
+            implied = implied or row_el.get("r") is None
+            for c in row_el.iterfind(_M + "c"):
+                count += 1
+                ref = c.get("r")
+                if ref is None:
+                    implied = True
+                elif ref in refs:
+                    hits.setdefault(ref, []).append(c)
+    return _Survey(count, implied, hits)
 
 
 def patch_cells(
@@ -242,6 +260,9 @@ def patch_cells(
     and whether a formula was added, changed or removed. Raises PatchRefused for
     unsafe targets before anything is changed.
     """
+    quick = _patch_in_place(data, sheet, writes, tables, shared_string)
+    if quick is not None:
+        return quick
     root = parse_xml(data)
     sheet_data = root.find(_M + "sheetData")
     if root.tag != _M + "worksheet" or sheet_data is None:
@@ -253,11 +274,12 @@ def patch_cells(
             raise ValueError(f"cell {w.ref} written twice on sheet {sheet!r}")
         targets[key] = w
     # Fast path: every target exists once with an explicit r (the usual refresh).
-    by_ref = {k: _CELL_BY_REF(root, ref=col_letter(k[1]) + str(k[0])) for k in targets}
-    fast = all(len(v) == 1 for v in by_ref.values()) and not _IMPLIED_REFS(root)
+    refs = {col_letter(k[1]) + str(k[0]): k for k in targets}
+    survey = _survey(root, refs)
+    fast = not survey.implied and all(len(survey.hits.get(ref, ())) == 1 for ref in refs)
     cells = None if fast else _cells(sheet_data)
     if cells is None:
-        existing = {k: v[0] for k, v in by_ref.items()}
+        existing = {k: survey.hits[ref][0] for ref, k in refs.items()}
     else:
         existing = {(r, c): el for r, c, _row, el in cells if (r, c) in targets}
     blocked = _blocked_ranges(root)
@@ -287,8 +309,9 @@ def patch_cells(
     if not new_xml:
         return data, False
 
-    n_cells = int(_COUNT_CELLS(root)) + sum(k not in existing for k in new_xml)
+    n_cells = survey.count + sum(k not in existing for k in new_xml)
     edits = _fast_edits(data, pfx, new_xml) if fast else None
+    positions = None  # every cell's position after the edit, when some are implied
     if edits is None:
         cells = cells if cells is not None else _cells(sheet_data)
         layout = _scan(data, pfx.encode())
@@ -297,9 +320,154 @@ def patch_cells(
         ]:
             raise PatchRefused(t("patch.sheet_unparsable", sheet=sheet), sheet)
         edits = _edits(data, pfx, layout, new_xml)
+        positions = {(r, c) for r, c, _row, _el in cells} | set(new_xml)
     new_data = splice(data, edits)
-    _verify(new_data, sheet, n_cells, expected, shared_string, thorough=not fast)
+    _verify(new_data, sheet, n_cells, expected, shared_string, positions=positions)
     return new_data, formulas_changed
+
+
+# A part is plain enough to find cells in without parsing it first when it has no comment,
+# CDATA, DOCTYPE or processing instruction but the XML declaration (then every "<" starts a
+# tag), declares every namespace on its root (the main one as the default, and no prefix
+# of an element), has no array or data-table formula, and every row and cell gives its
+# position as its first attribute (r).
+_ROW_OR_CELL = re.compile(rb"<(c|row)[\s/>](r=\")?")  # a start tag, and r="... first
+_COUNT_CELLS = etree.XPath("count(m:sheetData/m:row/m:c)", namespaces={"m": MAIN_NS})
+_CELL_CLOSE = re.compile(rb"</c\s*>")
+_MERGE_REF = re.compile(rb"<mergeCell\s[^>]*?\bref\s*=\s*[\"']([^\"']*)[\"']")
+
+
+def _cell_count(data: bytes) -> int | None:
+    """The cells of a :func:`_plain` part, or None unless every cell and row has an r."""
+    tags = _ROW_OR_CELL.findall(data)  # (name, 'r="' or b"") per tag
+    if tags.count((b"c", b"")) or tags.count((b"row", b"")):
+        return None
+    return tags.count((b"c", b'r="'))
+
+
+def _plain(data: bytes) -> bool:
+    if b"<!" in data or data.count(b"<?") > (1 if data.startswith(b"<?xml") else 0):
+        return False
+    if b"array" in data or b"dataTable" in data:
+        return False
+    root = next(iter_tags(data), None)
+    if root is None or root.qname != b"worksheet" or root.closing or b"<sheetData" not in data:
+        return False
+    attrs = root.attrs()
+    declared = [k for k in attrs if k == b"xmlns" or k.startswith(b"xmlns:")]
+    if attrs.get(b"xmlns") != MAIN_NS.encode() or data.count(b"xmlns") != len(declared):
+        return False
+    prefixes = [k[len(b"xmlns:") :] for k in declared if k != b"xmlns"]
+    return not any(b"<" + p + b":" in data or b"</" + p + b":" in data for p in prefixes)
+
+
+def _patch_in_place(
+    data: bytes,
+    sheet: str,
+    writes: Sequence[CellWrite],
+    tables: Sequence[TableHeader],
+    shared_string: Callable[[int], str | None],
+) -> tuple[bytes, bool] | None:
+    """The usual refresh edit (cells that exist, in a plain part) without parsing the part
+    before the edit: only after it, by :func:`_verify`, as every edit is checked.
+
+    In a plain part (see above) every ``<c`` followed by a space, ``/`` or ``>`` is the
+    start tag of a cell, so the cells are counted on the bytes, each target's start tag
+    is found on them (exactly once, its r attribute read properly), and only the target's
+    own element is parsed, alone, for what the edit needs to know of it (its value, style,
+    formula). Merged ranges are read from the ``<mergeCell>`` tags. The edit is then
+    checked as the full path checks its own: the whole new part parsed, as many cells as
+    counted, no implied position, each target once and holding its value.
+
+    Returns None whenever any of that does not hold — a missing target, a target to
+    refuse, an unusual part, a failed check — and the full path decides as before: this
+    path only ever accepts an edit, and with the bytes the full path would write."""
+    if not _plain(data):
+        return None
+    n_cells = _cell_count(data)
+    if n_cells is None:
+        return None
+    try:
+        blocked = [("merge", m.decode(), parse_range(m.decode())) for m in _MERGE_REF.findall(data)]
+        targets = {split_ref(w.ref): w for w in writes}
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if len(targets) != len(writes):
+        return None
+    wrapper = b'<x xmlns="' + MAIN_NS.encode() + b'">'
+    edits: list[tuple[int, int, bytes]] = []
+    expected: dict[tuple[int, int], tuple[Value, str | None]] = {}
+    formulas_changed = False
+    for (r, c), w in targets.items():
+        ref = col_letter(c) + str(r)
+        # r="REF" once in the part (a row's r is a number; no other attribute is named r
+        # but a cellWatch's, which sends the edit the full way), inside a <c> start tag.
+        attr = b'r="' + ref.encode() + b'"'
+        at = data.find(attr)
+        if at < 0 or data.count(attr) != 1 or b"r='" + ref.encode() + b"'" in data:
+            return None
+        tag = next(iter_tags(data, data.rfind(b"<", 0, at)), None)
+        if tag is None or tag.qname != b"c" or tag.closing or not tag.start < at < tag.end:
+            return None
+        if tag.attrs().get(b"r") != ref.encode():
+            return None
+        close = None if tag.empty else _CELL_CLOSE.search(data, tag.end)
+        if close is None and not tag.empty:
+            return None
+        end = tag.end if close is None else close.end()
+        try:
+            el = parse_xml(wrapper + data[tag.start : end] + b"</x>")[0]
+        except (etree.XMLSyntaxError, KohyoError, IndexError):
+            return None
+        try:
+            _check_target(sheet, ref, r, c, el, blocked, tables)
+        except PatchRefused:
+            return None
+        formula = clean_formula(w.formula) if w.formula is not None else None
+        value = clean_text(w.value) if isinstance(w.value, str) else w.value
+        if same_content(el, value, formula, shared_string):
+            continue
+        formulas_changed |= el.find(_M + "f") is not None or formula is not None
+        edits.append(
+            (tag.start, end, cell_xml("", ref, el.get("s"), value, formula, el.get("ph")).encode())
+        )
+        expected[(r, c)] = (value, formula)
+    if not edits:
+        return data, False
+    new_data = splice(data, edits)
+    try:
+        ok = _verify_in_place(new_data, n_cells, expected, shared_string)
+    except (etree.XMLSyntaxError, KohyoError):
+        return None
+    return (new_data, formulas_changed) if ok else None
+
+
+def _verify_in_place(
+    new_data: bytes,
+    n_cells: int,
+    expected: dict[tuple[int, int], tuple[Value, str | None]],
+    shared_string: Callable[[int], str | None],
+) -> bool:
+    """:func:`_verify` for an edit made in place: the new part parsed whole (lxml raises
+    unless it is well-formed), as many cells as :func:`_cell_count` found before the edit,
+    each target once in the part (its r="..." once in the bytes) and, in its row, holding
+    what was written. Every row and cell gives its position: they did before the edit
+    (:func:`_cell_count`), the bytes around the targets are as they were, and each
+    target was written with its r first (:func:`~kohyo.xlsx.xmlbytes.cell_xml`)."""
+    root = parse_xml(new_data)
+    if root.tag != _M + "worksheet" or int(_COUNT_CELLS(root)) != n_cells:
+        return False
+    rows = [row_el for sd in root.iterfind(_M + "sheetData") for row_el in sd.iterfind(_M + "row")]
+    for (r, c), (value, formula) in expected.items():
+        ref = col_letter(c) + str(r)
+        if new_data.count(b'r="' + ref.encode() + b'"') != 1:
+            return False
+        row_r = str(r)
+        hit = [el for row_el in rows if row_el.get("r") == row_r
+               for el in row_el.iterfind(_M + "c") if el.get("r") == ref]  # fmt: skip
+        if len(hit) != 1 or not same_content(hit[0], value, formula, shared_string):
+            return False
+    return True
 
 
 def _fast_edits(
@@ -398,21 +566,28 @@ def _verify(
     expected: dict[tuple[int, int], tuple[Value, str | None]],
     shared_string: Callable[[int], str | None],
     *,
-    thorough: bool,
+    positions: set[tuple[int, int]] | None,
 ) -> None:
-    """Re-parse the spliced part: cell count as planned, each target once and as intended;
-    ``thorough`` also checks every cell position (implied refs resolved) is unique."""
+    """Re-parse the spliced part: cell count as planned, each target once and as intended.
+
+    With *positions* (the sheet leaves some positions implied, so the edit went through the
+    full scan), also: every cell's position, implied refs resolved, is one of *positions*
+    and none is taken twice — no cell moved. Without, every row and cell carried an explicit
+    r before the edit, and the edit wrote explicit ones: positions stand in the bytes left
+    as they were."""
     root = parse_xml(new_data)
-    ok = int(_COUNT_CELLS(root)) == n_cells
-    for (r, c), (value, formula) in expected.items():
-        hit = _CELL_BY_REF(root, ref=col_letter(c) + str(r))
+    refs = {
+        col_letter(c) + str(r): (value, formula) for (r, c), (value, formula) in expected.items()
+    }
+    survey = _survey(root, refs)
+    ok = survey.count == n_cells and (positions is not None or not survey.implied)
+    for ref, (value, formula) in refs.items():
+        hit = survey.hits.get(ref, [])
         ok = ok and len(hit) == 1 and same_content(hit[0], value, formula, shared_string)
-    if ok and thorough:
+    if ok and positions is not None:
         sheet_data = root.find(_M + "sheetData")
-        positions = (
-            [(r, c) for r, c, _row, _el in _cells(sheet_data)] if sheet_data is not None else []
-        )
-        ok = len(positions) == len(set(positions))
+        found = [(r, c) for r, c, _row, _el in _cells(sheet_data)] if sheet_data is not None else []
+        ok = len(found) == len(positions) and set(found) == positions
     if not ok:
         raise PatchRefused(
             t("patch.sheet_unverified", sheet=sheet),

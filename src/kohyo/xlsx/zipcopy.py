@@ -288,13 +288,15 @@ def write_zip(
     return out.getvalue()
 
 
-def identical_members(before: bytes, after: bytes) -> set[str]:
+def identical_members(before: bytes | ZipSource, after: bytes) -> set[str]:
     """Names of the members of *after* stored exactly as in *before*: the same local header
     and the same compressed bytes (so the same CRC, sizes and content), only perhaps at
     another offset. What :func:`write_zip` raw-copied comes out here; a member it rewrote
-    does not, and neither does anything when either archive is not one this module reads."""
+    does not, and neither does anything when either archive is not one this module reads.
+    *before* may be given as the ZipSource already made of it."""
     try:
-        old, new = ZipSource(before), ZipSource(after)
+        old = before if isinstance(before, ZipSource) else ZipSource(before)
+        new = ZipSource(after)
         out = set()
         for info in new.infos:
             if old.resolve(info.filename) != info.filename:
