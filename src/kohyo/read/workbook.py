@@ -109,9 +109,6 @@ def _read(
     sst = _shared_strings_part(rels)
     if sst is not None and sst in zf.NameToInfo and sst not in trusted:
         trusted = set()
-    strings = _shared_strings(zf, rels, p, limits, verified)  # the sheets read need them
-    cache = _CellCache(strings)
-    budget = _CellBudget(p, limits)
     sheets: list[SheetGrid] = []
     to_read: list[SheetGrid] = []
     for el in wb.iter(f"{{{NS_MAIN}}}sheet"):
@@ -128,6 +125,11 @@ def _read(
             grid.trusted = True
         else:
             to_read.append(grid)
+    strings: list[str] = []
+    if sst not in trusted or any(g.name not in without_cells for g in to_read):
+        strings = _shared_strings(zf, rels, p, limits, verified)  # the sheets read need them
+    cache = _CellCache(strings)
+    budget = _CellBudget(p, limits)
     with _Prefetch(zf, p, [g.part for g in to_read if g.part is not None]) as loaded:
         for grid in to_read:
             assert grid.part is not None
