@@ -13,9 +13,9 @@ from itertools import groupby
 
 import click
 from rich.cells import cell_len
-from rich.console import Console
 
 from kohyo.check.findings import SEVERITY_ORDER, Finding, Report
+from kohyo.cli.output import Output, write_plain
 from kohyo.messages import severity_label, t
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
@@ -137,21 +137,23 @@ def _hard_split(text: str, width: int, rest: int, *, first: bool) -> tuple[list[
 
 
 def print_findings(
-    console: Console, report: Report, sheet_order: list[str], *, show_info: bool = True
+    console: Output, report: Report, sheet_order: list[str], *, show_info: bool = True
 ) -> None:
     items = [f for f in report.findings if show_info or f.severity != "info"]
     width = console.width
     # One write per run of lines in one style, through rich's low-level ``out`` (no
     # re-wrapping: the lines are wrapped already): rich's per-call and per-line work, not
-    # the text, was most of printing thousands of findings.
+    # the text, was most of printing thousands of findings. Where rich would write the text
+    # as it is (a file or a pipe: no colour), it is written without rich.
     for style, groups in groupby(finding_groups(items, sheet_order),
                                  key=lambda g: SEVERITY_STYLE[g[0].severity]):  # fmt: skip
-        lines = [x for group in groups for x in wrap(group_line(group), width)]
-        console.out("\n".join(lines), style=style, highlight=False)
+        text = "\n".join(x for group in groups for x in wrap(group_line(group), width))
+        if not write_plain(console, text):
+            console.out(text, style=style, highlight=False)
 
 
 def exit_on_errors(
-    console: Console, report: Report, sheet_order: list[str], target: str, tail: str,
+    console: Output, report: Report, sheet_order: list[str], target: str, tail: str,
     *, as_json: bool = False,
 ) -> None:  # fmt: skip
     """A master with errors ends the command with exit 1: its errors (or their JSON), then the

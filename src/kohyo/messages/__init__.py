@@ -100,7 +100,9 @@ def _find(key: str) -> tuple[str, str] | None:
     if texts is None:
         for stage in ROUTES.get(key.partition(".")[0], ()):
             _load(stage)
-        texts = _texts.get(key)
+            texts = _texts.get(key)
+            if texts is not None:
+                break
     return texts
 
 
