@@ -8,6 +8,7 @@ import click
 
 from kohyo.check.findings import Finding, Report
 from kohyo.cli.common import (
+    cache_dir,
     common_options,
     config_for,
     emit_json,
@@ -61,7 +62,8 @@ def diff_cmd(
     pages = book_pages(book, result.new, config) if book is not None else None
     references = reference_texts(ov.added, pages, load_remarks(config), book)
     target = out_dir if out_dir is not None else default_out_dir(config)
-    written = write_change_overview(ov, target, config, references, inputs=(old, new_path))
+    written = write_change_overview(ov, target, config, references, inputs=(old, new_path),
+                                    template_cache=cache_dir() / "templates")  # fmt: skip
     echo = click.echo
     echo(t("diff.written", path=target))
     echo(t("diff.count", old=ov.old_count, new=ov.new_count))
