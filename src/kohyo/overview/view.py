@@ -49,6 +49,8 @@ CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳㉑㉒㉓
 
 @dataclass
 class Cell:
+    """One cell of a 個表 table in the overview: its text pieces and its place in the grid."""
+
     segments: list[Segment]
     colspan: int = 1
     rowspan: int = 1
@@ -99,6 +101,8 @@ class ChangeItem:
 
 @dataclass
 class OverviewView:
+    """The overview laid out once, for the HTML, Markdown and xlsx renderings."""
+
     title: str
     lead: str
     count_line: str
