@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from kohyo.check.findings import Report, finding
-from kohyo.cli.output import PlainConsole, is_plain, make_console, write_plain
+from kohyo.cli.output import Column, PlainConsole, is_plain, make_console, print_table, write_plain
 from kohyo.cli.render import print_findings
 
 TEXTS = [
@@ -184,3 +184,49 @@ def test_a_terminal_still_gets_colour() -> None:
 
 def test_environment_is_untouched() -> None:
     assert os.environ.get("COLUMNS") == "40"
+
+
+def _rich_table(console: Console, columns: list[Column], rows: list[list[str]]) -> None:
+    table = Table(box=None, pad_edge=False, show_header=True, header_style="bold")
+    for c in columns:
+        table.add_column(c.header, justify=c.justify, no_wrap=c.no_wrap, overflow=c.overflow)
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+
+
+DISTRIBUTION = [Column("市町村", no_wrap=True), Column("個表", justify="right", no_wrap=True),
+                Column("ファイル", overflow="fold")]  # fmt: skip
+
+
+def _tables() -> list[list[list[str]]]:
+    import random
+
+    rng = random.Random(17)
+    words = ["中央市", "東岡村", "a", "外ヶ浜町", "x" * 30, "合成圏域_中央市_個表_2026-11-30.xlsx",
+             "b.pdf", "ｱｲｳ", "", "[red]", ":smile:", "tab\there", " lead", "trail ", "é"]  # fmt: skip
+    tables = [[], [["中央市", "48", "a.xlsx\nb.pdf"], ["東岡村", "7", "short.xlsx"]]]
+    for _ in range(300):
+        rows = []
+        for _ in range(rng.randrange(1, 6)):
+            files = "\n".join(rng.choice(words) for _ in range(rng.randrange(1, 4)))
+            rows.append([rng.choice(words), str(rng.randrange(0, 2000)), files])
+        tables.append(rows)
+    return tables
+
+
+@pytest.mark.parametrize("columns", ["30", "40", "80"])
+def test_a_table_prints_what_rich_prints(monkeypatch: pytest.MonkeyPatch, columns: str) -> None:
+    monkeypatch.setenv("COLUMNS", columns)
+    plain_path = 0
+    for rows in _tables():
+        a, b = io.StringIO(), io.StringIO()
+        _rich_table(rich_console(a), DISTRIBUTION, rows)
+        console = PlainConsole(file=b)
+        print_table(console, DISTRIBUTION, rows)
+        assert b.getvalue() == a.getvalue(), rows
+        plain_path += console._rich is None
+        c = io.StringIO()  # rich's own Console to a file: the plain path too
+        print_table(rich_console(c), DISTRIBUTION, rows)
+        assert c.getvalue() == a.getvalue(), rows
+    assert plain_path > 5  # and many of them took the plain path

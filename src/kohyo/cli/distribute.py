@@ -20,7 +20,7 @@ from kohyo.cli.common import (
     towns_option,
 )
 from kohyo.cli.localized import KohyoCommand
-from kohyo.cli.output import Output, make_console
+from kohyo.cli.output import Column, Output, make_console, print_table
 from kohyo.cli.render import exit_on_errors
 from kohyo.distribute.build import DistributionResult, distribute_master, select_towns
 from kohyo.distribute.build import Progress as ProgressFn
@@ -145,15 +145,14 @@ def _progress(show: bool, total: int) -> Iterator[ProgressFn | None]:
 
 
 def print_distribution(console: Output, result: DistributionResult, *, warnings: int) -> None:
-    from rich.table import Table  # a table is rich's to lay out, on a terminal or not
-
-    table = Table(box=None, pad_edge=False, show_header=True, header_style="bold")
-    table.add_column(t("distribute.column.town"), no_wrap=True)
-    table.add_column(t("distribute.column.projects"), justify="right", no_wrap=True)
-    table.add_column(t("distribute.column.files"), overflow="fold")
-    for town in result.towns:
-        table.add_row(town.town, str(len(town.sheets) - 1), "\n".join(f.name for f in town.files))
-    console.print(table)
+    columns = [
+        Column(t("distribute.column.town"), no_wrap=True),
+        Column(t("distribute.column.projects"), justify="right", no_wrap=True),
+        Column(t("distribute.column.files"), overflow="fold"),
+    ]
+    rows = [[town.town, str(len(town.sheets) - 1), "\n".join(f.name for f in town.files)]
+            for town in result.towns]  # fmt: skip
+    print_table(console, columns, rows)
     for s in result.stripped:
         console.print(t("distribute.note", note=s.message()))
     for notice in result.notices:

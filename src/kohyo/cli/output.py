@@ -16,12 +16,14 @@ import builtins
 import os
 import re
 import sys
-from typing import IO, TYPE_CHECKING, Any, Protocol
+from dataclasses import dataclass
+from typing import IO, TYPE_CHECKING, Any, Literal, Protocol
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-__all__ = ["Output", "PlainConsole", "is_plain", "make_console", "write_plain"]
+__all__ = ["Column", "Output", "PlainConsole", "is_plain", "make_console", "print_table",
+           "write_plain"]  # fmt: skip
 
 
 class Output(Protocol):
@@ -179,3 +181,67 @@ def _std_fds() -> tuple[int, int, int]:
         except Exception:
             fds.append(default)
     return fds[0], fds[1], fds[2]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of :func:`print_table`: its heading and how rich lays out its cells."""
+
+    header: str
+    justify: Literal["left", "right"] = "left"
+    no_wrap: bool = False
+    overflow: Literal["fold", "crop", "ellipsis"] = "ellipsis"
+
+
+def print_table(console: Output, columns: list[Column], rows: list[list[str]]) -> None:
+    """``Table(box=None, pad_edge=False, show_header=True, header_style="bold")`` of *rows*,
+    printed as rich prints it. Where rich would write text only and the table fits the
+    console as it is, the same lines are written without rich; else rich lays it out."""
+    file = console.file if isinstance(console, PlainConsole) else _plain_rich_file(console)
+    lines = _plain_table(columns, rows, console.width) if file is not None else None
+    if file is not None and lines is not None:
+        file.write("".join(line + "\n" for line in lines))
+        file.flush()
+        return
+    from rich.table import Table
+
+    table = Table(box=None, pad_edge=False, show_header=True, header_style="bold")
+    for c in columns:
+        table.add_column(c.header, justify=c.justify, no_wrap=c.no_wrap, overflow=c.overflow)
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+
+
+def _plain_table(columns: list[Column], rows: list[list[str]], width: int) -> list[str] | None:
+    """rich's lines for the table, or None where rich would change a cell (markup, emoji,
+    control characters, blanks at a line's ends, empty lines) or shrink a column to fit."""
+    cells = [[c.header for c in columns], *rows]
+    if any(len(row) != len(columns) for row in cells):
+        return None
+    split = [[cell.split("\n") for cell in row] for row in cells]
+    for row in split:
+        for cell in row:
+            for line in cell:
+                if not line or line != line.strip() or _UNSAFE_CELL.search(line):
+                    return None
+    from rich.cells import cell_len
+
+    widths = [max(cell_len(line) for row in split for line in row[j]) for j in range(len(columns))]
+    if sum(widths) + 2 * (len(columns) - 1) > width:
+        return None
+    out: list[str] = []
+    for row in split:
+        for i in range(max(len(cell) for cell in row)):
+            parts = []
+            for j, cell in enumerate(row):
+                text = cell[i] if i < len(cell) else ""
+                pad = " " * (widths[j] - cell_len(text))
+                parts.append(pad + text if columns[j].justify == "right" else text + pad)
+            out.append("  ".join(parts))
+    return out
+
+
+# What rich's Table would render otherwise than as the text: markup, emoji codes, control
+# characters and tabs.
+_UNSAFE_CELL = re.compile(r"[\[\x00-\x1f\x7f]|:\S*?:")
