@@ -103,8 +103,9 @@ def test_refresh_with_distribution_imports_no_live_excel_nor_progress_bar(area: 
     modules = imported(["refresh", "--config", "config.toml", "master.xlsx"], area)
     assert "kohyo.distribute.build" in modules  # it did distribute
     assert heavy(modules, ("xlwings", "kohyo.live", "rich.progress", "pandas", "numpy",
-                           # its table, to a pipe, is plain text: no rich Console nor Table
-                           "rich.console", "rich.table",
+                           # its table, to a pipe, is plain text (a line longer than the
+                           # console, as the folder's here, is still wrapped by rich)
+                           "rich.table",
                            "smtplib", "openpyxl", "kohyo.mail", "kohyo.data",
                            "kohyo.overview")) == []  # fmt: skip
 
