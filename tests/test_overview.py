@@ -660,3 +660,29 @@ def test_kohyo_diff_keeps_the_compiled_templates_in_the_user_cache(
     assert len(list((tmp_path / "xdg" / "kohyo" / "templates").rglob("*.cache"))) == 2
     for name in ("overview.md", "overview.html"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def _runs_one_by_one(segs: list[Any]) -> list[tuple[str, str]]:
+    """What runs() did before it joined each run once: string by string."""
+    out: list[tuple[str, str]] = []
+    for i, s in enumerate(segs):
+        br = i and (s.starts_paragraph or (s.kind == "ins" and segs[i - 1].kind == "del"))
+        text = ("\n" if br else "") + s.text
+        if out and out[-1][0] == s.kind:
+            out[-1] = (s.kind, out[-1][1] + text)
+        elif text:
+            out.append((s.kind, text))
+    return out
+
+
+def test_runs_are_what_they_were() -> None:
+    import random
+
+    from kohyo.overview.textdiff import Segment
+    from kohyo.overview.view import runs
+
+    rng = random.Random(17)
+    for _ in range(2000):
+        segs = [Segment(rng.choice(["", "a", "あい", "\n", "x y"]), rng.choice(["same", "ins", "del"]),
+                        rng.random() < 0.2) for _ in range(rng.randrange(0, 12))]  # fmt: skip
+        assert runs(segs) == _runs_one_by_one(segs), segs
