@@ -56,10 +56,11 @@ def make_console(*, stderr: bool = False) -> Output:
     return Console(highlight=False, stderr=stderr)
 
 
-def is_plain(file: IO[str]) -> bool:
+def is_plain(file: IO[str] | None) -> bool:
     """Whether rich's Console, writing to *file*, would write text only: not a terminal
-    (rich's own test, with its TTY_COMPATIBLE and FORCE_COLOR), not Jupyter, not Windows."""
-    if os.name == "nt" or hasattr(builtins, "get_ipython"):
+    (rich's own test, with its TTY_COMPATIBLE and FORCE_COLOR), not Jupyter, not Windows.
+    No stream at all (a closed stdout) is left to rich, which then writes nowhere."""
+    if file is None or os.name == "nt" or hasattr(builtins, "get_ipython"):
         return False
     environ = os.environ
     tty_compatible = environ.get("TTY_COMPATIBLE", "")
