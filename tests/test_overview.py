@@ -658,6 +658,16 @@ def test_kohyo_diff_keeps_the_compiled_templates_in_the_user_cache(
     second = cli_run(*args, "--out", tmp_path / "b")
     assert first.exit_code == second.exit_code == 0
     assert len(list((tmp_path / "xdg" / "kohyo" / "templates").rglob("*.cache"))) == 2
+    other = tmp_path / "elsewhere"  # the same master and templates from another folder
+    shutil.copytree(tmp_area_config.base_dir / "templates", other / "templates")
+    shutil.copy(tmp_area_config.path, other / "config.toml")
+    third = cli_run("diff", "--config", other / "config.toml", tmp_path / "old.xlsx",
+                    tmp_path / "new.xlsx", "--out", tmp_path / "c")  # fmt: skip
+    assert third.exit_code == 0
+    assert len(list((tmp_path / "xdg" / "kohyo" / "templates").rglob("*.cache"))) == 2
+    assert (tmp_path / "c" / "overview.md").read_bytes() == (
+        tmp_path / "a" / "overview.md"
+    ).read_bytes()
     for name in ("overview.md", "overview.html"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
 

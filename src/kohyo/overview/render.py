@@ -105,9 +105,17 @@ def _environment(config: Config, cache: Path | None = None) -> jinja2.Environmen
 
 
 class _TemplateCache(jinja2.FileSystemBytecodeCache):
-    """jinja2's cache of compiled templates in a folder, keyed by each template's file and
-    text: an area that edits its own copy gets it compiled anew. A folder that cannot be
-    read or written costs a compile, never the command."""
+    """jinja2's cache of compiled templates in a folder: one file per template name, used
+    only while the template's text is the one it was compiled from (an area that edits its
+    own copy gets it compiled anew). Not keyed by the template's path, as jinja2 would: a
+    master compared from many folders (tests, benchmarks) would leave a file for each; the
+    same text found at another path reuses the code (whose tracebacks then name the first
+    path). A folder that cannot be read or written costs a compile, never the command."""
+
+    def get_bucket(
+        self, environment: jinja2.Environment, name: str, filename: str | None, source: str
+    ) -> jinja2.bccache.Bucket:
+        return super().get_bucket(environment, name, None, source)
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         try:
