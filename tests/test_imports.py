@@ -4,6 +4,7 @@ Python, then look at ``sys.modules`` (which modules, not how long they took)."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -29,7 +30,14 @@ sys.stderr.write("@@modules@@" + json.dumps(sorted(sys.modules)))
 NOT_FOR_READING = ("xlwings", "jinja2", "pandas", "numpy", "xlsxwriter", "smtplib", "email",
                    "multiprocessing", "openpyxl", "kohyo.overview", "kohyo.distribute",
                    "kohyo.mail", "kohyo.book", "kohyo.collect", "kohyo.data", "kohyo.live",
-                   "kohyo.edit", "kohyo.layout.kohyo", "kohyo.check.report")  # fmt: skip
+                   "kohyo.edit", "kohyo.layout.kohyo", "kohyo.check.report",
+                   # plain output (a pipe, as here) is written without rich's Console
+                   "rich.console", "rich.progress", "rich.table", "traceback",
+                   "kohyo.book", "kohyo.cli.refresh", "kohyo.cli.distribute")  # fmt: skip
+# The message catalogue's stage modules that reading and checking a master never need.
+OTHER_STAGES = tuple(f"kohyo.messages.{s}" for s in ("edit", "write", "distribute", "overview",
+                                                     "mail", "sample", "book", "data",
+                                                     "collect"))  # fmt: skip
 
 
 def imported(args: list[str], cwd: Path) -> set[str]:
@@ -60,6 +68,17 @@ def test_validate_imports_only_the_reader(area: Path) -> None:
     assert "kohyo.read.master" in modules  # the probe did run the command
     assert "kohyo.check.rules" in modules
     assert heavy(modules, NOT_FOR_READING) == []
+    assert heavy(modules, OTHER_STAGES) == []
+    assert "kohyo.messages.check" in modules  # the stage the summary line comes from
+
+
+def test_validate_on_a_terminal_still_uses_rich(area: Path) -> None:
+    env = {**os.environ, "FORCE_COLOR": "1"}
+    proc = subprocess.run([sys.executable, "-c", PROBE, json.dumps(["validate", "master.xlsx"])],
+                          cwd=area, capture_output=True, text=True, timeout=120, env=env)  # fmt: skip
+    modules = set(json.loads(proc.stderr.rsplit("@@modules@@", 1)[1]))
+    assert "rich.console" in modules
+    assert "\x1b[" in proc.stdout  # colour, as before
 
 
 def test_validate_json_and_dump_import_only_the_reader(area: Path) -> None:
@@ -75,7 +94,20 @@ def test_refresh_without_distribution_imports_no_writer_of_other_files(area: Pat
     assert "kohyo.edit.refresh" in modules
     assert heavy(modules, ("xlwings", "jinja2", "pandas", "numpy", "xlsxwriter", "smtplib",
                            "openpyxl", "kohyo.overview", "kohyo.distribute", "kohyo.mail",
-                           "kohyo.book", "kohyo.collect", "kohyo.data")) == []  # fmt: skip
+                           "kohyo.book", "kohyo.collect", "kohyo.data",
+                           # the live-Excel path and its progress bar: only for --live
+                           "kohyo.live", "rich.progress")) == []  # fmt: skip
+
+
+def test_refresh_with_distribution_imports_no_live_excel_nor_progress_bar(area: Path) -> None:
+    modules = imported(["refresh", "--config", "config.toml", "master.xlsx"], area)
+    assert "kohyo.distribute.build" in modules  # it did distribute
+    assert heavy(modules, ("xlwings", "kohyo.live", "rich.progress", "pandas", "numpy",
+                           # its table, to a pipe, is plain text (a line longer than the
+                           # console, as the folder's here, is still wrapped by rich)
+                           "rich.table",
+                           "smtplib", "openpyxl", "kohyo.mail", "kohyo.data",
+                           "kohyo.overview")) == []  # fmt: skip
 
 
 def test_diff_imports_no_mail_distribution_or_frames(area: Path) -> None:
@@ -84,4 +116,11 @@ def test_diff_imports_no_mail_distribution_or_frames(area: Path) -> None:
     assert "kohyo.overview.compare" in modules
     assert heavy(modules, ("xlwings", "pandas", "numpy", "smtplib", "openpyxl",
                            "kohyo.distribute", "kohyo.mail", "kohyo.collect", "kohyo.data",
-                           "kohyo.edit")) == []  # fmt: skip
+                           "kohyo.edit", "rich.console", "kohyo.live")) == []  # fmt: skip
+
+
+def test_diff_json_imports_no_booklet_nor_writers(area: Path) -> None:
+    modules = imported(["diff", "--json", "--config", "config.toml", "master_before.xlsx",
+                        "master.xlsx"], area)  # fmt: skip
+    assert "kohyo.overview.compare" in modules
+    assert heavy(modules, ("kohyo.book", "rich.console", "kohyo.files.pdf")) == []

@@ -33,6 +33,45 @@ def test_both_languages_take_the_same_fields(key: str) -> None:
     assert ja != en
 
 
+def test_routes_name_exactly_the_modules_holding_each_first_part() -> None:
+    import importlib
+
+    from kohyo.messages import ROUTES, STAGES
+
+    held: dict[str, list[str]] = {}
+    seen: dict[str, str] = {}
+    for stage in STAGES:
+        for key in importlib.import_module(f"kohyo.messages.{stage}").MESSAGES:
+            assert key not in seen, f"{key!r} is in {seen.get(key)} and {stage}"
+            seen[key] = stage
+            first = key.partition(".")[0]
+            if stage not in held.setdefault(first, []):
+                held[first].append(stage)
+    assert {k: sorted(v) for k, v in held.items()} == {k: sorted(v) for k, v in ROUTES.items()}
+    assert set(CATALOGUE) == set(seen)
+    package = REPO / "src" / "kohyo" / "messages"
+    assert {p.stem for p in package.glob("*.py")} - {"__init__"} == set(STAGES)
+
+
+def test_a_key_loads_only_its_stage_in_a_fresh_process() -> None:
+    probe = (
+        "import sys; from kohyo.messages import t, CATALOGUE\n"
+        "assert 'nope.nothing' not in CATALOGUE\n"
+        "t('validate.count', count=1)\n"
+        "print(sorted(m for m in sys.modules if m.startswith('kohyo.messages.')))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True).stdout  # fmt: skip
+    assert out.strip() == "['kohyo.messages.check']"
+
+
+def test_an_unknown_key_is_a_key_error() -> None:
+    with pytest.raises(KeyError):
+        t("validate.no_such_message")
+    with pytest.raises(KeyError):
+        t("nosuchstage.message")
+
+
 def test_t_follows_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     assert t("file.empty") == "空のファイル（0 バイト）です。"
     monkeypatch.setenv("KOHYO_LANG", "en_US.UTF-8")
@@ -244,9 +283,12 @@ def test_group_help_lists_commands_in_the_language_asked(cli_run) -> None:
 
 
 def test_one_key_lives_in_one_stage_module() -> None:
-    from kohyo.messages import _MODULES
+    import importlib
 
-    total = sum(len(m.MESSAGES) for m in _MODULES)
+    from kohyo.messages import STAGES
+
+    modules = [importlib.import_module(f"kohyo.messages.{stage}") for stage in STAGES]
+    total = sum(len(m.MESSAGES) for m in modules)
     assert total == len(CATALOGUE)
     assert all(ja and en for ja, en in CATALOGUE.values())
 

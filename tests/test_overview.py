@@ -594,3 +594,105 @@ def test_cli_refuses_errors_unless_allowed_then_compares_and_says_so(
     )
     md = (tmp_path / "out" / "overview.md").read_text(encoding="utf-8")
     assert "- 事業費見込額（単位：千円）を変更（2020年度 約200 ⇒ 200、計 200 ⇒ 400）。" in md
+
+
+# --- the compiled-template cache (kohyo diff keeps it in the user's cache folder) -----------
+
+
+def _two_projects(tmp_path: Path, config: Config) -> ChangeOverview:
+    write_master(tmp_path / "old.xlsx", [project(1, "観光振興事業")])
+    write_master(tmp_path / "new.xlsx", [project(1, "観光振興事業"), project(2, "移住促進事業")])
+    return compare_masters(read_master(tmp_path / "old.xlsx", config),
+                           read_master(tmp_path / "new.xlsx", config), config)  # fmt: skip
+
+
+def test_cached_templates_render_the_same_text(tmp_path: Path, config: Config) -> None:
+    ov = _two_projects(tmp_path, config)
+    cache = tmp_path / "cache"
+    fresh = render_change_overview(ov, config)
+    first = render_change_overview(ov, config, template_cache=cache)
+    stored = sorted(cache.rglob("*.cache"))
+    assert len(stored) == 2  # the HTML and the Markdown template, compiled once
+    stamps = [p.stat().st_mtime_ns for p in stored]
+    second = render_change_overview(ov, config, template_cache=cache)
+    assert first == second == fresh
+    assert [p.stat().st_mtime_ns for p in stored] == stamps  # read, not compiled again
+
+
+def test_an_area_template_edited_after_caching_is_compiled_again(
+    tmp_path: Path, tmp_area_config: Config
+) -> None:
+    ov = _two_projects(tmp_path, tmp_area_config)
+    cache = tmp_path / "cache"
+    own = tmp_area_config.base_dir / "templates" / "overview" / "overview.md.j2"
+    own.write_text("一つ目 {{ v.lead }}\n", encoding="utf-8")
+    assert render_change_overview(ov, tmp_area_config, template_cache=cache)["overview.md"] \
+        .startswith("一つ目 ")  # fmt: skip
+    own.write_text("二つ目 {{ v.lead }}\n", encoding="utf-8")
+    assert render_change_overview(ov, tmp_area_config, template_cache=cache)["overview.md"] \
+        .startswith("二つ目 ")  # fmt: skip
+
+
+def test_a_cache_that_cannot_be_used_costs_nothing_but_a_compile(
+    tmp_path: Path, config: Config
+) -> None:
+    ov = _two_projects(tmp_path, config)
+    expected = render_change_overview(ov, config)
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    assert render_change_overview(ov, config, template_cache=blocked) == expected
+    cache = tmp_path / "cache"
+    render_change_overview(ov, config, template_cache=cache)
+    for stored in cache.rglob("*.cache"):
+        stored.write_bytes(b"garbage")  # a damaged cache file
+    assert render_change_overview(ov, config, template_cache=cache) == expected
+
+
+def test_kohyo_diff_keeps_the_compiled_templates_in_the_user_cache(
+    tmp_path: Path, tmp_area_config: Config, cli_run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _two_projects(tmp_path, tmp_area_config)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    args = ("diff", "--config", tmp_area_config.path, tmp_path / "old.xlsx", tmp_path / "new.xlsx")
+    first = cli_run(*args, "--out", tmp_path / "a")
+    second = cli_run(*args, "--out", tmp_path / "b")
+    assert first.exit_code == second.exit_code == 0
+    assert len(list((tmp_path / "xdg" / "kohyo" / "templates").rglob("*.cache"))) == 2
+    other = tmp_path / "elsewhere"  # the same master and templates from another folder
+    shutil.copytree(tmp_area_config.base_dir / "templates", other / "templates")
+    shutil.copy(tmp_area_config.path, other / "config.toml")
+    third = cli_run("diff", "--config", other / "config.toml", tmp_path / "old.xlsx",
+                    tmp_path / "new.xlsx", "--out", tmp_path / "c")  # fmt: skip
+    assert third.exit_code == 0
+    assert len(list((tmp_path / "xdg" / "kohyo" / "templates").rglob("*.cache"))) == 2
+    assert (tmp_path / "c" / "overview.md").read_bytes() == (
+        tmp_path / "a" / "overview.md"
+    ).read_bytes()
+    for name in ("overview.md", "overview.html"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def _runs_one_by_one(segs: list[Any]) -> list[tuple[str, str]]:
+    """What runs() did before it joined each run once: string by string."""
+    out: list[tuple[str, str]] = []
+    for i, s in enumerate(segs):
+        br = i and (s.starts_paragraph or (s.kind == "ins" and segs[i - 1].kind == "del"))
+        text = ("\n" if br else "") + s.text
+        if out and out[-1][0] == s.kind:
+            out[-1] = (s.kind, out[-1][1] + text)
+        elif text:
+            out.append((s.kind, text))
+    return out
+
+
+def test_runs_are_what_they_were() -> None:
+    import random
+
+    from kohyo.overview.textdiff import Segment
+    from kohyo.overview.view import runs
+
+    rng = random.Random(17)
+    for _ in range(2000):
+        segs = [Segment(rng.choice(["", "a", "あい", "\n", "x y"]), rng.choice(["same", "ins", "del"]),
+                        rng.random() < 0.2) for _ in range(rng.randrange(0, 12))]  # fmt: skip
+        assert runs(segs) == _runs_one_by_one(segs), segs

@@ -13,7 +13,15 @@ from rich.cells import cell_len
 from builders import project, write_master
 from conftest import REAL_CONFIG, CliResult
 from kohyo.check.findings import Report, finding
-from kohyo.cli.render import _BREAK_AFTER, _BREAK_BEFORE, finding_groups, group_line, wrap
+from kohyo.cli.render import (
+    _BREAK_AFTER,
+    _BREAK_BEFORE,
+    _pieces,
+    cells,
+    finding_groups,
+    group_line,
+    wrap,
+)
 
 LONG = (
     "非表示のシートです。下書きとみなし、検証だけして総括表・配布・メール・変更点から除きます"
@@ -33,6 +41,57 @@ def test_wrap_breaks_only_at_safe_points(width: int) -> None:
         at_space = f"{a[-6:]} {b[:6]}" in line
         assert a[-1] in _BREAK_AFTER or b[0] in _BREAK_BEFORE or at_space, (a, b)
     assert len(lines) > 1 or cell_len(line) <= width
+
+
+def _pieces_one_by_one(text: str) -> list[str]:
+    """What _pieces did before it was a regular expression: character by character."""
+    pieces: list[str] = []
+    start = 0
+    for i, ch in enumerate(text):
+        if ch in _BREAK_BEFORE and i > start:
+            pieces.append(text[start:i])
+            start = i
+        if ch in _BREAK_AFTER:
+            pieces.append(text[start : i + 1])
+            start = i + 1
+    if start < len(text):
+        pieces.append(text[start:])
+    return pieces
+
+
+def _texts() -> list[str]:
+    import random
+
+    rng = random.Random(17)
+    alphabet = sorted(_BREAK_AFTER | _BREAK_BEFORE) + list(
+        "ab 1あ漢ｱＡ\t\u3000é\u0301🙂\u200d\ufe0f\x07"
+    )
+    texts = [
+        "",
+        "「",
+        "」",
+        "「」",
+        "、、",
+        "「「",
+        "a「b」c、",
+        LONG,
+        f"[警告] シート 下書き: {LONG}",
+    ]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 40)))
+              for _ in range(2000)]  # fmt: skip
+    return texts
+
+
+def test_pieces_cut_where_they_always_did() -> None:
+    for text in _texts():
+        assert _pieces(text) == _pieces_one_by_one(text), repr(text)
+
+
+def test_cells_is_rich_cell_len() -> None:
+    for text in _texts():
+        assert cells(text) == cell_len(text), repr(text)
+        for piece in _pieces(text):
+            assert cells(piece) == cell_len(piece), repr(piece)
 
 
 def test_wrap_keeps_a_short_line_and_cuts_an_unbreakable_one() -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.console import Console
 
 from kohyo.book.build import BookResult, build_book
 from kohyo.cli.common import (
@@ -18,6 +17,7 @@ from kohyo.cli.common import (
     resolve,
 )
 from kohyo.cli.localized import KohyoCommand
+from kohyo.cli.output import make_console
 from kohyo.cli.render import exit_on_errors
 from kohyo.messages import t
 from kohyo.read.master import check_master
@@ -36,7 +36,7 @@ def book_cmd(
     """Make the booklet of every project sheet (--help: ``help.book`` in the catalogue)."""
     config, path = resolve(config_path, master)
     parsed, report = check_master(path, config)
-    console = Console(highlight=False)
+    console = make_console()
     exit_on_errors(console, report, parsed.sheet_order, str(path), t("book.cli.errors"),
                    as_json=as_json)  # fmt: skip
     result = build_book(parsed, config, out_dir=out_dir, pdf=pdf)

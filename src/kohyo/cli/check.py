@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.console import Console
 
 from kohyo.cli.common import (
     common_options,
@@ -16,6 +15,7 @@ from kohyo.cli.common import (
     resolve,
 )
 from kohyo.cli.localized import KohyoCommand
+from kohyo.cli.output import make_console
 from kohyo.cli.render import print_findings, summary_line
 from kohyo.messages import t
 from kohyo.read.master import check_master, dump_master, read_master
@@ -77,7 +77,7 @@ def validate_cmd(
     if as_json:
         emit_json(report.to_dict())
     else:
-        console = Console(highlight=False)
+        console = make_console()
         print_findings(console, report, parsed.sheet_order, show_info=not quiet)
         where = book.name if live else str(path)
         console.print(

@@ -7,10 +7,10 @@ import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
 
 from kohyo.cli.common import common_options, emit_json, fail, guarded, json_option, resolve
 from kohyo.cli.localized import KohyoCommand
+from kohyo.cli.output import Output, make_console
 from kohyo.cli.render import print_findings, summary_line
 from kohyo.collect.apply import apply_returns, collect_returns
 from kohyo.collect.plan import Change, CollectPlan, field_label
@@ -43,7 +43,7 @@ def collect_cmd(
     config, master_path = resolve(config_path, master)
     plan = collect_returns(list(paths), config, master=master_path, latest=latest,
                            distributions=distributions)  # fmt: skip
-    console = Console(highlight=False, stderr=as_json)
+    console = make_console(stderr=as_json)
     if plan.report.has_errors:
         if as_json:
             emit_json({**plan.to_dict(), "findings": plan.report.to_dict()["findings"]})
@@ -75,7 +75,7 @@ def collect_cmd(
     raise click.exceptions.Exit(plan.exit_code)
 
 
-def print_plan(console: Console, plan: CollectPlan) -> None:
+def print_plan(console: Output, plan: CollectPlan) -> None:
     """Every return, then its changes grouped by project: field, sent → returned, status."""
     out = functools.partial(console.print, soft_wrap=True, markup=False)
     out(t("collect.plan.returns"))
@@ -108,7 +108,7 @@ def print_plan(console: Console, plan: CollectPlan) -> None:
     out(t("collect.plan.counts", **_counts(plan)))
 
 
-def print_applied(console: Console, plan: CollectPlan) -> None:
+def print_applied(console: Output, plan: CollectPlan) -> None:
     console.print(t("collect.plan.applied_counts", **_counts(plan)))
     if plan.backup is not None:
         console.print(t("collect.saved", path=plan.master, backup=plan.backup), soft_wrap=True)

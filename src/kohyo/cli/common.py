@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import json
 import os
 import sys
-import traceback
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -84,6 +81,8 @@ def resolve(config_path: Path | None, master: Path | None) -> tuple[Config, Path
 
 def emit_json(obj: Any) -> None:
     """UTF-8 JSON on stdout whatever the console's code page (cp932 on Windows)."""
+    import json  # only the --json runs pay for it
+
     data = json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
     out = sys.stdout  # click.get_text_stream is deprecated in click 8.2+
     buffer = getattr(out, "buffer", None)
@@ -117,6 +116,8 @@ def guarded(func: F) -> F:
         except KeyboardInterrupt:  # Ctrl-C: the shell's convention, 128 + SIGINT
             fail(t("cli.interrupted"), EXIT_INTERRUPTED)
         except Exception:  # the last line of defence: log it, say so plainly
+            import traceback  # only when something went wrong
+
             try:
                 log = write_crash_log(traceback.format_exc())
                 where = t("cli.unexpected.log", log=log)
@@ -139,6 +140,8 @@ def cache_dir() -> Path:
 
 def write_crash_log(text: str) -> Path:
     """Write one run's traceback to its own file in :func:`cache_dir`; return its path."""
+    from datetime import datetime
+
     folder = cache_dir()
     folder.mkdir(parents=True, exist_ok=True)
     stem = f"error-{datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}"

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.console import Console
 
 from kohyo.cli.common import common_options, folder_option, guarded, master_argument, resolve
 from kohyo.cli.localized import KohyoCommand
+from kohyo.cli.output import make_console
 from kohyo.cli.render import print_findings
 from kohyo.config import load_config
 from kohyo.messages import t
@@ -30,7 +30,7 @@ def export_cmd(master: Path | None, fmt: str, out_dir: Path | None, config_path:
     config, path = resolve(config_path, master)
     result = export_master(path, config, fmt, out_dir)
     if result.report.has_errors:
-        print_findings(Console(highlight=False, stderr=True), result.report, [])
+        print_findings(make_console(stderr=True), result.report, [])
         click.echo(t("export.refused"), err=True)
         raise click.exceptions.Exit(1)
     folder = result.files[0].parent
@@ -53,7 +53,7 @@ def history_cmd(masters: tuple[Path, ...], out_dir: Path | None, config_path: Pa
     config = load_config(config_path)
     result = history_of(list(masters), config)
     if result.history is None:
-        console = Console(highlight=False, stderr=True)
+        console = make_console(stderr=True)
         for path, report in result.blocked:
             click.echo(t("history.refused", path=path, count=report.count("error")), err=True)
             print_findings(console, report, [])

@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.console import Console
 
-from kohyo.book.reference import book_pages, load_remarks, reference_texts
 from kohyo.check.findings import Finding, Report
 from kohyo.cli.common import (
+    cache_dir,
     common_options,
     config_for,
     emit_json,
@@ -18,6 +17,7 @@ from kohyo.cli.common import (
     json_option,
 )
 from kohyo.cli.localized import KohyoCommand
+from kohyo.cli.output import make_console
 from kohyo.cli.render import print_findings
 from kohyo.messages import t
 from kohyo.overview.compare import blocking_findings
@@ -57,10 +57,13 @@ def diff_cmd(
     if as_json:
         emit_json(ov.to_dict())
         return
+    from kohyo.book.reference import book_pages, load_remarks, reference_texts  # not for --json
+
     pages = book_pages(book, result.new, config) if book is not None else None
     references = reference_texts(ov.added, pages, load_remarks(config), book)
     target = out_dir if out_dir is not None else default_out_dir(config)
-    written = write_change_overview(ov, target, config, references, inputs=(old, new_path))
+    written = write_change_overview(ov, target, config, references, inputs=(old, new_path),
+                                    template_cache=cache_dir() / "templates")  # fmt: skip
     echo = click.echo
     echo(t("diff.written", path=target))
     echo(t("diff.count", old=ov.old_count, new=ov.new_count))
@@ -93,7 +96,7 @@ def _refuse(masters: list[tuple[Path, list[Finding]]], as_json: bool, *, hint: b
     if as_json:
         emit_json(Report([f for _, found in masters for f in found]).to_dict())
     else:
-        console = Console(highlight=False, stderr=True)
+        console = make_console(stderr=True)
         for path, found in masters:
             if found:
                 click.echo(t("diff.refused", path=path, count=len(found)), err=True)

@@ -8,9 +8,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from kohyo.cli.common import (
     common_options,
@@ -23,6 +20,7 @@ from kohyo.cli.common import (
     towns_option,
 )
 from kohyo.cli.localized import KohyoCommand
+from kohyo.cli.output import Column, Output, make_console, print_table
 from kohyo.cli.render import exit_on_errors
 from kohyo.distribute.build import DistributionResult, distribute_master, select_towns
 from kohyo.distribute.build import Progress as ProgressFn
@@ -67,7 +65,7 @@ def distribute_cmd(
     selected = select_towns(config, list(towns))  # an unknown name stops before any reading
     before = _digest(path)
     parsed, report = check_master(path, config)
-    console = Console(highlight=False)
+    console = make_console()
     exit_on_errors(console, report, parsed.sheet_order, str(path), t("distribute.has_errors"),
                    as_json=as_json)  # fmt: skip
     if _digest(path) != before:
@@ -124,6 +122,9 @@ def _progress(show: bool, total: int) -> Iterator[ProgressFn | None]:
     if not show:
         yield None
         return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     bar = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -143,14 +144,15 @@ def _progress(show: bool, total: int) -> Iterator[ProgressFn | None]:
         yield update
 
 
-def print_distribution(console: Console, result: DistributionResult, *, warnings: int) -> None:
-    table = Table(box=None, pad_edge=False, show_header=True, header_style="bold")
-    table.add_column(t("distribute.column.town"), no_wrap=True)
-    table.add_column(t("distribute.column.projects"), justify="right", no_wrap=True)
-    table.add_column(t("distribute.column.files"), overflow="fold")
-    for town in result.towns:
-        table.add_row(town.town, str(len(town.sheets) - 1), "\n".join(f.name for f in town.files))
-    console.print(table)
+def print_distribution(console: Output, result: DistributionResult, *, warnings: int) -> None:
+    columns = [
+        Column(t("distribute.column.town"), no_wrap=True),
+        Column(t("distribute.column.projects"), justify="right", no_wrap=True),
+        Column(t("distribute.column.files"), overflow="fold"),
+    ]
+    rows = [[town.town, str(len(town.sheets) - 1), "\n".join(f.name for f in town.files)]
+            for town in result.towns]  # fmt: skip
+    print_table(console, columns, rows)
     for s in result.stripped:
         console.print(t("distribute.note", note=s.message()))
     for notice in result.notices:

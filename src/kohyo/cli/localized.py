@@ -175,25 +175,26 @@ def _hint(exc: click.BadParameter) -> str:
     return hint if isinstance(hint, str) else " / ".join(repr(h) for h in hint)
 
 
-_DETAILS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"^(?P<value>.*) is not (?:one of )?(?P<choices>'.*')\.$"), "usage.not_one_of"),
-    (re.compile(r"^(?:File|Directory|Path) (?P<path>.*) does not exist\.$"), "usage.path_missing"),
-    (re.compile(r"^(?P<value>.*) is not a valid integer(?: range)?\.$"), "usage.not_integer"),
-    (re.compile(r"^(?P<value>.*) is not in the range (?P<range>.*)\.$"), "usage.out_of_range"),
+# Patterns as text: compiled (and cached by re) on the first usage error, not at start-up.
+_DETAILS: list[tuple[str, str]] = [
+    (r"^(?P<value>.*) is not (?:one of )?(?P<choices>'.*')\.$", "usage.not_one_of"),
+    (r"^(?:File|Directory|Path) (?P<path>.*) does not exist\.$", "usage.path_missing"),
+    (r"^(?P<value>.*) is not a valid integer(?: range)?\.$", "usage.not_integer"),
+    (r"^(?P<value>.*) is not in the range (?P<range>.*)\.$", "usage.out_of_range"),
 ]
 
-_MESSAGES: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"^Got unexpected extra arguments? \((?P<arguments>.*)\)\.?$"), "usage.extra_arguments"),
-    (re.compile(r"^Option (?P<option>.+) requires an argument\.$"), "usage.requires_argument"),
-    (re.compile(r"^Option (?P<option>.+) requires (?P<count>\d+) arguments\.$"), "usage.requires_arguments"),
-    (re.compile(r"^Option (?P<option>.+) does not take a value\.$"), "usage.takes_no_value"),
-    (re.compile(r"^No such command (?P<command>.+)\.$"), "usage.no_such_command"),
+_MESSAGES: list[tuple[str, str]] = [
+    (r"^Got unexpected extra arguments? \((?P<arguments>.*)\)\.?$", "usage.extra_arguments"),
+    (r"^Option (?P<option>.+) requires an argument\.$", "usage.requires_argument"),
+    (r"^Option (?P<option>.+) requires (?P<count>\d+) arguments\.$", "usage.requires_arguments"),
+    (r"^Option (?P<option>.+) does not take a value\.$", "usage.takes_no_value"),
+    (r"^No such command (?P<command>.+)\.$", "usage.no_such_command"),
 ]  # fmt: skip
 
 
-def _match(text: str, table: list[tuple[re.Pattern[str], str]]) -> str | None:
+def _match(text: str, table: list[tuple[str, str]]) -> str | None:
     for pattern, key in table:
-        m = pattern.match(text)
+        m = re.match(pattern, text)
         if m is not None:
             return t(key, **m.groupdict())
     return None

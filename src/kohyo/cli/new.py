@@ -6,11 +6,11 @@ import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.table import Table
 
 from kohyo.cli.common import common_options, fail, guarded, master_argument, resolve
 from kohyo.cli.localized import KohyoCommand
+from kohyo.cli.output import Output, make_console
 from kohyo.cli.render import print_findings, summary_line
 from kohyo.edit.new import (
     NewProjectPlan,
@@ -53,7 +53,7 @@ def new_cmd(
     """Add a project sheet to the master (--help: ``help.new`` in the catalogue)."""
     config, path = resolve(config_path, master)
     ctx = read_for_new(path, config)
-    console = Console(highlight=False)
+    console = make_console()
     if ctx.report.has_errors:
         print_findings(console, ctx.report, ctx.master.sheet_order, show_info=False)
         console.print(summary_line(ctx.report, str(path)))
@@ -71,7 +71,7 @@ def new_cmd(
     print_result(console, result)
 
 
-def print_plan(console: Console, plan: NewProjectPlan) -> None:
+def print_plan(console: Output, plan: NewProjectPlan) -> None:
     p = plan.project
     where = (t("new.plan.after", sheet=plan.after_sheet) if plan.after_sheet is not None
              else t("new.plan.first"))  # fmt: skip
@@ -100,7 +100,7 @@ def print_plan(console: Console, plan: NewProjectPlan) -> None:
         console.print(t("new.plan.summary", sheet=plan.summary_spec.name))
 
 
-def print_result(console: Console, result: NewProjectResult) -> None:
+def print_result(console: Output, result: NewProjectResult) -> None:
     p = result.plan.project
     console.print(t("new.done", number=p.number, name=p.name.text, sheet=result.plan.spec.name,
                     path=result.path, backup=result.backup), soft_wrap=True)  # fmt: skip

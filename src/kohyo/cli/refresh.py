@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
-from rich.progress import Progress as ProgressBar
 
 from kohyo.cli.common import (
     common_options,
@@ -20,10 +19,13 @@ from kohyo.cli.common import (
     resolve,
 )
 from kohyo.cli.localized import KohyoCommand
+from kohyo.cli.output import Output, make_console
 from kohyo.cli.render import print_findings, summary_line
 from kohyo.edit.refresh import RefreshResult, refresh_master
-from kohyo.live import LiveRefreshResult, Progress, refresh_live  # xlwings is imported on use
 from kohyo.messages import t
+
+if TYPE_CHECKING:
+    from kohyo.live import LiveRefreshResult, Progress
 
 PROGRESS_MIN_SHEETS = 20  # reading an open workbook sheet by sheet: a bar from this many
 
@@ -36,7 +38,7 @@ def _show(value: object) -> str:
     return str(value)
 
 
-def print_refresh(console: Console, result: RefreshResult) -> None:
+def print_refresh(console: Output, result: RefreshResult) -> None:
     if result.plan is None:
         return
     for u in result.plan.updates:
@@ -45,7 +47,8 @@ def print_refresh(console: Console, result: RefreshResult) -> None:
     status = t(f"refresh.summary.{result.summary_status}")
     console.print(t("refresh.summary", sheet=result.summary_sheet, status=status,
                     count=result.plan.summary.count))  # fmt: skip
-    if isinstance(result, LiveRefreshResult):
+    live = sys.modules.get("kohyo.live")  # not imported: not a live result either
+    if live is not None and isinstance(result, live.LiveRefreshResult):
         _print_live(console, result)
     elif result.written:
         console.print(t("refresh.saved", path=result.path, backup=result.backup), soft_wrap=True)
@@ -53,7 +56,7 @@ def print_refresh(console: Console, result: RefreshResult) -> None:
         console.print(t("refresh.nothing"))
 
 
-def _print_live(console: Console, result: LiveRefreshResult) -> None:
+def _print_live(console: Output, result: LiveRefreshResult) -> None:
     if not result.written:
         console.print(t("refresh.live.nothing"))
         return
@@ -71,6 +74,10 @@ def live_progress(enabled: bool) -> Iterator[Progress | None]:
     if not enabled:
         yield None
         return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
+    from rich.progress import Progress as ProgressBar
+
     label = t("refresh.live.reading")
     bar = ProgressBar(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                    console=Console(stderr=True), transient=True)  # fmt: skip
@@ -119,6 +126,8 @@ def refresh_cmd(
         raise click.UsageError(t("refresh.save_needs_live"))
     config, path = resolve(config_path, master)
     if live:
+        from kohyo.live import refresh_live  # the live-Excel path (xlwings): only for --live
+
         with live_progress(not as_json) as progress:
             result: RefreshResult = refresh_live(path, config, save=save, progress=progress)
     else:
@@ -127,7 +136,7 @@ def refresh_cmd(
     if as_json:
         emit_json(result.to_dict())
         raise click.exceptions.Exit(result.report.exit_code)
-    console = Console(highlight=False)
+    console = make_console()
     print_findings(console, result.report, result.master.sheet_order, show_info=False)
     if result.report.has_errors:
         console.print(summary_line(result.report, str(result.path)))

@@ -24,6 +24,8 @@ WINDOWS_FORBIDDEN = set('<>:"/\\|?*')
 
 @dataclass(frozen=True)
 class Area:
+    """The collaboration area: its name, its central city and every municipality (``[area]``)."""
+
     name: str
     short_name: str
     central_city: str
@@ -38,6 +40,8 @@ class Area:
 
 @dataclass(frozen=True)
 class Plan:
+    """The vision's fiscal years, money unit and KPI target year (``[plan]``)."""
+
     fiscal_years: tuple[int, ...]
     unit: str = "千円"
     target_year: int | None = None
@@ -49,6 +53,8 @@ class Plan:
 
 @dataclass(frozen=True)
 class Paths:
+    """The master, the output folder and the backup folder (``[paths]``)."""
+
     master: Path
     output_dir: Path
     backup_dir: Path
@@ -56,12 +62,16 @@ class Paths:
 
 @dataclass(frozen=True)
 class RefreshSettings:
+    """What ``kohyo refresh`` keeps and does after writing (``[refresh]``)."""
+
     backups_keep: int = 10
     distribute: bool = True
 
 
 @dataclass(frozen=True)
 class SummarySettings:
+    """The 総括表: its sheet name and where it stands (``[summary]``)."""
+
     sheet_name: str = "総括表"
     # "auto" (just before the first 個表, so after a 表紙 or 目次), "first", "last",
     # or a 1-based position as staff count
@@ -91,6 +101,8 @@ class SheetsSettings:
 
 @dataclass(frozen=True)
 class Limits:
+    """The largest workbook kohyo opens (``[limits]``); a bigger one is refused."""
+
     max_file_bytes: int = 50 * 2**20
     max_uncompressed_bytes: int = 300 * 2**20
     max_members: int = 20000
@@ -101,6 +113,9 @@ class Limits:
 
 @dataclass(frozen=True)
 class DistributionSettings:
+    """How the towns' workbooks and their folder are named, and whether PDFs go with them
+    (``[distribution]``)."""
+
     filename_pattern: str = "{area}_{town}_個表_{date}.xlsx"
     folder_pattern: str = "配布_{date}"
     pdf: bool = False
@@ -128,12 +143,16 @@ class BookSettings:
 
 @dataclass(frozen=True)
 class Recipients:
+    """One town's mail addresses (``[mail.recipients.<town>]``)."""
+
     to: tuple[str, ...]
     cc: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class MailSettings:
+    """The sender, the SMTP server and each town's addresses (``[mail]``)."""
+
     sender: str = ""
     signature: str = ""
     smtp_host: str = "localhost"
@@ -153,12 +172,16 @@ EDITABLE_FIELDS = ("costs", "roles", "kpi_current", "kpi_target", "notes", "cont
 
 @dataclass(frozen=True)
 class CollectSettings:
+    """What a town's returned workbook may change (``[collect]``)."""
+
     editable: tuple[str, ...] = ("costs", "roles", "kpi_current", "notes")
     key_file: str = ".kohyo-collect.key"  # beside config.toml; never distributed
 
 
 @dataclass(frozen=True)
 class Config:
+    """Everything config.toml says, typed and checked (:func:`load_config`)."""
+
     path: Path
     area: Area
     plan: Plan

@@ -110,6 +110,8 @@ class ProjectChange:
 
 @dataclass
 class ChangeOverview:
+    """What changed from one master to the other: the projects added, removed and matched."""
+
     old_count: int
     new_count: int
     added: list[Project]

@@ -11,6 +11,8 @@ The xlsx is written by :mod:`kohyo.overview.xlsx`.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -19,6 +21,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
+from kohyo import __version__
 from kohyo.check.findings import Finding, Report
 from kohyo.config import Config
 from kohyo.errors import KohyoError, WriteError
@@ -29,7 +32,7 @@ from kohyo.model.chars import strip_unsafe_text
 from kohyo.model.project import Master
 from kohyo.overview.compare import ChangeOverview, blocking_findings, compare_masters
 from kohyo.overview.markdown import md_escape
-from kohyo.overview.view import build_view
+from kohyo.overview.view import OverviewView, build_view
 from kohyo.overview.xlsx import write_overview_xlsx
 from kohyo.read.master import check_master
 from kohyo.templates_lookup import template_loader, template_path
@@ -82,10 +85,13 @@ def _template_paths(config: Config) -> dict[str, Path]:
     return {t: template_path(config, f"{TEMPLATE_FOLDER}/{t}") for t in TEMPLATES.values()}
 
 
-def _environment(config: Config) -> jinja2.Environment:
+_AUTOESCAPED = ("html.j2",)
+
+
+def _environment(config: Config, cache: Path | None = None) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=template_loader(config, TEMPLATE_FOLDER),
-        autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default=False),
+        autoescape=jinja2.select_autoescape(enabled_extensions=_AUTOESCAPED, default=False),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -94,7 +100,51 @@ def _environment(config: Config) -> jinja2.Environment:
     )
     env.filters["br"] = lambda s: Markup("<br>").join(escape(x) for x in str(s).split("\n"))
     env.filters["md"] = md_escape
+    env.bytecode_cache = _bytecode_cache(cache, env)
     return env
+
+
+class _TemplateCache(jinja2.FileSystemBytecodeCache):
+    """jinja2's cache of compiled templates in a folder: one file per template name, used
+    only while the template's text is the one it was compiled from (an area that edits its
+    own copy gets it compiled anew). Not keyed by the template's path, as jinja2 would: a
+    master compared from many folders (tests, benchmarks) would leave a file for each; the
+    same text found at another path reuses the code (whose tracebacks then name the first
+    path). A folder that cannot be read or written costs a compile, never the command."""
+
+    def get_bucket(
+        self, environment: jinja2.Environment, name: str, filename: str | None, source: str
+    ) -> jinja2.bccache.Bucket:
+        return super().get_bucket(environment, name, None, source)
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except OSError:
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def _bytecode_cache(cache: Path | None, env: jinja2.Environment) -> jinja2.BytecodeCache | None:
+    """The overview templates' compiled code kept under *cache* (``kohyo diff``: the user's
+    cache folder), so a later run skips compiling them; None: compiled every time.
+
+    Compiled code also depends on the environment's settings and on the kohyo and jinja2
+    that compiled it: each combination has its own folder, never another's code."""
+    if cache is None:
+        return None
+    under = repr((__version__, jinja2.__version__, _AUTOESCAPED, env.trim_blocks,
+                  env.lstrip_blocks, env.keep_trailing_newline, env.newline_sequence,
+                  env.finalize is not None, env.undefined.__name__, sorted(env.filters)))  # fmt: skip
+    folder = cache / f"overview-{hashlib.sha256(under.encode()).hexdigest()[:16]}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return _TemplateCache(str(folder))
 
 
 def _without_controls(value: object) -> object:
@@ -105,13 +155,22 @@ def _without_controls(value: object) -> object:
 
 
 def render_change_overview(
-    ov: ChangeOverview, config: Config, references: dict[int, str] | None = None
+    ov: ChangeOverview,
+    config: Config,
+    references: dict[int, str] | None = None,
+    *,
+    template_cache: Path | None = None,
 ) -> dict[str, str]:
     """File name -> text, for the HTML and the Markdown overview; *references* fill the new
-    projects' 資料の掲載ページ等 column (:func:`kohyo.book.reference.reference_texts`)."""
-    paths = _template_paths(config)
-    env = _environment(config)
+    projects' 資料の掲載ページ等 column (:func:`kohyo.book.reference.reference_texts`).
+    *template_cache*: a folder to keep the compiled templates in (see :func:`_bytecode_cache`)."""
     view = build_view(ov, config, kohyo_look(config), references)
+    return _render(view, config, template_cache)
+
+
+def _render(view: OverviewView, config: Config, template_cache: Path | None) -> dict[str, str]:
+    paths = _template_paths(config)
+    env = _environment(config, template_cache)
     out = {}
     for name, template in TEMPLATES.items():
         try:
@@ -146,20 +205,22 @@ def write_change_overview(
     references: dict[int, str] | None = None,
     *,
     inputs: Sequence[Path] = (),
+    template_cache: Path | None = None,
 ) -> list[Path]:
     """Write overview.html, overview.md and overview.xlsx into *out_dir*; return their paths.
 
     None of them may replace one of *inputs* (the masters compared): WriteError, nothing written.
+    *template_cache* as for :func:`render_change_overview`.
     """
     for name in (*TEMPLATES, "overview.xlsx"):
         check_not_input(out_dir / name, inputs)
-    texts = render_change_overview(ov, config, references)
+    view = build_view(ov, config, kohyo_look(config), references)  # one view for all three
+    texts = _render(view, config, template_cache)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise WriteError(t("overview.no_folder", path=out_dir, reason=exc.strerror)) from None
     written = [_replace(out_dir / name, _text_writer(text)) for name, text in texts.items()]
-    view = build_view(ov, config, kohyo_look(config), references)
     written.append(_replace(out_dir / "overview.xlsx", lambda tmp: write_overview_xlsx(view, tmp)))
     return written
 

@@ -40,6 +40,8 @@ class Unit:
 
 @dataclass(frozen=True)
 class UnitChange:
+    """One unit of text (a sentence, an item) added, removed or changed."""
+
     change: ChangeKind
     old: str | None
     new: str | None

@@ -49,6 +49,8 @@ CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳㉑㉒㉓
 
 @dataclass
 class Cell:
+    """One cell of a 個表 table in the overview: its text pieces and its place in the grid."""
+
     segments: list[Segment]
     colspan: int = 1
     rowspan: int = 1
@@ -99,6 +101,8 @@ class ChangeItem:
 
 @dataclass
 class OverviewView:
+    """The overview laid out once, for the HTML, Markdown and xlsx renderings."""
+
     title: str
     lead: str
     count_line: str
@@ -330,15 +334,17 @@ def _cell(c: GridCell[list[Segment]]) -> Cell:
 def runs(segs: list[Segment]) -> list[tuple[str, str]]:
     """Segments as (kind, text) runs; paragraphs, and a new value after the struck-out old one,
     start a new line (as the HTML and the xlsx show them)."""
-    out: list[tuple[str, str]] = []
+    kinds: list[str] = []
+    texts: list[list[str]] = []  # each run's pieces, joined once (a cell may be thousands)
     for i, s in enumerate(segs):
         br = i and (s.starts_paragraph or (s.kind == "ins" and segs[i - 1].kind == "del"))
         text = ("\n" if br else "") + s.text
-        if out and out[-1][0] == s.kind:
-            out[-1] = (s.kind, out[-1][1] + text)
+        if kinds and kinds[-1] == s.kind:
+            texts[-1].append(text)
         elif text:
-            out.append((s.kind, text))
-    return out
+            kinds.append(s.kind)
+            texts.append([text])
+    return [(kind, "".join(pieces)) for kind, pieces in zip(kinds, texts, strict=True)]
 
 
 def segments_text(value: list[Segment] | str) -> str:
