@@ -9,12 +9,14 @@ Phonetic guides (``<rPh>`` furigana) are never part of a cell's text.
 
 from __future__ import annotations
 
+import contextlib
 import posixpath
 import zipfile
+from collections import deque
 from collections.abc import Collection, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -322,46 +324,61 @@ class _Prefetch:
     ahead of the scan in this one: lxml parses without the GIL, so on a machine with
     two cores the check costs (nearly) nothing. Results are taken in order, each raising
     what reading it in this thread would have raised, so errors and messages are the same.
-    Only for workbooks with many sheets; a few are read here, one after the other."""
+    Only for workbooks with many sheets; a few are read here, one after the other (and
+    ``threading`` is then not even imported)."""
 
-    _MIN_SHEETS = 32
-    _AHEAD = 64
+    _MIN_SHEETS = 64
+    _AHEAD = 16  # parts of at most 1 MB each: memory stays bounded
 
     def __init__(self, zf: zipfile.ZipFile, p: Path, parts: list[str]) -> None:
         small = [n for n in parts if zf.getinfo(n).file_size <= _WHOLE]
         self.zf, self.p = zf, p
-        self.todo = iter(small)
-        self.pending: dict[str, Future[tuple[bytes, bool]]] = {}
-        self.ahead_bytes = 0  # at most 8 MB of parts held ahead of the scan
-        self.pool = ThreadPoolExecutor(1) if len(small) >= self._MIN_SHEETS else None
+        self.expected = deque(small)
+        self.thread: Any = None
+        if len(small) >= self._MIN_SHEETS:
+            import queue
+            import threading
+
+            self.results: Any = queue.Queue(maxsize=self._AHEAD)
+            self.stop = threading.Event()
+            self.thread = threading.Thread(target=self._work, args=(small,), daemon=True)
 
     def __enter__(self) -> _Prefetch:
-        self._top_up()
+        if self.thread is not None:
+            self.thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.pool is not None:
-            for future in self.pending.values():
-                future.cancel()
-            self.pool.shutdown(wait=True)
+        if self.thread is not None:
+            self.stop.set()
+            while self.thread.is_alive():  # let a blocked put() see the stop
+                with contextlib.suppress(Exception):
+                    self.results.get(timeout=0.05)
+            self.thread.join()
 
-    def _top_up(self) -> None:
-        if self.pool is None:
-            return
-        while len(self.pending) < self._AHEAD and self.ahead_bytes < _WHOLE * 8:
-            part = next(self.todo, None)
-            if part is None:
+    def _work(self, parts: list[str]) -> None:
+        for part in parts:
+            if self.stop.is_set():
                 return
-            self.ahead_bytes += self.zf.getinfo(part).file_size
-            self.pending[part] = self.pool.submit(_load, self.zf, part, self.p)
+            try:
+                item: tuple[Any, BaseException | None] = (_load(self.zf, part, self.p), None)
+            except BaseException as exc:
+                item = (None, exc)
+            while not self.stop.is_set():
+                try:
+                    self.results.put(item, timeout=0.05)
+                    break
+                except Exception:  # queue.Full
+                    continue
 
     def __call__(self, part: str) -> tuple[bytes, bool]:
-        future = self.pending.pop(part, None)
-        if future is None:
+        if self.thread is None or not self.expected or self.expected[0] != part:
             return _load(self.zf, part, self.p)
-        self.ahead_bytes -= self.zf.getinfo(part).file_size
-        self._top_up()
-        return future.result()
+        self.expected.popleft()
+        loaded, exc = self.results.get()
+        if exc is not None:
+            raise exc
+        return loaded  # type: ignore[no-any-return]
 
 
 def _read_sheet(
