@@ -9,14 +9,11 @@ Phonetic guides (``<rPh>`` furigana) are never part of a cell's text.
 
 from __future__ import annotations
 
-import contextlib
 import posixpath
 import zipfile
-from collections import deque
 from collections.abc import Collection, Iterable
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 from lxml import etree
 
@@ -132,12 +129,11 @@ def _read(
         strings = _shared_strings(zf, rels, p, limits, verified)  # the sheets read need them
     cache = _CellCache(strings)
     budget = _CellBudget(p, limits)
-    with _Prefetch(zf, p, [g.part for g in to_read if g.part is not None]) as loaded:
-        for grid in to_read:
-            assert grid.part is not None
-            keep = budget if grid.name not in without_cells else None
-            if _read_sheet(zf, grid.part, cache, grid, p, keep, loaded):
-                verified.add(grid.part)
+    for grid in to_read:
+        assert grid.part is not None
+        keep = budget if grid.name not in without_cells else None
+        if _read_sheet(zf, grid.part, cache, grid, p, keep):
+            verified.add(grid.part)
     if not sheets:
         raise WorkbookError(t("workbook.no_sheets", path=p), path=str(p))
     check_package(zf, p, verified | trusted, _expected_roots(zf, root_rels, rels))
@@ -319,68 +315,6 @@ def _load(zf: zipfile.ZipFile, part: str, p: Path) -> tuple[bytes, bool]:
     return data, check_well_formed(data)
 
 
-class _Prefetch:
-    """Small sheet parts inflated and checked by lxml in a second thread, a few sheets
-    ahead of the scan in this one: lxml parses without the GIL, so on a machine with
-    two cores the check costs (nearly) nothing. Results are taken in order, each raising
-    what reading it in this thread would have raised, so errors and messages are the same.
-    Only for workbooks with many sheets; a few are read here, one after the other (and
-    ``threading`` is then not even imported)."""
-
-    _MIN_SHEETS = 64
-    _AHEAD = 16  # parts of at most 1 MB each: memory stays bounded
-
-    def __init__(self, zf: zipfile.ZipFile, p: Path, parts: list[str]) -> None:
-        small = [n for n in parts if zf.getinfo(n).file_size <= _WHOLE]
-        self.zf, self.p = zf, p
-        self.expected = deque(small)
-        self.thread: Any = None
-        if len(small) >= self._MIN_SHEETS:
-            import queue
-            import threading
-
-            self.results: Any = queue.Queue(maxsize=self._AHEAD)
-            self.stop = threading.Event()
-            self.thread = threading.Thread(target=self._work, args=(small,), daemon=True)
-
-    def __enter__(self) -> _Prefetch:
-        if self.thread is not None:
-            self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.thread is not None:
-            self.stop.set()
-            while self.thread.is_alive():  # let a blocked put() see the stop
-                with contextlib.suppress(Exception):
-                    self.results.get(timeout=0.05)
-            self.thread.join()
-
-    def _work(self, parts: list[str]) -> None:
-        for part in parts:
-            if self.stop.is_set():
-                return
-            try:
-                item: tuple[Any, BaseException | None] = (_load(self.zf, part, self.p), None)
-            except BaseException as exc:
-                item = (None, exc)
-            while not self.stop.is_set():
-                try:
-                    self.results.put(item, timeout=0.05)
-                    break
-                except Exception:  # queue.Full
-                    continue
-
-    def __call__(self, part: str) -> tuple[bytes, bool]:
-        if self.thread is None or not self.expected or self.expected[0] != part:
-            return _load(self.zf, part, self.p)
-        self.expected.popleft()
-        loaded, exc = self.results.get()
-        if exc is not None:
-            raise exc
-        return loaded  # type: ignore[no-any-return]
-
-
 def _read_sheet(
     zf: zipfile.ZipFile,
     part: str,
@@ -388,7 +322,6 @@ def _read_sheet(
     grid: SheetGrid,
     p: Path,
     budget: _CellBudget | None,
-    loaded: _Prefetch,
 ) -> bool:
     """Fill *grid* from *part*; False when the sheet was skipped before its end (too many
     cells). Without a *budget* the part is only checked, its cells not kept."""
@@ -396,7 +329,7 @@ def _read_sheet(
     per_sheet = budget.per_sheet if budget is not None else 0
     try:
         if zf.getinfo(part).file_size <= _WHOLE:
-            data, doctype_free = loaded(part)
+            data, doctype_free = _load(zf, part, p)
             if not doctype_free:
                 raise doctype_refused(part, p)
             scan = scan_sheet(data, cache.scan, keep_cells=budget is not None)
