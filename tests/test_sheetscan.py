@@ -46,8 +46,14 @@ def assert_same(data: bytes, strings: list[str], memo: ScanMemo | None = None) -
     got = scanned(data, strings, memo)
     if got is None:
         return False
-    assert got == tree_grid(data, strings)
+    assert _comparable(got) == _comparable(tree_grid(data, strings))
     return True
+
+
+def _comparable(grid: tuple[dict, list, set, int]) -> tuple:
+    """repr: a cell typed "NaN" holds a float NaN, which equals nothing, not even itself."""
+    cells, merges, hidden, seen = grid
+    return sorted((k, repr(v)) for k, v in cells.items()), merges, sorted(hidden), seen
 
 
 def sheet_parts() -> list[tuple[str, str, bytes, list[str]]]:
@@ -231,7 +237,7 @@ def test_the_plain_form_is_read_by_the_scan() -> None:
     ).encode()
     assert is_plain(xml)
     cells, merges, hidden, seen = scanned(xml, STRINGS)
-    assert (cells, merges, hidden, seen) == tree_grid(xml, STRINGS)
+    assert _comparable((cells, merges, hidden, seen)) == _comparable(tree_grid(xml, STRINGS))
     assert cells[(1, 1)].value == STRINGS[1]
     assert cells[(1, 3)].value == "a&bA" and cells[(1, 3)].formula == 'A1&"x"'
     assert cells[(3, 1)].value == " 前 " and cells[(3, 3)].value == ""

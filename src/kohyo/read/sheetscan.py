@@ -62,7 +62,6 @@ _TYPE = re.compile(rb'[ \t\r\n]t="([^"]*)"')
 _MERGE = re.compile(rb'<mergeCell ref="(' + _REF + rb"(?::" + _REF + rb')?)"' + _S + rb"/>")
 _ANY_C = re.compile(rb"<c[ \t\r\n/>]")
 _ANY_ROW = re.compile(rb"<row[ \t\r\n/>]")
-_ANY_MERGE = re.compile(rb"<mergeCell[ \t\r\n/>]")
 _ENTITY = re.compile(r"&(#x[0-9A-Fa-f]+|#[0-9]+|lt|gt|amp|quot|apos);")
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 
@@ -107,7 +106,7 @@ def is_plain(data: bytes, root: bytes = b"worksheet") -> bool:
         and b'xmlns="' + _MAIN + b'"' in m.group(2)
         and data.count(b'xmlns="') == 1  # no other default namespace anywhere
         and data.count(_MAIN) == 1  # nor a prefix for the main one
-        and b"<?" not in data[m.end() :]  # nor a processing instruction
+        and data.find(b"<?", m.end()) < 0  # nor a processing instruction
     )
 
 
@@ -235,7 +234,7 @@ def scan_sheet(data: bytes, memo: ScanMemo, keep_cells: bool) -> Scan | None:
     ):
         return None
     merges = _MERGE.findall(rest)
-    if len(merges) != len(_ANY_MERGE.findall(data)):
+    if len(merges) != data.count(b"<mergeCell") - data.count(b"<mergeCells"):
         return None
     scan = Scan()
     scan.seen = seen
