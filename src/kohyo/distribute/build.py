@@ -27,9 +27,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from kohyo.collect.stamp import Stamp, keep_bases, open_stamp, town_properties
+from kohyo.collect.base import SentProject, sent_projects, sent_sheets, write_bases
+from kohyo.collect.marks import make_marks
+from kohyo.collect.stamp import Stamp, open_stamp
 from kohyo.config import Config
-from kohyo.distribute.leakcheck import check_file
+from kohyo.distribute.leakcheck import MarkerIndex, Needles, scan_town_package
 from kohyo.distribute.manifest import (
     MANIFEST_NAME,
     DistributedFile,
@@ -42,6 +44,7 @@ from kohyo.distribute.town import (
     WORKBOOK_OPTIONS,
     Looks,
     load_looks,
+    shared_members,
     with_derived_total,
     write_town_workbook,
 )
@@ -206,7 +209,10 @@ def distribute_master(
     jobs = [_Job(t, folder / names[t], len(projects_of(master, t))) for t in selected]
     stamp = open_stamp(config, issued, sha)  # collect's marks and merge base
     needed = {p.sheet: p for t in selected for p in projects_of(master, t)}
-    state = _State(master, config, looks, issued, stamp)
+    # what collect keeps of each 個表 (its fields and digest) is the same for every town
+    sent = dict(zip(needed, sent_projects(list(needed.values()), config), strict=True))
+    index = MarkerIndex(master)
+    state = _State(master, config, looks, issued, stamp, sent, index, frozenset(index.candidates()))
     if parallel is None:
         parallel = use_processes(len(jobs), sum(j.size for j in jobs))
     built = _run(jobs, [with_derived_total(p) for p in needed.values()], state, parallel,
@@ -223,7 +229,8 @@ def distribute_master(
             dataclasses.replace(t, files=(*t.files, DistributedFile.of(p, "pdf")))
             for t, p in zip(towns_out, pdfs, strict=True)
         ]
-    keep_bases(stamp, folder, {j.town: projects_of(master, j.town) for j in jobs}, config, inputs)
+    bases = {j.town: [sent[p.sheet] for p in projects_of(master, j.town)] for j in jobs}
+    write_bases(folder, stamp.distribution, bases, inputs)  # collect's merge base per town
     notices: list[str] = []
     made = {t.town: TownFiles(t.projects, t.files) for t in towns_out}
     manifest = write_manifest(folder, config, master_path, sha, issued, made, notices)
@@ -247,6 +254,9 @@ class _State:
     looks: Looks
     issued: date
     stamp: Stamp
+    sent: dict[str, SentProject]  # by sheet name
+    markers: MarkerIndex
+    candidates: frozenset[str]  # every town's markers are among them
 
 
 @dataclass(frozen=True)
@@ -298,7 +308,7 @@ def _run(
 def _render(projects: list[Project], state: _State) -> dict[str, SharedSheet]:
     looks = state.looks
     return render_shared_sheets(projects, state.config, looks.sheet, looks.cover, state.issued,
-                                WORKBOOK_OPTIONS)  # fmt: skip
+                                WORKBOOK_OPTIONS, Needles(state.candidates))  # fmt: skip
 
 
 def _sheets_of(state: _State, town: str, shared: dict[str, SharedSheet]) -> dict[str, SharedSheet]:
@@ -333,7 +343,11 @@ def _build_town(job: _Job, state: _State, shared: dict[str, SharedSheet]) -> _Bu
     made: list[tuple[str, ...]] = []
     described: list[DistributedFile] = []
 
-    marks = town_properties(state.stamp, job.town, projects, state.config)
+    sheets = sent_sheets([state.sent[p.sheet] for p in projects])
+    stamp = state.stamp
+
+    def marks(cover: str) -> list[tuple[str, str]]:  # collect.stamp.town_properties, from sent
+        return make_marks(stamp.key, job.town, stamp.distribution, cover, sheets).properties()
 
     def write(tmp: Path) -> None:
         made.append(
@@ -344,7 +358,10 @@ def _build_town(job: _Job, state: _State, shared: dict[str, SharedSheet]) -> _Bu
         )  # fmt: skip
 
     def verify(tmp: Path) -> None:
-        leaks = check_file(tmp, state.master, job.town)
+        # as kohyo.distribute.leakcheck.check_file, each shared sheet's piece scanned once
+        markers = state.markers.markers_outside(lambda p: job.town in p.municipalities)
+        placed = {name: s.piece for name, s in shared_members(projects, shared).items()}
+        leaks = scan_town_package(tmp, markers, placed, state.candidates)
         if leaks:
             foreign = sorted({str(lk.project_number) for lk in leaks})
             raise KohyoError(

@@ -7,7 +7,9 @@ each sheet's XML is kept in two pieces: everything before the header/footer, def
 once, and what follows it. A town's workbook (:func:`kohyo.distribute.town.write_town_workbook`)
 then takes each of its sheets as that deflated piece plus the town's own header/footer
 and the rest, deflated on the spot (:func:`kohyo.xlsx.zipcopy.deflate_piece`): the cost
-is one rendering per 個表 plus one small piece per sheet and town.
+is one rendering per 個表 plus one small piece per sheet and town. The leak check scans each
+piece once, for the markers of every town (:func:`kohyo.distribute.leakcheck.scan_piece`);
+each town's check then scans only its header/footer.
 
 Two things make a sheet's XML fit any town's package:
 
@@ -33,6 +35,7 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from kohyo.config import Config
+from kohyo.distribute.leakcheck import Needles, ScannedPiece, scan_piece
 from kohyo.layout.cover import CoverLook, date_fields
 from kohyo.layout.kohyo import SheetLook, StrippedText, kohyo_formats, write_kohyo_sheet
 from kohyo.layout.pagetext import set_page_texts
@@ -85,18 +88,17 @@ class SharedSheet:
     last_row: int  # 0-based extent of the grid (the print area)
     last_col: int
     own: PageText  # the sheet's own header/footer (kohyo_sheet.toml)
-    head: bytes  # the XML before <headerFooter>, deflated, sync-flushed
-    head_crc: int
-    head_size: int
-    tail: bytes  # the XML after </headerFooter>
+    piece: ScannedPiece  # the XML before <headerFooter> (deflated) and after, leak-scanned
     stripped: tuple[StrippedText, ...]
 
     def member(self, town: str, config: Config, cover: CoverLook, margins: tuple[float, float],
                issued: date) -> Deflated:  # fmt: skip
         """The sheet's part in *town*'s workbook."""
-        rest = self.page_text(town, config, cover, margins, issued).xml() + self.tail
-        crc = zlib.crc32(rest, self.head_crc)
-        return Deflated(self.head + deflate_piece(rest, last=True), crc, self.head_size + len(rest))
+        piece = self.piece
+        rest = self.page_text(town, config, cover, margins, issued).xml() + piece.tail
+        crc = zlib.crc32(rest, piece.head_crc)
+        return Deflated(piece.head + deflate_piece(rest, last=True), crc,
+                        piece.head_size + len(rest))  # fmt: skip
 
     def page_text(self, town: str, config: Config, cover: CoverLook,
                   margins: tuple[float, float], issued: date) -> PageText:  # fmt: skip
@@ -120,8 +122,10 @@ def render_shared_sheets(
     cover: CoverLook,
     issued: date,
     options: dict[str, bool],
+    needles: Needles,
 ) -> dict[str, SharedSheet]:
-    """Every 個表 of *projects* (already with derived 計), rendered once; by sheet name."""
+    """Every 個表 of *projects* (already with derived 計), rendered once; by sheet name.
+    Each is leak-scanned for *needles*, the candidate markers of every town."""
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, options)
     # the first sheet is the selected one; the 個表 sheets never are in a town's workbook
@@ -154,10 +158,9 @@ def render_shared_sheets(
             if at < 0:
                 raise AssertionError(f"header/footer of {p.sheet!r} not found")  # a bug, not data
             head, tail = xml[:at], xml[at + len(page) :]
-            shared[p.sheet] = SharedSheet(
-                p, ws.dim_rowmax, ws.dim_colmax, own, deflate_piece(head, last=False),
-                zlib.crc32(head), len(head), tail, tuple(stripped),
-            )  # fmt: skip
+            piece = scan_piece(head, deflate_piece(head, last=False), tail, needles)
+            shared[p.sheet] = SharedSheet(p, ws.dim_rowmax, ws.dim_colmax, own, piece,
+                                          tuple(stripped))  # fmt: skip
     return shared
 
 

@@ -150,8 +150,8 @@ def _assemble(
         ) from exc
     margins = (looks.sheet.margin_header, looks.sheet.margin_footer)
     parts = {
-        f"xl/worksheets/sheet{i}.xml": s.member(town, config, looks.cover, margins, issued)
-        for i, s in enumerate(sheets, 2)
+        name: s.member(town, config, looks.cover, margins, issued)
+        for name, s in shared_members(projects, shared).items()
     }
     if stripped is not None:
         stripped.extend(x for s in sheets for x in s.stripped)
@@ -163,6 +163,13 @@ def _assemble(
             path=str(path),
         ) from exc
     return (cover_name, *(p.sheet for p in projects))
+
+
+def shared_members(
+    projects: list[Project], shared: dict[str, SharedSheet]
+) -> dict[str, SharedSheet]:
+    """The members of a town's package that hold *projects*' shared sheets (after the cover)."""
+    return {f"xl/worksheets/sheet{i}.xml": shared[p.sheet] for i, p in enumerate(projects, 2)}
 
 
 def _set_properties(wb: xlsxwriter.Workbook, config: Config, town: str, issued: date) -> None:

@@ -107,6 +107,16 @@ class ZipSource:
             end += self._descriptor_length(end, info, extra_len > 0)
         return RawMember(info, self.data[start:end], self._centrals[name])
 
+    def compressed(self, name: str) -> bytes:
+        """The member's stored data as it stands in the archive (deflated, for most)."""
+        info = self._by_name[name]
+        start = info.header_offset
+        fields = _LOCAL.unpack(self.data[start : start + _LOCAL.size])
+        if fields[0] != _LOCAL_SIG:
+            raise ZipFormatError(f"bad local header for {name!r}")
+        data_start = start + _LOCAL.size + fields[9] + fields[10]
+        return self.data[data_start : data_start + info.compress_size]
+
     def _descriptor_length(self, pos: int, info: zipfile.ZipInfo, has_extra: bool) -> int:
         has_sig = self.data[pos : pos + 4] == _DESCRIPTOR_SIG
         base = 4 if has_sig else 0
