@@ -298,6 +298,33 @@ def write_zip(
     return out.getvalue()
 
 
+def append_members(
+    archive: bytes, members: Iterable[tuple[str, Deflated]], *, like: str | None = None
+) -> bytes:
+    """*archive* with *members* (deflated ahead of time) added after its own, which stay as
+    they are, byte for byte; the new members take the dates and attributes of member *like*."""
+    source = ZipSource(archive)
+    model = source._by_name[like] if like is not None else None
+    ends = [i.header_offset + len(source.raw_member(i.filename).raw) for i in source.infos]
+    out = io.BytesIO()
+    out.write(archive[: max(ends, default=0)])
+    centrals = [source._centrals[i.filename] for i in source.infos]
+    for name, member in members:
+        local, central = _packed_member(name, member, out.tell(), model)
+        out.write(local)
+        centrals.append(central)
+    cd_offset = out.tell()
+    for central in centrals:
+        out.write(central)
+    cd_size, count = out.tell() - cd_offset, len(centrals)
+    if count >= 0xFFFF or cd_offset >= _U32 or cd_size >= _U32:
+        raise ZipFormatError("archive too large (needs zip64)")
+    comment = source.comment
+    out.write(_EOCD.pack(b"PK\x05\x06", 0, 0, count, count, cd_size, cd_offset, len(comment)))
+    out.write(comment)
+    return out.getvalue()
+
+
 def identical_members(before: bytes, after: bytes) -> set[str]:
     """Names of the members of *after* stored exactly as in *before*: the same local header
     and the same compressed bytes (so the same CRC, sizes and content), only perhaps at
