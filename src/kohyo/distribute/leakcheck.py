@@ -59,19 +59,22 @@ def foreign_markers(master: Master, town: str) -> dict[str, int | None]:
 def markers_outside(master: Master, inside: Callable[[Project], bool]) -> dict[str, int | None]:
     """Distinctive texts of the projects a file must not hold (``inside(p)`` false), less
     what the projects it holds say too -> that project's number."""
-    return MarkerIndex(master).markers_outside(inside)
+    return MarkerIndex(master, many=False).markers_outside(inside)
 
 
 class MarkerIndex:
     """The texts of a master's projects, gathered once for the many files made from it."""
 
-    def __init__(self, master: Master) -> None:
+    def __init__(self, master: Master, *, many: bool = True) -> None:
+        """*many*: for many files (each candidate's projects are then found once for all)."""
+        self.many = many
         self.projects = [(p, project_texts(p)) for p in master.projects]
         # What staff kept to themselves goes to no town: hidden drafts, and memos beside a 個表.
         kept = [(p, {_norm(m.text) for m in p.memos}) for p in master.projects]
         kept += [(p, project_texts(p) | {_norm(m.text) for m in p.memos})
                  for p in master.excluded]  # fmt: skip
         self.kept = kept
+        self._holders: dict[str, set[int]] | None = None  # candidate -> projects it is part of
 
     def candidates(self) -> set[str]:
         """Every text that is a marker of some file made from the master."""
@@ -82,23 +85,47 @@ class MarkerIndex:
 
     def markers_outside(self, inside: Callable[[Project], bool]) -> dict[str, int | None]:
         """:func:`markers_outside` of the master."""
+        held = [i for i, (p, _texts) in enumerate(self.projects) if inside(p)]
         own: set[str] = set()
-        for p, texts in self.projects:
-            if inside(p):
-                own |= texts
+        for i in held:
+            own |= self.projects[i][1]
+        in_own = self._in_projects(set(held), own)
         markers: dict[str, int | None] = {}
-        own_joined = _SEP.join(own)
         for p, texts in self.projects:
             if inside(p):
                 continue
             for text in texts:
-                if len(text) >= MIN_MARKER and not _in_any(text, own, own_joined):
+                if len(text) >= MIN_MARKER and not in_own(text):
                     markers[text] = p.number
         for p, texts in self.kept:
             for text in texts:
-                if len(text) >= MIN_MARKER and not _in_any(text, own, own_joined):
+                if len(text) >= MIN_MARKER and not in_own(text):
                     markers[text] = p.number
         return markers
+
+    def _in_projects(self, held: set[int], own: set[str]) -> Callable[[str], bool]:
+        """Whether a text is part of one of *own*, the texts of the projects *held*: the
+        projects each candidate is part of are found once for every file."""
+        if not self.many:
+            joined = _SEP.join(own)
+            return lambda text: _in_any(text, own, joined)
+        if self._holders is None:
+            needles = Needles(c for c in self.candidates() if _SEP not in c)
+            self._holders = {}
+            for i, (_p, texts) in enumerate(self.projects):
+                for c in needles.find(_SEP.join(texts)):
+                    self._holders.setdefault(c, set()).add(i)
+        holders = self._holders
+        own_joined: list[str] = []
+
+        def in_own(text: str) -> bool:
+            if _SEP in text or len(text) < MIN_MARKER:  # not a candidate: search the texts
+                if not own_joined:
+                    own_joined.append(_SEP.join(own))
+                return _in_any(text, own, own_joined[0])
+            return not holders.get(text, set()).isdisjoint(held)
+
+        return in_own
 
 
 def scan_package(path: Path, markers: dict[str, int | None]) -> list[Leak]:

@@ -187,7 +187,7 @@ def _with_sheets(
         sheets.append((sheet, i + 1, rid))  # the cover is sheetId 1, local index 0
         area = f"{quote_sheetname(sheet)}!{xl_range_abs(0, 0, s.last_row, s.last_col)}"
         names.append(("_xlnm.Print_Area", i, area))
-        links.append((rid, _WORKSHEET_REL, opc.relative_target(wb_part, part)))
+        links.append((rid, _WORKSHEET_REL, part.removeprefix("xl/")))  # beside workbook.xml
         types.append((part, _WORKSHEET_TYPE))
         titles.append(sheet)
         ranges.append(f"{quote_sheetname(sheet)}!Print_Area")
