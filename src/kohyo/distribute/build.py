@@ -17,9 +17,12 @@ properties; XlsxWriter fixes the zip members' dates), so a resend can be detecte
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import multiprocessing
 import os
+import pickle
+import tempfile
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -286,42 +289,51 @@ def _run(
         return built
     # spawn everywhere: it is what Windows does, and forking a process with threads is unsafe
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(MAX_WORKERS, context, _init_worker, (state,)) as pool:
-        try:
-            shared = {k: v for part in pool.map(_render_worker, chunks) for k, v in part.items()}
-            biggest_first = sorted(jobs, key=lambda j: -j.size)  # so no worker idles at the end
-            futures = {
-                pool.submit(_worker, job, _sheets_of(state, job.town, shared)): job
-                for job in biggest_first
-            }
-            for i, future in enumerate(as_completed(futures), 1):
-                job = futures[future]
-                built[job.town] = future.result()
-                if progress:
-                    progress(i, len(jobs), job.town)
-        except BaseException:
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
+    # What every worker needs goes through a private folder rather than the pipes: a spawned
+    # worker's arguments are written before the next worker starts (the state alone made each
+    # start wait for the worker's imports), and a sheet is in many towns (13 times at M = 30).
+    with tempfile.TemporaryDirectory(prefix="kohyo-distribute-") as tmp:
+        store = _store(Path(tmp) / "state.pickle", state)
+        with ProcessPoolExecutor(MAX_WORKERS, context, _init_worker, (store,)) as pool:
+            try:
+                shared = {k: v for part in pool.map(_render_worker, chunks)
+                          for k, v in part.items()}  # fmt: skip
+                sheets = _store(Path(tmp) / "shared.pickle", shared)
+                biggest_first = sorted(jobs, key=lambda j: -j.size)  # so none idles at the end
+                futures = {pool.submit(_worker, job, sheets): job for job in biggest_first}
+                for i, future in enumerate(as_completed(futures), 1):
+                    job = futures[future]
+                    built[job.town] = future.result()
+                    if progress:
+                        progress(i, len(jobs), job.town)
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
     return built
 
 
 def _render(projects: list[Project], state: _State) -> dict[str, SharedSheet]:
     looks = state.looks
     return render_shared_sheets(projects, state.config, looks.sheet, looks.cover, state.issued,
-                                WORKBOOK_OPTIONS, Needles(state.candidates))  # fmt: skip
+                                WORKBOOK_OPTIONS, _needles(state.candidates))  # fmt: skip
 
 
-def _sheets_of(state: _State, town: str, shared: dict[str, SharedSheet]) -> dict[str, SharedSheet]:
-    """The shared sheets *town*'s workbook holds (what a worker is sent)."""
-    return {p.sheet: shared[p.sheet] for p in projects_of(state.master, town)}
+@functools.lru_cache(maxsize=1)
+def _needles(candidates: frozenset[str]) -> Needles:
+    return Needles(candidates)  # the same for every chunk a process renders
 
 
 _WORKER_STATE: _State | None = None
 
 
-def _init_worker(state: _State) -> None:
+def _store(path: Path, value: object) -> str:
+    path.write_bytes(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+    return str(path)
+
+
+def _init_worker(store: str) -> None:
     global _WORKER_STATE
-    _WORKER_STATE = state
+    _WORKER_STATE = pickle.loads(Path(store).read_bytes())
     # Stripped characters come back in the result; the parent reports them once.
     logging.getLogger("kohyo").addHandler(logging.NullHandler())
 
@@ -331,9 +343,16 @@ def _render_worker(projects: list[Project]) -> dict[str, SharedSheet]:
     return _render(projects, _WORKER_STATE)
 
 
-def _worker(job: _Job, shared: dict[str, SharedSheet]) -> _Built:
+def _worker(job: _Job, store: str) -> _Built:
     assert _WORKER_STATE is not None
-    return _build_town(job, _WORKER_STATE, shared)
+    return _build_town(job, _WORKER_STATE, _load_shared(store))
+
+
+@functools.lru_cache(maxsize=1)
+def _load_shared(store: str) -> dict[str, SharedSheet]:
+    """The shared sheets the parent stored for this run's workers (read once per worker)."""
+    loaded: dict[str, SharedSheet] = pickle.loads(Path(store).read_bytes())
+    return loaded
 
 
 def _build_town(job: _Job, state: _State, shared: dict[str, SharedSheet]) -> _Built:

@@ -85,7 +85,9 @@ class PageText:
 class SharedSheet:
     """One 個表 sheet, rendered once, ready to be placed in any town's package."""
 
-    project: Project  # with 計 as kohyo derives it
+    sheet: str  # the project's sheet name, name and number, for the page texts (only these:
+    name: str  # a town's worker is sent each of its sheets, and a Project pickles slowly)
+    number: int | None
     last_row: int  # 0-based extent of the grid (the print area)
     last_col: int
     own: PageText  # the sheet's own header/footer (kohyo_sheet.toml)
@@ -107,10 +109,9 @@ class SharedSheet:
         ws = _scratch_worksheet()  # only its header, footer and their flag are set and read
         ws.header, ws.footer = self.own.header, self.own.footer
         ws.header_footer_changed = self.own.changed
-        p = self.project
         set_page_texts(
             ws, cover.sheet_header, cover.sheet_footer, margins, area=config.area.name, town=town,
-            sheet=p.sheet, name=p.name.text, number="" if p.number is None else str(p.number),
+            sheet=self.sheet, name=self.name, number="" if self.number is None else str(self.number),
             **date_fields(issued),
         )  # fmt: skip
         return PageText.of(ws)
@@ -166,8 +167,8 @@ def render_shared_sheets(
                 raise AssertionError(f"header/footer of {p.sheet!r} not found")  # a bug, not data
             head, tail = xml[:at], xml[at + len(page) :]
             piece = scan_piece(head, deflate_piece(head, last=False), tail, needles)
-            shared[p.sheet] = SharedSheet(p, ws.dim_rowmax, ws.dim_colmax, own, piece,
-                                          tuple(stripped))  # fmt: skip
+            shared[p.sheet] = SharedSheet(p.sheet, p.name.text, p.number, ws.dim_rowmax,
+                                          ws.dim_colmax, own, piece, tuple(stripped))  # fmt: skip
     return shared
 
 

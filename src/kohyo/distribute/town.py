@@ -183,7 +183,7 @@ def _with_sheets(
         first += 1
     sheets, names, links, types, titles, ranges = [], [], [], [], [], []
     for i, (part, s) in enumerate(members, 1):
-        sheet, rid = s.project.sheet, f"rId{first + i - 1}"
+        sheet, rid = s.sheet, f"rId{first + i - 1}"
         sheets.append((sheet, i + 1, rid))  # the cover is sheetId 1, local index 0
         area = f"{quote_sheetname(sheet)}!{xl_range_abs(0, 0, s.last_row, s.last_col)}"
         names.append(("_xlnm.Print_Area", i, area))
