@@ -26,6 +26,7 @@ MAX_CELL_CHARS = 32767
 """Excel's limit on the text of one cell."""
 
 
+@functools.lru_cache(maxsize=1 << 14)  # the same labels on every 個表 and cover
 def clean_text(text: str) -> tuple[str, str]:
     """Return (text fit for a cell, the characters removed).
 
