@@ -69,17 +69,38 @@ def base_path(folder: Path, town: str) -> Path:
 def write_base(
     folder: Path, town: str, distribution: str, sent: list[SentProject], inputs: tuple[Path, ...]
 ) -> Path:
-    doc: dict[str, Any] = {
-        "format": FORMAT,
-        "town": town,
-        "distribution": distribution,
-        "projects": [
-            {"sheet": p.sheet, "number": p.number, "digest": p.digest, "fields": p.fields}
-            for p in sent
-        ],
-    }
+    return _write_base(folder, town, distribution, [encode_sent(p) for p in sent], inputs)
+
+
+def write_bases(
+    folder: Path, distribution: str, towns: dict[str, list[SentProject]], inputs: tuple[Path, ...]
+) -> None:
+    """Each town's base (:func:`write_base`); a 個表 sent to many towns is encoded once."""
+    encoded: dict[int, str] = {}
+    for town, sent in towns.items():
+        entries = [encoded.get(id(p)) or encoded.setdefault(id(p), encode_sent(p)) for p in sent]
+        _write_base(folder, town, distribution, entries, inputs)
+
+
+def encode_sent(p: SentProject) -> str:
+    """*p* as the base file holds it: its entry of ``projects``, indented to its place."""
+    entry = {"sheet": p.sheet, "number": p.number, "digest": p.digest, "fields": p.fields}
+    return json.dumps(entry, ensure_ascii=False, indent=1).replace("\n", "\n  ")
+
+
+def _write_base(
+    folder: Path, town: str, distribution: str, entries: list[str], inputs: tuple[Path, ...]
+) -> Path:
+    # json.dumps(doc, ensure_ascii=False, indent=1) of the whole document, its entries encoded
+    # apart (json escapes line breaks inside strings: every "\n" of an entry is its layout)
+    doc: dict[str, Any] = {"format": FORMAT, "town": town, "distribution": distribution,
+                           "projects": []}  # fmt: skip
+    text = json.dumps(doc, ensure_ascii=False, indent=1)
+    if entries:
+        head = text.removesuffix("[]\n}")
+        text = head + "[\n  " + ",\n  ".join(entries) + "\n ]\n}"
     path = base_path(folder, town)
-    data = (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    data = (text + "\n").encode("utf-8")
     try:
         path.parent.mkdir(exist_ok=True)
         if not (path.is_file() and path.read_bytes() == data):

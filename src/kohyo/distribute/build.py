@@ -17,9 +17,12 @@ properties; XlsxWriter fixes the zip members' dates), so a resend can be detecte
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import multiprocessing
 import os
+import pickle
+import tempfile
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -27,9 +30,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from kohyo.collect.stamp import Stamp, keep_bases, open_stamp, town_properties
+from kohyo.collect.base import SentProject, sent_projects, sent_sheets, write_bases
+from kohyo.collect.marks import make_marks
+from kohyo.collect.stamp import Stamp, open_stamp
 from kohyo.config import Config
-from kohyo.distribute.leakcheck import check_file
+from kohyo.distribute.leakcheck import MarkerIndex, Needles, scan_town_package
 from kohyo.distribute.manifest import (
     MANIFEST_NAME,
     DistributedFile,
@@ -42,6 +47,7 @@ from kohyo.distribute.town import (
     WORKBOOK_OPTIONS,
     Looks,
     load_looks,
+    shared_members,
     with_derived_total,
     write_town_workbook,
 )
@@ -206,7 +212,10 @@ def distribute_master(
     jobs = [_Job(t, folder / names[t], len(projects_of(master, t))) for t in selected]
     stamp = open_stamp(config, issued, sha)  # collect's marks and merge base
     needed = {p.sheet: p for t in selected for p in projects_of(master, t)}
-    state = _State(master, config, looks, issued, stamp)
+    # what collect keeps of each 個表 (its fields and digest) is the same for every town
+    sent = dict(zip(needed, sent_projects(list(needed.values()), config), strict=True))
+    index = MarkerIndex(master)
+    state = _State(master, config, looks, issued, stamp, sent, index, frozenset(index.candidates()))
     if parallel is None:
         parallel = use_processes(len(jobs), sum(j.size for j in jobs))
     built = _run(jobs, [with_derived_total(p) for p in needed.values()], state, parallel,
@@ -223,7 +232,8 @@ def distribute_master(
             dataclasses.replace(t, files=(*t.files, DistributedFile.of(p, "pdf")))
             for t, p in zip(towns_out, pdfs, strict=True)
         ]
-    keep_bases(stamp, folder, {j.town: projects_of(master, j.town) for j in jobs}, config, inputs)
+    bases = {j.town: [sent[p.sheet] for p in projects_of(master, j.town)] for j in jobs}
+    write_bases(folder, stamp.distribution, bases, inputs)  # collect's merge base per town
     notices: list[str] = []
     made = {t.town: TownFiles(t.projects, t.files) for t in towns_out}
     manifest = write_manifest(folder, config, master_path, sha, issued, made, notices)
@@ -247,6 +257,9 @@ class _State:
     looks: Looks
     issued: date
     stamp: Stamp
+    sent: dict[str, SentProject]  # by sheet name
+    markers: MarkerIndex
+    candidates: frozenset[str]  # every town's markers are among them
 
 
 @dataclass(frozen=True)
@@ -276,42 +289,51 @@ def _run(
         return built
     # spawn everywhere: it is what Windows does, and forking a process with threads is unsafe
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(MAX_WORKERS, context, _init_worker, (state,)) as pool:
-        try:
-            shared = {k: v for part in pool.map(_render_worker, chunks) for k, v in part.items()}
-            biggest_first = sorted(jobs, key=lambda j: -j.size)  # so no worker idles at the end
-            futures = {
-                pool.submit(_worker, job, _sheets_of(state, job.town, shared)): job
-                for job in biggest_first
-            }
-            for i, future in enumerate(as_completed(futures), 1):
-                job = futures[future]
-                built[job.town] = future.result()
-                if progress:
-                    progress(i, len(jobs), job.town)
-        except BaseException:
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
+    # What every worker needs goes through a private folder rather than the pipes: a spawned
+    # worker's arguments are written before the next worker starts (the state alone made each
+    # start wait for the worker's imports), and a sheet is in many towns (13 times at M = 30).
+    with tempfile.TemporaryDirectory(prefix="kohyo-distribute-") as tmp:
+        store = _store(Path(tmp) / "state.pickle", state)
+        with ProcessPoolExecutor(MAX_WORKERS, context, _init_worker, (store,)) as pool:
+            try:
+                shared = {k: v for part in pool.map(_render_worker, chunks)
+                          for k, v in part.items()}  # fmt: skip
+                sheets = _store(Path(tmp) / "shared.pickle", shared)
+                biggest_first = sorted(jobs, key=lambda j: -j.size)  # so none idles at the end
+                futures = {pool.submit(_worker, job, sheets): job for job in biggest_first}
+                for i, future in enumerate(as_completed(futures), 1):
+                    job = futures[future]
+                    built[job.town] = future.result()
+                    if progress:
+                        progress(i, len(jobs), job.town)
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
     return built
 
 
 def _render(projects: list[Project], state: _State) -> dict[str, SharedSheet]:
     looks = state.looks
     return render_shared_sheets(projects, state.config, looks.sheet, looks.cover, state.issued,
-                                WORKBOOK_OPTIONS)  # fmt: skip
+                                WORKBOOK_OPTIONS, _needles(state.candidates))  # fmt: skip
 
 
-def _sheets_of(state: _State, town: str, shared: dict[str, SharedSheet]) -> dict[str, SharedSheet]:
-    """The shared sheets *town*'s workbook holds (what a worker is sent)."""
-    return {p.sheet: shared[p.sheet] for p in projects_of(state.master, town)}
+@functools.lru_cache(maxsize=1)
+def _needles(candidates: frozenset[str]) -> Needles:
+    return Needles(candidates)  # the same for every chunk a process renders
 
 
 _WORKER_STATE: _State | None = None
 
 
-def _init_worker(state: _State) -> None:
+def _store(path: Path, value: object) -> str:
+    path.write_bytes(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+    return str(path)
+
+
+def _init_worker(store: str) -> None:
     global _WORKER_STATE
-    _WORKER_STATE = state
+    _WORKER_STATE = pickle.loads(Path(store).read_bytes())
     # Stripped characters come back in the result; the parent reports them once.
     logging.getLogger("kohyo").addHandler(logging.NullHandler())
 
@@ -321,9 +343,16 @@ def _render_worker(projects: list[Project]) -> dict[str, SharedSheet]:
     return _render(projects, _WORKER_STATE)
 
 
-def _worker(job: _Job, shared: dict[str, SharedSheet]) -> _Built:
+def _worker(job: _Job, store: str) -> _Built:
     assert _WORKER_STATE is not None
-    return _build_town(job, _WORKER_STATE, shared)
+    return _build_town(job, _WORKER_STATE, _load_shared(store))
+
+
+@functools.lru_cache(maxsize=1)
+def _load_shared(store: str) -> dict[str, SharedSheet]:
+    """The shared sheets the parent stored for this run's workers (read once per worker)."""
+    loaded: dict[str, SharedSheet] = pickle.loads(Path(store).read_bytes())
+    return loaded
 
 
 def _build_town(job: _Job, state: _State, shared: dict[str, SharedSheet]) -> _Built:
@@ -333,7 +362,11 @@ def _build_town(job: _Job, state: _State, shared: dict[str, SharedSheet]) -> _Bu
     made: list[tuple[str, ...]] = []
     described: list[DistributedFile] = []
 
-    marks = town_properties(state.stamp, job.town, projects, state.config)
+    sheets = sent_sheets([state.sent[p.sheet] for p in projects])
+    stamp = state.stamp
+
+    def marks(cover: str) -> list[tuple[str, str]]:  # collect.stamp.town_properties, from sent
+        return make_marks(stamp.key, job.town, stamp.distribution, cover, sheets).properties()
 
     def write(tmp: Path) -> None:
         made.append(
@@ -344,7 +377,10 @@ def _build_town(job: _Job, state: _State, shared: dict[str, SharedSheet]) -> _Bu
         )  # fmt: skip
 
     def verify(tmp: Path) -> None:
-        leaks = check_file(tmp, state.master, job.town)
+        # as kohyo.distribute.leakcheck.check_file, each shared sheet's piece scanned once
+        markers = state.markers.markers_outside(lambda p: job.town in p.municipalities)
+        placed = {name: s.piece for name, s in shared_members(projects, shared).items()}
+        leaks = scan_town_package(tmp, markers, placed, state.candidates)
         if leaks:
             foreign = sorted({str(lk.project_number) for lk in leaks})
             raise KohyoError(

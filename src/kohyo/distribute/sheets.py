@@ -7,7 +7,9 @@ each sheet's XML is kept in two pieces: everything before the header/footer, def
 once, and what follows it. A town's workbook (:func:`kohyo.distribute.town.write_town_workbook`)
 then takes each of its sheets as that deflated piece plus the town's own header/footer
 and the rest, deflated on the spot (:func:`kohyo.xlsx.zipcopy.deflate_piece`): the cost
-is one rendering per 個表 plus one small piece per sheet and town.
+is one rendering per 個表 plus one small piece per sheet and town. The leak check scans each
+piece once, for the markers of every town (:func:`kohyo.distribute.leakcheck.scan_piece`);
+each town's check then scans only its header/footer.
 
 Two things make a sheet's XML fit any town's package:
 
@@ -21,6 +23,7 @@ Two things make a sheet's XML fit any town's package:
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import zipfile
@@ -33,6 +36,7 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from kohyo.config import Config
+from kohyo.distribute.leakcheck import Needles, ScannedPiece, scan_piece
 from kohyo.layout.cover import CoverLook, date_fields
 from kohyo.layout.kohyo import SheetLook, StrippedText, kohyo_formats, write_kohyo_sheet
 from kohyo.layout.pagetext import set_page_texts
@@ -81,36 +85,42 @@ class PageText:
 class SharedSheet:
     """One 個表 sheet, rendered once, ready to be placed in any town's package."""
 
-    project: Project  # with 計 as kohyo derives it
+    sheet: str  # the project's sheet name, name and number, for the page texts (only these:
+    name: str  # a town's worker is sent each of its sheets, and a Project pickles slowly)
+    number: int | None
     last_row: int  # 0-based extent of the grid (the print area)
     last_col: int
     own: PageText  # the sheet's own header/footer (kohyo_sheet.toml)
-    head: bytes  # the XML before <headerFooter>, deflated, sync-flushed
-    head_crc: int
-    head_size: int
-    tail: bytes  # the XML after </headerFooter>
+    piece: ScannedPiece  # the XML before <headerFooter> (deflated) and after, leak-scanned
     stripped: tuple[StrippedText, ...]
 
     def member(self, town: str, config: Config, cover: CoverLook, margins: tuple[float, float],
                issued: date) -> Deflated:  # fmt: skip
         """The sheet's part in *town*'s workbook."""
-        rest = self.page_text(town, config, cover, margins, issued).xml() + self.tail
-        crc = zlib.crc32(rest, self.head_crc)
-        return Deflated(self.head + deflate_piece(rest, last=True), crc, self.head_size + len(rest))
+        piece = self.piece
+        rest = self.page_text(town, config, cover, margins, issued).xml() + piece.tail
+        crc = zlib.crc32(rest, piece.head_crc)
+        return Deflated(piece.head + deflate_piece(rest, last=True), crc,
+                        piece.head_size + len(rest))  # fmt: skip
 
     def page_text(self, town: str, config: Config, cover: CoverLook,
                   margins: tuple[float, float], issued: date) -> PageText:  # fmt: skip
         """The header/footer the sheet has in *town*'s workbook (cover look over its own)."""
-        ws = Worksheet()
+        ws = _scratch_worksheet()  # only its header, footer and their flag are set and read
         ws.header, ws.footer = self.own.header, self.own.footer
         ws.header_footer_changed = self.own.changed
-        p = self.project
         set_page_texts(
             ws, cover.sheet_header, cover.sheet_footer, margins, area=config.area.name, town=town,
-            sheet=p.sheet, name=p.name.text, number="" if p.number is None else str(p.number),
+            sheet=self.sheet, name=self.name, number="" if self.number is None else str(self.number),
             **date_fields(issued),
         )  # fmt: skip
         return PageText.of(ws)
+
+
+@functools.cache
+def _scratch_worksheet() -> Worksheet:
+    """One worksheet per process to fill in page texts (a new one costs ~0.1 ms each time)."""
+    return Worksheet()
 
 
 def render_shared_sheets(
@@ -120,8 +130,10 @@ def render_shared_sheets(
     cover: CoverLook,
     issued: date,
     options: dict[str, bool],
+    needles: Needles,
 ) -> dict[str, SharedSheet]:
-    """Every 個表 of *projects* (already with derived 計), rendered once; by sheet name."""
+    """Every 個表 of *projects* (already with derived 計), rendered once; by sheet name.
+    Each is leak-scanned for *needles*, the candidate markers of every town."""
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, options)
     # the first sheet is the selected one; the 個表 sheets never are in a town's workbook
@@ -154,10 +166,9 @@ def render_shared_sheets(
             if at < 0:
                 raise AssertionError(f"header/footer of {p.sheet!r} not found")  # a bug, not data
             head, tail = xml[:at], xml[at + len(page) :]
-            shared[p.sheet] = SharedSheet(
-                p, ws.dim_rowmax, ws.dim_colmax, own, deflate_piece(head, last=False),
-                zlib.crc32(head), len(head), tail, tuple(stripped),
-            )  # fmt: skip
+            piece = scan_piece(head, deflate_piece(head, last=False), tail, needles)
+            shared[p.sheet] = SharedSheet(p.sheet, p.name.text, p.number, ws.dim_rowmax,
+                                          ws.dim_colmax, own, piece, tuple(stripped))  # fmt: skip
     return shared
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import xlsxwriter
 import xlsxwriter.exceptions
+from xlsxwriter.utility import quote_sheetname, xl_range_abs
 
 from kohyo import __version__
 from kohyo.config import Config
@@ -37,7 +38,8 @@ from kohyo.messages import t
 from kohyo.model.derive import derive_total
 from kohyo.model.project import DASH, CellKind, CostCell, Project
 from kohyo.templates_lookup import template_path
-from kohyo.xlsx.zipcopy import ZipSource, write_zip
+from kohyo.xlsx import opc
+from kohyo.xlsx.zipcopy import ZipSource, append_members, write_zip
 
 WORKBOOK_OPTIONS = {
     # data is never turned into formulas, numbers or links behind our back
@@ -126,9 +128,9 @@ def _assemble(
 ) -> tuple[str, ...]:
     """*town*'s workbook with its cover rendered here and its 個表 sheets from *shared*.
 
-    XlsxWriter writes the whole package with an empty stand-in for each 個表 sheet (so
-    workbook.xml, rels, content types, app.xml, print areas and properties are its own),
-    then each stand-in is replaced by the shared sheet's part."""
+    XlsxWriter writes the workbook with its cover alone (styles, properties, theme are its
+    own); the 個表 sheets are then added to that package: their parts, and their entries in
+    workbook.xml (with their print areas), its relationships, the content types and app.xml."""
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, WORKBOOK_OPTIONS)
     _set_properties(wb, config, town, issued)
@@ -136,12 +138,9 @@ def _assemble(
     for name, value in marks(cover_name) if marks else ():
         wb.set_custom_property(name, value)
     pin_kohyo_formats(wb, looks.sheet)  # the style indexes the shared sheets use
-    sheets = [shared[p.sheet] for p in projects]
     try:
         cover = cover_for(town, projects, config, issued)
         write_cover(wb, cover, looks.cover, sheet_name=cover_name, stripped=stripped)
-        for s in sheets:
-            wb.add_worksheet(s.project.sheet).print_area(0, 0, s.last_row, s.last_col)
         wb.close()
     except (xlsxwriter.exceptions.XlsxWriterException, OSError) as exc:
         raise WriteError(
@@ -149,20 +148,69 @@ def _assemble(
             path=str(path),
         ) from exc
     margins = (looks.sheet.margin_header, looks.sheet.margin_footer)
-    parts = {
-        f"xl/worksheets/sheet{i}.xml": s.member(town, config, looks.cover, margins, issued)
-        for i, s in enumerate(sheets, 2)
-    }
+    members = shared_members(projects, shared)
+    parts = [(name, s.member(town, config, looks.cover, margins, issued))
+             for name, s in members.items()]  # fmt: skip
     if stripped is not None:
-        stripped.extend(x for s in sheets for x in s.stripped)
+        stripped.extend(x for s in members.values() for x in s.stripped)
+    package = _with_sheets(ZipSource(buf.getvalue()), list(members.items()), cover_name,
+                           wb.named_ranges)  # fmt: skip
     try:
-        path.write_bytes(write_zip(ZipSource(buf.getvalue()), {}, prepared=parts))
+        path.write_bytes(append_members(package, parts, like="xl/worksheets/sheet1.xml"))
     except OSError as exc:
         raise WriteError(
             t("distribute.town.failed", town=town, reason=f"{type(exc).__name__}: {exc}"),
             path=str(path),
         ) from exc
     return (cover_name, *(p.sheet for p in projects))
+
+
+_WORKSHEET_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
+_WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+
+
+def _with_sheets(
+    source: ZipSource, members: list[tuple[str, SharedSheet]], cover_name: str, named: list[str]
+) -> bytes:
+    """The cover-only package *source* with the sheets *members* entered where Excel looks
+    for them (their parts themselves are added after): sheet entries and print areas in
+    workbook.xml, relationships, content types, and app.xml's titles (*named*: the cover's
+    named ranges as XlsxWriter listed them)."""
+    wb_part, rels_part = "xl/workbook.xml", "xl/_rels/workbook.xml.rels"
+    rels = opc.read_rels(source.read(rels_part), wb_part)
+    first = len(rels) + 1
+    while any(f"rId{first + i}" in rels for i in range(len(members))):
+        first += 1
+    sheets, names, links, types, titles, ranges = [], [], [], [], [], []
+    for i, (part, s) in enumerate(members, 1):
+        sheet, rid = s.sheet, f"rId{first + i - 1}"
+        sheets.append((sheet, i + 1, rid))  # the cover is sheetId 1, local index 0
+        area = f"{quote_sheetname(sheet)}!{xl_range_abs(0, 0, s.last_row, s.last_col)}"
+        names.append(("_xlnm.Print_Area", i, area))
+        links.append((rid, _WORKSHEET_REL, part.removeprefix("xl/")))  # beside workbook.xml
+        types.append((part, _WORKSHEET_TYPE))
+        titles.append(sheet)
+        ranges.append(f"{quote_sheetname(sheet)}!Print_Area")
+    cover = source.read(wb_part)
+    changed: dict[str, bytes | None] = {
+        wb_part: opc.append_sheets(cover, sheets, names),
+        rels_part: opc.add_relationships(source.read(rels_part), links),
+        "[Content_Types].xml": opc.add_overrides(source.read("[Content_Types].xml"), types),
+    }
+    app = opc.app_add_titles(source.read("docProps/app.xml"), [
+        ("Worksheets", [cover_name], titles), ("Named Ranges", named, ranges),
+    ])  # fmt: skip
+    if app is None:  # a bug, not data: XlsxWriter wrote the cover's app.xml
+        raise AssertionError("docProps/app.xml of the cover-only workbook not as expected")
+    changed["docProps/app.xml"] = app
+    return write_zip(source, changed)
+
+
+def shared_members(
+    projects: list[Project], shared: dict[str, SharedSheet]
+) -> dict[str, SharedSheet]:
+    """The members of a town's package that hold *projects*' shared sheets (after the cover)."""
+    return {f"xl/worksheets/sheet{i}.xml": shared[p.sheet] for i, p in enumerate(projects, 2)}
 
 
 def _set_properties(wb: xlsxwriter.Workbook, config: Config, town: str, issued: date) -> None:

@@ -10,6 +10,7 @@ characters of an escape.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 from kohyo.layout.text import clean_text
@@ -24,6 +25,7 @@ MAX_PAGE_TEXT = 255  # Excel ignores a longer header or footer
 MAX_NAME = 60  # a longer project name is cut, with …
 
 
+@functools.lru_cache(maxsize=1 << 12)  # the same area, town and 個表 on many sheets
 def _field(value: str) -> str:
     return clean_text(value)[0].replace("\n", " ").replace("&", "&&")
 

@@ -9,6 +9,7 @@ which Japanese fonts draw full-width) count 2 units, everything else 1.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -25,6 +26,7 @@ MAX_CELL_CHARS = 32767
 """Excel's limit on the text of one cell."""
 
 
+@functools.lru_cache(maxsize=1 << 14)  # the same labels on every 個表 and cover
 def clean_text(text: str) -> tuple[str, str]:
     """Return (text fit for a cell, the characters removed).
 
@@ -54,6 +56,7 @@ def char_units(ch: str) -> int:
     return 2 if unicodedata.east_asian_width(ch) in ("W", "F", "A") else 1
 
 
+@functools.lru_cache(maxsize=1 << 14)  # a town's cover measures the texts of many towns' covers
 def text_units(text: str) -> int:
     """Display width of a one-line text in half-width units."""
     return sum(char_units(c) for c in text)
@@ -106,6 +109,7 @@ def column_pixels(width: float, max_digit_width: int = 7, padding: int = 5) -> i
     return int(width * (max_digit_width + padding) + 0.5)
 
 
+@functools.lru_cache(maxsize=1 << 14)  # a 個表 is on the cover of each of its towns
 def cell_lines(text: str, width_px: int, size: float) -> int:
     """How many lines *text* takes in a cell *width_px* pixels wide at font *size* (points)."""
     if not text:

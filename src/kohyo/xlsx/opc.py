@@ -376,3 +376,108 @@ def app_add_title(data: bytes, old_titles: list[str], index: int, name: str) -> 
         found.vector.append(new)
     found.vector.set("size", str(len(found.lpstrs) + 1))
     return serialize_like(found.root, data)
+
+
+# --------------------------------------------------------------------------- many at once
+# The single edits above parse the whole part each time; a package given hundreds of sheets
+# at once (a town's distribution workbook) takes these, one pass per part.
+
+
+def add_relationships(data: bytes, rels: list[tuple[str, str, str]]) -> bytes:
+    """``(Id, Type, Target)`` relationships appended, in order."""
+    p = _prefix(data)
+    return append_child(data, "".join(
+        f'<{p}Relationship Id="{esc_attr(rid)}" Type="{esc_attr(rel_type)}" '
+        f'Target="{esc_attr(target)}"/>' for rid, rel_type, target in rels
+    ))  # fmt: skip
+
+
+def add_overrides(data: bytes, parts: list[tuple[str, str]]) -> bytes:
+    """``(part, content type)`` overrides appended, in order."""
+    p = _prefix(data)
+    return append_child(data, "".join(
+        f'<{p}Override PartName="/{esc_attr(part)}" ContentType="{esc_attr(content_type)}"/>'
+        for part, content_type in parts
+    ))  # fmt: skip
+
+
+def append_sheets(
+    data: bytes, sheets: list[tuple[str, int, str]], names: list[tuple[str, int, str]]
+) -> bytes:
+    """workbook.xml with ``(name, sheetId, r:id)`` sheets after the last one and
+    ``(name, localSheetId, formula)`` defined names after the others; views stay as they are."""
+    p, rp = _main_prefix(data)
+    rid = f"{rp}:id" if rp else f'xmlns:r="{REL_NS}" r:id'
+    entries = "".join(f'<{p}sheet name="{esc_attr(n)}" sheetId="{i}" {rid}="{esc_attr(r)}"/>'
+                      for n, i, r in sheets)  # fmt: skip
+    last = element_spans(data, lambda t: t.local == b"sheet")[-1]
+    edits = [(last[2], last[2], entries.encode())]
+    defined = "".join(
+        f'<{p}definedName name="{esc_attr(n)}" localSheetId="{i}">{esc(v)}</{p}definedName>'
+        for n, i, v in names
+    ).encode()
+    block = element_spans(data, lambda t: t.local == b"definedNames")
+    if not defined:
+        pass
+    elif block and not block[0][0].empty:
+        close = data.rfind(b"</", block[0][1], block[0][2])
+        edits.append((close, close, defined))
+    elif block:
+        whole = tag_open(data, block[0][0]) + defined + f"</{p}definedNames>".encode()
+        edits.append((block[0][1], block[0][2], whole))
+    else:
+        pos = _top_level_position(data, _WORKBOOK_AFTER_DEFINED_NAMES)
+        edits.append((pos, pos, f"<{p}definedNames>".encode() + defined
+                      + f"</{p}definedNames>".encode()))  # fmt: skip
+    return splice(data, edits)
+
+
+def app_add_titles(data: bytes, groups: list[tuple[str, list[str], list[str]]]) -> bytes | None:
+    """app.xml with, per ``(label, old titles, new titles)``, the new titles appended to the
+    group of that label, which must read exactly the old ones (a group is added when there is
+    none and the old ones are none); None when that does not hold (then app.xml is left alone)."""
+    try:
+        root = parse_xml(data)
+    except (etree.XMLSyntaxError, ValueError):
+        return None
+    vt = f"{{{VT_NS}}}"
+    pairs = root.find(f"{{*}}HeadingPairs/{vt}vector")
+    titles = root.find(f"{{*}}TitlesOfParts/{vt}vector")
+    if pairs is None or titles is None:
+        return None
+    for label, old, new in groups:
+        if not new:
+            continue
+        variants = [v[0] for v in pairs.iterfind(vt + "variant") if len(v)]
+        lpstrs = list(titles.iterfind(vt + "lpstr"))
+        offset, count = 0, None
+        for name, n_el in zip(variants[::2], variants[1::2], strict=False):
+            try:
+                n = int(n_el.text or "0")
+            except ValueError:
+                return None
+            if name.text == label:
+                count = n_el
+                break
+            offset += n
+        if count is None:
+            if old:
+                return None
+            for tag, text in (("lpstr", label), ("i4", "0")):
+                variant = etree.SubElement(pairs, vt + "variant")
+                etree.SubElement(variant, vt + tag).text = text
+            pairs.set("size", str(len(pairs)))
+            count, n = pairs[-1][0], 0
+        if [t.text or "" for t in lpstrs[offset : offset + n]] != old:
+            return None
+        count.text = str(n + len(new))
+        anchor = lpstrs[offset + n] if offset + n < len(lpstrs) else None
+        for title in new:
+            el = etree.Element(vt + "lpstr")
+            el.text = title
+            if anchor is None:
+                titles.append(el)
+            else:
+                anchor.addprevious(el)
+        titles.set("size", str(len(titles.findall(vt + "lpstr"))))
+    return serialize_like(root, data)

@@ -107,6 +107,16 @@ class ZipSource:
             end += self._descriptor_length(end, info, extra_len > 0)
         return RawMember(info, self.data[start:end], self._centrals[name])
 
+    def compressed(self, name: str) -> bytes:
+        """The member's stored data as it stands in the archive (deflated, for most)."""
+        info = self._by_name[name]
+        start = info.header_offset
+        fields = _LOCAL.unpack(self.data[start : start + _LOCAL.size])
+        if fields[0] != _LOCAL_SIG:
+            raise ZipFormatError(f"bad local header for {name!r}")
+        data_start = start + _LOCAL.size + fields[9] + fields[10]
+        return self.data[data_start : data_start + info.compress_size]
+
     def _descriptor_length(self, pos: int, info: zipfile.ZipInfo, has_extra: bool) -> int:
         has_sig = self.data[pos : pos + 4] == _DESCRIPTOR_SIG
         base = 4 if has_sig else 0
@@ -284,6 +294,33 @@ def write_zip(
     else:
         count16, size32, off32 = count, cd_size, cd_offset
     out.write(_EOCD.pack(b"PK\x05\x06", 0, 0, count16, count16, size32, off32, len(comment)))
+    out.write(comment)
+    return out.getvalue()
+
+
+def append_members(
+    archive: bytes, members: Iterable[tuple[str, Deflated]], *, like: str | None = None
+) -> bytes:
+    """*archive* with *members* (deflated ahead of time) added after its own, which stay as
+    they are, byte for byte; the new members take the dates and attributes of member *like*."""
+    source = ZipSource(archive)
+    model = source._by_name[like] if like is not None else None
+    ends = [i.header_offset + len(source.raw_member(i.filename).raw) for i in source.infos]
+    out = io.BytesIO()
+    out.write(archive[: max(ends, default=0)])
+    centrals = [source._centrals[i.filename] for i in source.infos]
+    for name, member in members:
+        local, central = _packed_member(name, member, out.tell(), model)
+        out.write(local)
+        centrals.append(central)
+    cd_offset = out.tell()
+    for central in centrals:
+        out.write(central)
+    cd_size, count = out.tell() - cd_offset, len(centrals)
+    if count >= 0xFFFF or cd_offset >= _U32 or cd_size >= _U32:
+        raise ZipFormatError("archive too large (needs zip64)")
+    comment = source.comment
+    out.write(_EOCD.pack(b"PK\x05\x06", 0, 0, count, count, cd_size, cd_offset, len(comment)))
     out.write(comment)
     return out.getvalue()
 
