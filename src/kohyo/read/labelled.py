@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import lru_cache
 
 from kohyo.model import labels
@@ -60,29 +59,108 @@ TOTAL_HEADERS = (labels.TOTAL, "合計")
 NUMBER = re.compile(r"^(?:NO\.?|№|事業番号)?(\d+)$", re.IGNORECASE)
 
 
-@dataclass
+Extent = tuple[int, int, int, int]  # r1, c1, r2, c2
+Filled = list[tuple[int, RawCell]]  # (column, cell) of one row's non-empty cells, left to right
+
+TALL = 64  # a merged range over more rows than this is not filed row by row
+
+
+class MergeIndex:
+    """The merged ranges of a sheet filed by row: which range holds (row, col), fast.
+
+    Answers what :meth:`SheetGrid.merge_at` answers (the first range in the sheet's list
+    that holds the cell) without scanning every range for every question."""
+
+    def __init__(self, merges: list[Extent]) -> None:
+        self.by_row: dict[int, list[tuple[int, Extent]]] = {}
+        self.tall: list[tuple[int, Extent]] = []  # a range over many rows, asked always
+        for i, m in enumerate(merges):
+            if m[2] - m[0] > TALL:
+                self.tall.append((i, m))
+            else:
+                for r in range(m[0], m[2] + 1):
+                    self.by_row.setdefault(r, []).append((i, m))
+
+    def at(self, row: int, col: int) -> Extent | None:
+        found: tuple[int, Extent] | None = None
+        for i, m in self.by_row.get(row, ()):
+            if m[1] <= col <= m[3]:
+                found = (i, m)
+                break
+        for i, m in self.tall:
+            if found is not None and i > found[0]:
+                break
+            if m[0] <= row <= m[2] and m[1] <= col <= m[3]:
+                return m
+        return found[1] if found is not None else None
+
+
 class LabelledSheet:
-    """A grid with lookup helpers: rows index, merges, label positions."""
+    """A grid indexed for the parser: its non-empty cells row by row, its labels, its merges.
 
-    grid: SheetGrid
+    Empty cells (:func:`is_empty`) are left out of the index: no question the parser asks
+    is answered by one. :meth:`leave_out` takes cells out (hidden rows, staff memos).
+    """
 
-    def __post_init__(self) -> None:
-        self.rows: dict[int, list[int]] = {}
-        for r, c in sorted(self.grid.cells):
-            self.rows.setdefault(r, []).append(c)
-        self.keys = {
-            pos: label_key(cell.value) for pos, cell in self.grid.cells.items() if cell.is_text
-        }
-        self.max_row = max(self.rows, default=0)
-        # Short texts in reading order: the only cells find() can answer with.
-        self.short_keys = [
-            (r, c, key)
-            for r, cols in self.rows.items()
-            for c in cols
-            if (key := self.keys.get((r, c))) and len(key) <= MAX_LABEL
-        ]
-        self._extents: dict[tuple[int, int], tuple[int, int, int, int]] = {}
+    def __init__(self, grid: SheetGrid) -> None:
+        self.grid = grid
+        self.merges = MergeIndex(grid.merges)
         self.skip_rows: set[int] = set()  # hidden rows whose content is left out
+        self.edge: int | None = None  # the last column; cells right of it are left out
+        filled: dict[int, Filled] = {}
+        keys: dict[tuple[int, int], str] = {}
+        cells = grid.cells
+        for pos in sorted(cells):
+            cell = cells[pos]
+            value = cell.value
+            if cell.formula is None and (
+                value is None or (isinstance(value, str) and not value.strip())
+            ):
+                continue  # is_empty(cell)
+            row = filled.get(pos[0])
+            if row is None:
+                row = filled[pos[0]] = []
+            row.append((pos[1], cell))
+            if cell.is_text:
+                keys[pos] = label_key(value)
+        self._index(filled, keys)
+
+    def _index(self, filled: dict[int, Filled], keys: dict[tuple[int, int], str]) -> None:
+        self.filled = filled  # in row order
+        self.keys = keys  # label_key() of each text cell
+        self.max_row = max(filled, default=0)
+        # Where each block label is, in reading order; the labels in each row.
+        self.hits: dict[str, list[tuple[int, int]]] = {}
+        self.label_cols: dict[int, list[int]] = {}
+        for pos, key in keys.items():
+            if len(key) <= MAX_LABEL:
+                found = labels_of(key)
+                if found:
+                    for label in found:
+                        self.hits.setdefault(label, []).append(pos)
+                    self.label_cols.setdefault(pos[0], []).append(pos[1])
+
+    def leave_out(self, edge: int | None, rows: set[int]) -> None:
+        """From now on, the cells right of column *edge* and those in *rows* are not there."""
+        self.edge, self.skip_rows = edge, rows
+        if not any(
+            r in rows or (edge is not None and cells[-1][0] > edge)
+            for r, cells in self.filled.items()
+        ):
+            return  # none of them is in the index
+        filled: dict[int, Filled] = {}
+        for r, cells in self.filled.items():
+            if r not in rows:
+                kept = cells if edge is None else [x for x in cells if x[0] <= edge]
+                if kept:
+                    filled[r] = kept
+        keys = {
+            pos: key
+            for pos, key in self.keys.items()
+            if pos[0] not in rows and (edge is None or pos[1] <= edge)
+        }
+        # A merged range right of the edge holds no cell the parser asks about: kept.
+        self._index(filled, keys)
 
     def find(
         self, label: str, after_row: int = 0, max_col: int | None = None
@@ -93,42 +171,43 @@ class LabelledSheet:
         so free text that happens to read like a label (a KPI named 「連携効果」)
         does not take the block's place; anywhere else is the fallback.
         """
-        match = MATCHERS[label]
-        for limit in (max_col, None) if max_col is not None else (None,):
-            for r, c, key in self.short_keys:
-                if r >= after_row and (limit is None or c <= limit) and match(key):
-                    return r, c
+        hits = self.hits.get(label, ())
+        if max_col is not None:
+            for pos in hits:
+                if pos[0] >= after_row and pos[1] <= max_col:
+                    return pos
+        for pos in hits:
+            if pos[0] >= after_row:
+                return pos
         return None
 
     def cell(self, row: int, col: int) -> RawCell | None:
+        """The cell as stored, empty or not; None where there is none or it is left out."""
+        if row in self.skip_rows or (self.edge is not None and col > self.edge):
+            return None
         return self.grid.cells.get((row, col))
 
-    def extent(self, row: int, col: int) -> tuple[int, int, int, int]:
+    def extent(self, row: int, col: int) -> Extent:
         """The merged range containing (row, col), or the cell itself."""
-        found = self._extents.get((row, col))
-        if found is None:
-            found = self._extents[(row, col)] = self.grid.merge_at(row, col) or (row, col, row, col)
-        return found
+        return self.merges.at(row, col) or (row, col, row, col)
 
-    def right_of(self, row: int, col: int) -> list[tuple[int, RawCell]]:
+    def right_of(self, row: int, col: int) -> Filled:
         """Non-empty cells in *row* to the right of the (merged) cell at (row, col)."""
+        cells = self.filled.get(row)
+        if not cells:
+            return []
         end = self.extent(row, col)[3]
-        out = []
-        for c in self.rows.get(row, []):
-            if c > end:
-                cell = self.grid.cells[(row, c)]
-                if not is_empty(cell):
-                    out.append((c, cell))
-        return out
+        return [x for x in cells if x[0] > end]
 
-    def is_label(self, row: int, col: int) -> bool:
-        key = self.keys.get((row, col))
-        return key is not None and bool(key) and len(key) <= MAX_LABEL and is_label_key(key)
+    def has_label(self, row: int, max_col: int) -> bool:
+        """Whether a block label sits in *row* at or left of column *max_col*."""
+        return any(c <= max_col for c in self.label_cols.get(row, ()))
 
 
 @lru_cache(maxsize=1 << 12)
-def is_label_key(key: str) -> bool:
-    return any(m(key) for m in MATCHERS.values())
+def labels_of(key: str) -> tuple[str, ...]:
+    """The block labels a (short) label key reads as."""
+    return tuple(label for label, match in MATCHERS.items() if match(key))
 
 
 def is_empty(cell: RawCell | None) -> bool:

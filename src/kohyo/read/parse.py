@@ -44,7 +44,6 @@ from kohyo.read.labelled import (
     LabelledSheet,
     a1,
     cell_text,
-    is_empty,
     label_key,
 )
 from kohyo.read.normalize import (
@@ -98,7 +97,7 @@ def parse_project(sheet: LabelledSheet, config: Config) -> Project:
     name_pos = sheet.find(L_NAME)
     assert name_pos is not None
     hidden = sheet.grid.hidden_rows if config.sheets.hidden == "exclude" else set()
-    sheet, memos, hidden_cells = _clip(sheet, _right_edge(sheet, name_pos), hidden - {name_pos[0]})
+    memos, hidden_cells = _clip(sheet, _right_edge(sheet, name_pos), hidden - {name_pos[0]})
     missing: list[str] = []
     blocks: dict[str, str] = {L_NAME: a1(*name_pos)}
     label_col = sheet.extent(*name_pos)[3]  # block labels sit in the 事業名 label's column
@@ -200,37 +199,24 @@ def _right_edge(sheet: LabelledSheet, name_pos: tuple[int, int]) -> int | None:
 
 def _clip(
     sheet: LabelledSheet, edge: int | None, hidden_rows: set[int]
-) -> tuple[LabelledSheet, list[TextField], list[str]]:
-    """The sheet without what lies right of *edge* (returned as memos) and without the
-    content of *hidden_rows* (the first cell of each such row that held something)."""
-    grid = sheet.grid
-    beyond = {pos: c for pos, c in grid.cells.items() if edge is not None and pos[1] > edge}
-    hidden = {
-        pos: c for pos, c in grid.cells.items() if pos[0] in hidden_rows and pos not in beyond
-    }
-    if not beyond and not hidden:
-        sheet.skip_rows = hidden_rows
-        return sheet, [], []
-    memos = [
-        TextField(cell_text(cell), a1(*pos))
-        for pos, cell in sorted(beyond.items())
-        if not is_empty(cell) and cell_text(cell).strip()
-    ]
-    firsts: dict[int, str] = {}
-    for (r, c), cell in sorted(hidden.items()):
-        if not is_empty(cell) and r not in firsts:
-            firsts[r] = a1(r, c)
-    clipped = SheetGrid(
-        name=grid.name,
-        part=grid.part,
-        state=grid.state,
-        cells={p: c for p, c in grid.cells.items() if p not in beyond and p not in hidden},
-        merges=[m for m in grid.merges if edge is None or m[1] <= edge],
-        hidden_rows=grid.hidden_rows,
-    )
-    clipped_sheet = LabelledSheet(clipped)
-    clipped_sheet.skip_rows = hidden_rows
-    return clipped_sheet, memos, list(firsts.values())
+) -> tuple[list[TextField], list[str]]:
+    """Leave out of *sheet* what lies right of *edge* (returned as memos) and the content of
+    *hidden_rows* (returned: the first cell of each such row that held something)."""
+    memos: list[TextField] = []
+    firsts: list[str] = []
+    for r, cells in sheet.filled.items():
+        if r in hidden_rows:
+            kept = [x for x in cells if edge is None or x[0] <= edge]
+            if kept:
+                firsts.append(a1(r, kept[0][0]))
+        if edge is not None and cells[-1][0] > edge:
+            memos += [
+                TextField(text, a1(r, c))
+                for c, cell in cells
+                if c > edge and (text := cell_text(cell)).strip()
+            ]
+    sheet.leave_out(edge, hidden_rows)
+    return memos, firsts
 
 
 def _header(
@@ -370,7 +356,7 @@ def _roles(sheet: LabelledSheet, pos: tuple[int, int], stop_row: int | None) -> 
         if row in sheet.skip_rows:  # a hidden row, left out (sheets.hidden): the block goes on
             row += 1
             continue
-        if row > pos[0] and any(sheet.is_label(row, c) for c in sheet.rows.get(row, []) if c <= c2):
+        if row > pos[0] and sheet.has_label(row, c2):
             break
         cells = [(c, cell) for c, cell in sheet.right_of(row, c2) if c > c2]
         if not cells:
@@ -433,9 +419,7 @@ def _indicators(
         if not first_any:
             break
         first_text = cell_text(first_any[0][1])
-        if first_text.startswith("※") or any(
-            sheet.is_label(row, c) for c, _ in first_any if c <= label_end_col
-        ):
+        if first_text.startswith("※") or sheet.has_label(row, label_end_col):
             break
         if not cells:
             break
@@ -481,11 +465,10 @@ def _notes(sheet: LabelledSheet, after_row: int) -> tuple[list[Note], list[TextF
     """Below the last block: cells starting with ※ are notes; any other text is a memo."""
     notes: list[Note] = []
     memos: list[TextField] = []
-    for r in sorted(sheet.rows):
+    for r, cells in sheet.filled.items():
         if r <= after_row:
             continue
-        for c in sheet.rows[r]:
-            cell = sheet.cell(r, c)
+        for c, cell in cells:
             text = cell_text(cell)
             if text.lstrip().startswith("※"):
                 notes.append(Note(text.strip(), a1(r, c)))
