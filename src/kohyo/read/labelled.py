@@ -66,22 +66,35 @@ TALL = 64  # a merged range over more rows than this is not filed row by row
 
 
 class MergeIndex:
-    """The merged ranges of a sheet filed by row: which range holds (row, col), fast.
+    """The merged ranges of a sheet: which range holds (row, col), fast.
 
     Answers what :meth:`SheetGrid.merge_at` answers (the first range in the sheet's list
-    that holds the cell) without scanning every range for every question."""
+    that holds the cell) from the ranges filed by row, and remembers each answer: the
+    sheets of one master mostly share their ranges, so they share one index
+    (:func:`merge_index`)."""
 
-    def __init__(self, merges: list[Extent]) -> None:
-        self.by_row: dict[int, list[tuple[int, Extent]]] = {}
-        self.tall: list[tuple[int, Extent]] = []  # a range over many rows, asked always
-        for i, m in enumerate(merges):
-            if m[2] - m[0] > TALL:
-                self.tall.append((i, m))
-            else:
-                for r in range(m[0], m[2] + 1):
-                    self.by_row.setdefault(r, []).append((i, m))
+    def __init__(self, merges: tuple[Extent, ...]) -> None:
+        self.merges = merges
+        self.by_row: dict[int, list[tuple[int, Extent]]] | None = None  # filed on first use
+        self.tall: list[tuple[int, Extent]] = []  # ranges over many rows, always asked
+        self.extents: dict[tuple[int, int], Extent] = {}
 
-    def at(self, row: int, col: int) -> Extent | None:
+    def extent(self, row: int, col: int) -> Extent:
+        """The merged range containing (row, col), or the cell itself."""
+        found = self.extents.get((row, col))
+        if found is None:
+            found = self.extents[(row, col)] = self.merge_at(row, col) or (row, col, row, col)
+        return found
+
+    def merge_at(self, row: int, col: int) -> Extent | None:
+        if self.by_row is None:
+            self.by_row = {}
+            for i, m in enumerate(self.merges):
+                if m[2] - m[0] > TALL:
+                    self.tall.append((i, m))
+                else:
+                    for r in range(m[0], m[2] + 1):
+                        self.by_row.setdefault(r, []).append((i, m))
         found: tuple[int, Extent] | None = None
         for i, m in self.by_row.get(row, ()):
             if m[1] <= col <= m[3]:
@@ -95,6 +108,11 @@ class MergeIndex:
         return found[1] if found is not None else None
 
 
+@lru_cache(maxsize=64)
+def merge_index(merges: tuple[Extent, ...]) -> MergeIndex:
+    return MergeIndex(merges)
+
+
 class LabelledSheet:
     """A grid indexed for the parser: its non-empty cells row by row, its labels, its merges.
 
@@ -104,11 +122,12 @@ class LabelledSheet:
 
     def __init__(self, grid: SheetGrid) -> None:
         self.grid = grid
-        self.merges = MergeIndex(grid.merges)
+        self.merges = merge_index(tuple(grid.merges))
         self.skip_rows: set[int] = set()  # hidden rows whose content is left out
         self.edge: int | None = None  # the last column; cells right of it are left out
         filled: dict[int, Filled] = {}
         keys: dict[tuple[int, int], str] = {}
+        found: list[tuple[int, int, tuple[str, ...]]] = []
         cells = grid.cells
         for pos in sorted(cells):
             cell = cells[pos]
@@ -122,23 +141,14 @@ class LabelledSheet:
                 row = filled[pos[0]] = []
             row.append((pos[1], cell))
             if cell.is_text:
-                keys[pos] = label_key(value)
-        self._index(filled, keys)
-
-    def _index(self, filled: dict[int, Filled], keys: dict[tuple[int, int], str]) -> None:
+                key, reads_as = text_key(value)
+                keys[pos] = key
+                if reads_as:
+                    found.append((pos[0], pos[1], reads_as))
         self.filled = filled  # in row order
         self.keys = keys  # label_key() of each text cell
+        self.labels = found  # (row, col, the block labels it reads as) in reading order
         self.max_row = max(filled, default=0)
-        # Where each block label is, in reading order; the labels in each row.
-        self.hits: dict[str, list[tuple[int, int]]] = {}
-        self.label_cols: dict[int, list[int]] = {}
-        for pos, key in keys.items():
-            if len(key) <= MAX_LABEL:
-                found = labels_of(key)
-                if found:
-                    for label in found:
-                        self.hits.setdefault(label, []).append(pos)
-                    self.label_cols.setdefault(pos[0], []).append(pos[1])
 
     def leave_out(self, edge: int | None, rows: set[int]) -> None:
         """From now on, the cells right of column *edge* and those in *rows* are not there."""
@@ -148,19 +158,16 @@ class LabelledSheet:
             for r, cells in self.filled.items()
         ):
             return  # none of them is in the index
-        filled: dict[int, Filled] = {}
-        for r, cells in self.filled.items():
-            if r not in rows:
-                kept = cells if edge is None else [x for x in cells if x[0] <= edge]
-                if kept:
-                    filled[r] = kept
-        keys = {
-            pos: key
-            for pos, key in self.keys.items()
-            if pos[0] not in rows and (edge is None or pos[1] <= edge)
-        }
+
+        def kept(row: int, col: int) -> bool:
+            return row not in rows and (edge is None or col <= edge)
+
+        filled = {r: [x for x in cells if kept(r, x[0])] for r, cells in self.filled.items()}
+        self.filled = {r: cells for r, cells in filled.items() if cells}
+        self.keys = {pos: key for pos, key in self.keys.items() if kept(*pos)}
+        self.labels = [x for x in self.labels if kept(x[0], x[1])]
+        self.max_row = max(self.filled, default=0)
         # A merged range right of the edge holds no cell the parser asks about: kept.
-        self._index(filled, keys)
 
     def find(
         self, label: str, after_row: int = 0, max_col: int | None = None
@@ -171,14 +178,13 @@ class LabelledSheet:
         so free text that happens to read like a label (a KPI named 「連携効果」)
         does not take the block's place; anywhere else is the fallback.
         """
-        hits = self.hits.get(label, ())
         if max_col is not None:
-            for pos in hits:
-                if pos[0] >= after_row and pos[1] <= max_col:
-                    return pos
-        for pos in hits:
-            if pos[0] >= after_row:
-                return pos
+            for r, c, reads_as in self.labels:
+                if r >= after_row and c <= max_col and label in reads_as:
+                    return r, c
+        for r, c, reads_as in self.labels:
+            if r >= after_row and label in reads_as:
+                return r, c
         return None
 
     def cell(self, row: int, col: int) -> RawCell | None:
@@ -189,25 +195,28 @@ class LabelledSheet:
 
     def extent(self, row: int, col: int) -> Extent:
         """The merged range containing (row, col), or the cell itself."""
-        return self.merges.at(row, col) or (row, col, row, col)
+        return self.merges.extent(row, col)
 
     def right_of(self, row: int, col: int) -> Filled:
         """Non-empty cells in *row* to the right of the (merged) cell at (row, col)."""
         cells = self.filled.get(row)
         if not cells:
             return []
-        end = self.extent(row, col)[3]
+        end = self.merges.extent(row, col)[3]
         return [x for x in cells if x[0] > end]
 
     def has_label(self, row: int, max_col: int) -> bool:
         """Whether a block label sits in *row* at or left of column *max_col*."""
-        return any(c <= max_col for c in self.label_cols.get(row, ()))
+        return any(r == row and c <= max_col for r, c, _ in self.labels)
 
 
-@lru_cache(maxsize=1 << 12)
-def labels_of(key: str) -> tuple[str, ...]:
-    """The block labels a (short) label key reads as."""
-    return tuple(label for label, match in MATCHERS.items() if match(key))
+@lru_cache(maxsize=1 << 16)
+def text_key(text: str) -> tuple[str, tuple[str, ...]]:
+    """label_key(*text*) and the block labels it reads as (none for a long text)."""
+    key = label_key(text)
+    if len(key) > MAX_LABEL:
+        return key, ()
+    return key, tuple(label for label, match in MATCHERS.items() if match(key))
 
 
 def is_empty(cell: RawCell | None) -> bool:
