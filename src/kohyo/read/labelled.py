@@ -228,11 +228,15 @@ def is_empty(cell: RawCell | None) -> bool:
 
 
 def cell_text(cell: RawCell | None) -> str:
-    if cell is None or cell.value is None:
+    return "" if cell is None else value_text(cell.value)
+
+
+def value_text(value: object) -> str:
+    """A cell's value as text: free text cleaned (clean_text), numbers as Excel shows them."""
+    if value is None:
         return ""
-    v = cell.value
-    if isinstance(v, bool):
-        return "TRUE" if v else "FALSE"
-    if isinstance(v, float):
-        return f"{v:g}"
-    return clean(str(v))
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return clean(str(value))

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from kohyo.model.project import DASH, CellKind
 
 DASHES = frozenset("—―－ー-‐–−‒⁃﹣")
+_DASH_CHARS = "".join(sorted(DASHES))
 _WS = re.compile(r"\s+")
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 _YEAR = re.compile(r"^(\d{4})(?:年度?)?$")
@@ -43,7 +44,7 @@ def is_dash(text: object) -> bool:
     if not isinstance(text, str):
         return False
     t = text.strip().replace("\u3000", "")
-    return len(t) >= 1 and all(ch in DASHES for ch in t) and len(t) <= 3
+    return 1 <= len(t) <= 3 and not t.strip(_DASH_CHARS)  # only dashes
 
 
 # Excel keeps 15 significant digits: an amount with more is not one staff typed. Bounding
@@ -59,16 +60,20 @@ class ParsedAmount:
 
 def parse_amount(raw: object, *, is_text_cell: bool) -> ParsedAmount:
     """Interpret a cost cell. *raw* is a number, a string, or None."""
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return ParsedAmount(None, CellKind.BLANK)
     if isinstance(raw, bool):
         return ParsedAmount(None, CellKind.INVALID)
-    if isinstance(raw, int | float):
+    if isinstance(raw, int):  # the most common, so asked first
+        if not abs(raw) < MAX_AMOUNT:
+            return ParsedAmount(None, CellKind.TOO_LARGE)
+        return ParsedAmount(int(raw), CellKind.NUMBER)
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return ParsedAmount(None, CellKind.BLANK)
+    if isinstance(raw, float):
         if raw != raw:  # NaN
             return ParsedAmount(None, CellKind.NOT_INTEGER)
         if not abs(raw) < MAX_AMOUNT:
             return ParsedAmount(None, CellKind.TOO_LARGE)
-        if float(raw).is_integer():
+        if raw.is_integer():
             return ParsedAmount(int(raw), CellKind.NUMBER)
         return ParsedAmount(None, CellKind.NOT_INTEGER)
     text = str(raw)
