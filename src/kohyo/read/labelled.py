@@ -20,7 +20,6 @@ from kohyo.read.normalize import label_key as _label_key
 # Thousands of 個表 repeat the same labels, headers, years and addresses: these pure
 # functions of immutable values are remembered (benchmarks/RESULTS.md has the profile).
 label_key = lru_cache(maxsize=1 << 16)(_label_key)
-clean = lru_cache(maxsize=1 << 16)(clean_text)
 a1 = lru_cache(maxsize=1 << 14)(_a1)
 
 # Block labels (contract §2, kohyo.model.labels), matched on label_key(): NFKC, white space
@@ -231,6 +230,7 @@ def cell_text(cell: RawCell | None) -> str:
     return "" if cell is None else value_text(cell.value)
 
 
+@lru_cache(maxsize=1 << 16, typed=True)  # typed: 1, 1.0 and True read differently
 def value_text(value: object) -> str:
     """A cell's value as text: free text cleaned (clean_text), numbers as Excel shows them."""
     if value is None:
@@ -239,4 +239,4 @@ def value_text(value: object) -> str:
         return "TRUE" if value else "FALSE"
     if isinstance(value, float):
         return f"{value:g}"
-    return clean(str(value))
+    return clean_text(str(value))
