@@ -38,8 +38,11 @@ def validate_master(master: Master, config: Config) -> Report:
 def validate_projects(master: Master, config: Config) -> Report:
     """The rules of each 個表 on its own, without the cross-sheet ones."""
     report = Report()
+    index: dict[str, int] = {}
+    for i, name in enumerate(master.sheet_order):
+        index.setdefault(name, i)
     for project in sorted(
-        [*master.projects, *master.excluded], key=lambda p: _sheet_index(master, p.sheet)
+        [*master.projects, *master.excluded], key=lambda p: index.get(p.sheet, 0)
     ):
         for rule in PROJECT_RULES:
             report.extend(rule(project, config))
@@ -50,10 +53,6 @@ def suggestion(name: str, candidates: list[str]) -> str:
     """「…」ではありませんか for the configured name closest to *name*, or ""."""
     close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.5)
     return t("check.did_you_mean", name=close[0]) if close else ""
-
-
-def _sheet_index(master: Master, sheet: str) -> int:
-    return master.sheet_order.index(sheet) if sheet in master.sheet_order else 0
 
 
 def check_hidden(p: Project, config: Config) -> Iterator[Finding]:
@@ -309,7 +308,14 @@ def check_sheet_names(projects: list[Project], config: Config) -> Iterator[Findi
 
 
 def check_cell_texts(p: Project, config: Config) -> Iterator[Finding]:
-    for text, cell in project_texts(p):
+    texts = list(project_texts(p))
+    # All texts at once first: a project with nothing to report (almost every one) is
+    # done in one look. A line break between them is allowed in a cell, so adds nothing.
+    if max(map(len, (text for text, _ in texts)), default=0) <= MAX_CELL_CHARS and not (
+        unsafe_in_text("\n".join(text for text, _ in texts))
+    ):
+        return
+    for text, cell in texts:
         if len(text) > MAX_CELL_CHARS:
             yield finding(
                 "cell-too-long",
