@@ -107,6 +107,14 @@ class MergeIndex:
         return found[1] if found is not None else None
 
 
+def leftmost(labels: list[tuple[int, int, tuple[str, ...]]]) -> dict[int, int]:
+    """Row -> the column of its first label, from labels in reading order."""
+    rows: dict[int, int] = {}
+    for r, c, _ in labels:
+        rows.setdefault(r, c)
+    return rows
+
+
 @lru_cache(maxsize=64)
 def merge_index(merges: tuple[Extent, ...]) -> MergeIndex:
     return MergeIndex(merges)
@@ -147,6 +155,7 @@ class LabelledSheet:
         self.filled = filled  # in row order
         self.keys = keys  # label_key() of each text cell
         self.labels = found  # (row, col, the block labels it reads as) in reading order
+        self.label_rows = leftmost(found)
         self.max_row = max(filled, default=0)
 
     def leave_out(self, edge: int | None, rows: set[int]) -> None:
@@ -165,6 +174,7 @@ class LabelledSheet:
         self.filled = {r: cells for r, cells in filled.items() if cells}
         self.keys = {pos: key for pos, key in self.keys.items() if kept(*pos)}
         self.labels = [x for x in self.labels if kept(x[0], x[1])]
+        self.label_rows = leftmost(self.labels)
         self.max_row = max(self.filled, default=0)
         # A merged range right of the edge holds no cell the parser asks about: kept.
 
@@ -206,7 +216,7 @@ class LabelledSheet:
 
     def has_label(self, row: int, max_col: int) -> bool:
         """Whether a block label sits in *row* at or left of column *max_col*."""
-        return any(r == row and c <= max_col for r, c, _ in self.labels)
+        return self.label_rows.get(row, max_col + 1) <= max_col
 
 
 @lru_cache(maxsize=1 << 16)
