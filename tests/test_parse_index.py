@@ -22,6 +22,7 @@ from kohyo.model.excel import MAX_CELL_CHARS
 from kohyo.model.project import Note, Project
 from kohyo.read.grid import RawCell, SheetGrid
 from kohyo.read.labelled import (
+    LONGER_THAN_A_LABEL,
     MATCHERS,
     MAX_LABEL,
     LabelledSheet,
@@ -29,6 +30,7 @@ from kohyo.read.labelled import (
     cell_text,
     is_empty,
     label_key,
+    reads_as,
 )
 from kohyo.read.normalize import DASHES, is_dash
 from kohyo.read.parse import parse_workbook
@@ -136,9 +138,12 @@ def assert_same_answers(sheet: LabelledSheet, grid: SheetGrid) -> None:
     assert filled == sorted(pos for pos, cell in grid.cells.items() if not is_empty(cell))
     assert list(sheet.filled) == sorted(sheet.filled)  # rows in reading order
     assert sheet.max_row == max((r for r, _ in filled), default=0)
-    for (r, c), cell in grid.cells.items():
-        if cell.is_text and not is_empty(cell):
-            assert sheet.keys[(r, c)] == label_key(cell.value)
+    for r, c in filled:
+        cell = grid.cells[(r, c)]
+        assert sheet.key(r, c) == (label_key(cell.value) if cell.is_text else "")
+        for label, match in MATCHERS.items():
+            key = label_key(cell.value) if cell.is_text else ""
+            assert sheet.reads_as(r, c, label) == (0 < len(key) <= MAX_LABEL and match(key))
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -194,6 +199,54 @@ def test_a_value_reads_the_same_whatever_was_read_before() -> None:
 def test_is_dash_is_three_dashes_at_most(text: str) -> None:
     t = text.strip().replace("\u3000", "")
     assert is_dash(text) == (1 <= len(t) <= 3 and all(ch in DASHES for ch in t))
+
+
+LABEL_CHARS = [
+    "事", "業", "名", "計", "a", "Ａ", "1", "（", "(", "カ", "ｶ", "ﾞ", "\u3099", "\u309b", "\u0301",
+    "\u1100", "\u1161", "\u11a8", "\u3000", " ", "\n", "\u00a0", "\u2003", "㈱", "\ufb03", "\u00a8",
+    "\u0338", "<", "\uf900", "\u2f00", "ー", "・", "※",
+]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(LABEL_CHARS), max_size=60))
+def test_a_text_said_longer_than_a_label_has_a_long_key(text: str) -> None:
+    """Kana, ideographs and (full-width) ASCII each keep a character of the key: among
+    combining marks, half-width kana, jamo and white space, which NFKC merges or drops."""
+    if LONGER_THAN_A_LABEL.match(text):
+        assert len(label_key(text)) > MAX_LABEL
+    else:
+        assert sum(ch in "事業名計a1(（カＡ<" for ch in text) <= MAX_LABEL
+
+
+# A kept character with what NFKC merges into it or drops after it: one key character each.
+KEY_CHARS = [("カ", "\u3099"), ("カ", "ﾞ"), ("a", "\u0301"), ("<", "\u0338"), ("Ａ", ""), ("事", "")]
+DROPPED = ["", " ", "\u3000", "\n", "\u00a0"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from([0, 3, MAX_LABEL - 1, MAX_LABEL, MAX_LABEL + 1, MAX_LABEL + 2, 40]).flatmap(
+        lambda n: st.lists(
+            st.tuples(st.sampled_from(KEY_CHARS), st.sampled_from(DROPPED)), min_size=n, max_size=n
+        )
+    )
+)
+def test_longer_than_a_label_is_exact_at_the_limit(
+    pieces: list[tuple[tuple[str, str], str]],
+) -> None:
+    text = "".join(kept + merged + dropped for (kept, merged), dropped in pieces)
+    assert len(label_key(text)) == len(pieces)
+    assert bool(LONGER_THAN_A_LABEL.match(text)) == (len(pieces) > MAX_LABEL)
+
+
+@given(st.text(alphabet=st.sampled_from(LABEL_CHARS), max_size=40))
+def test_reads_as_is_the_matchers_on_a_short_key(text: str) -> None:
+    key = label_key(text)
+    expected = (
+        tuple(label for label, m in MATCHERS.items() if m(key)) if len(key) <= MAX_LABEL else ()
+    )
+    assert reads_as(text) == expected
 
 
 # --------------------------------------------------------------------------- cell texts

@@ -107,10 +107,10 @@ class MergeIndex:
         return found[1] if found is not None else None
 
 
-def leftmost(labels: list[tuple[int, int, tuple[str, ...]]]) -> dict[int, int]:
+def leftmost(labels: dict[tuple[int, int], tuple[str, ...]]) -> dict[int, int]:
     """Row -> the column of its first label, from labels in reading order."""
     rows: dict[int, int] = {}
-    for r, c, _ in labels:
+    for r, c in labels:
         rows.setdefault(r, c)
     return rows
 
@@ -133,8 +133,7 @@ class LabelledSheet:
         self.skip_rows: set[int] = set()  # hidden rows whose content is left out
         self.edge: int | None = None  # the last column; cells right of it are left out
         filled: dict[int, Filled] = {}
-        keys: dict[tuple[int, int], str] = {}
-        found: list[tuple[int, int, tuple[str, ...]]] = []
+        found: dict[tuple[int, int], tuple[str, ...]] = {}
         cells = grid.cells
         for pos in sorted(cells):
             cell = cells[pos]
@@ -148,13 +147,11 @@ class LabelledSheet:
                 row = filled[pos[0]] = []
             row.append((pos[1], cell))
             if cell.is_text:
-                key, reads_as = text_key(value)
-                keys[pos] = key
-                if reads_as:
-                    found.append((pos[0], pos[1], reads_as))
+                labels = reads_as(value)
+                if labels:
+                    found[pos] = labels
         self.filled = filled  # in row order
-        self.keys = keys  # label_key() of each text cell
-        self.labels = found  # (row, col, the block labels it reads as) in reading order
+        self.labels = found  # cell -> the block labels its text reads as, in reading order
         self.label_rows = leftmost(found)
         self.max_row = max(filled, default=0)
 
@@ -172,8 +169,7 @@ class LabelledSheet:
 
         filled = {r: [x for x in cells if kept(r, x[0])] for r, cells in self.filled.items()}
         self.filled = {r: cells for r, cells in filled.items() if cells}
-        self.keys = {pos: key for pos, key in self.keys.items() if kept(*pos)}
-        self.labels = [x for x in self.labels if kept(x[0], x[1])]
+        self.labels = {pos: labels for pos, labels in self.labels.items() if kept(*pos)}
         self.label_rows = leftmost(self.labels)
         self.max_row = max(self.filled, default=0)
         # A merged range right of the edge holds no cell the parser asks about: kept.
@@ -188,13 +184,22 @@ class LabelledSheet:
         does not take the block's place; anywhere else is the fallback.
         """
         if max_col is not None:
-            for r, c, reads_as in self.labels:
-                if r >= after_row and c <= max_col and label in reads_as:
-                    return r, c
-        for r, c, reads_as in self.labels:
-            if r >= after_row and label in reads_as:
-                return r, c
+            for pos, labels in self.labels.items():
+                if pos[0] >= after_row and pos[1] <= max_col and label in labels:
+                    return pos
+        for pos, labels in self.labels.items():
+            if pos[0] >= after_row and label in labels:
+                return pos
         return None
+
+    def reads_as(self, row: int, col: int, label: str) -> bool:
+        """Whether the cell at (row, col) is the block label *label*."""
+        return label in self.labels.get((row, col), ())
+
+    def key(self, row: int, col: int) -> str:
+        """label_key() of the text at (row, col); "" for a number or no cell."""
+        cell = self.cell(row, col)
+        return label_key(cell.value) if cell is not None and cell.is_text else ""
 
     def cell(self, row: int, col: int) -> RawCell | None:
         """The cell as stored, empty or not; None where there is none or it is left out."""
@@ -219,13 +224,23 @@ class LabelledSheet:
         return self.label_rows.get(row, max_col + 1) <= max_col
 
 
+# A character of these always stays one character of a label key of its own: kana,
+# CJK ideographs and ASCII are starters that NFKC never merges into the one before,
+# full-width ASCII becomes ASCII, and none of them is white space. A text with more of
+# them than a label has characters is no label, without working out its key (NFKC).
+_KEPT = "\u0021-\u007e\u3041-\u3096\u30a1-\u30fa\u4e00-\u9fff\uff01-\uff5e"
+LONGER_THAN_A_LABEL = re.compile(f"(?:[^{_KEPT}]*+[{_KEPT}]){{{MAX_LABEL + 1}}}")
+
+
 @lru_cache(maxsize=1 << 16)
-def text_key(text: str) -> tuple[str, tuple[str, ...]]:
-    """label_key(*text*) and the block labels it reads as (none for a long text)."""
+def reads_as(text: object) -> tuple[str, ...]:
+    """The block labels *text* reads as: none unless its label key is short and matches."""
+    if not isinstance(text, str) or LONGER_THAN_A_LABEL.match(text):
+        return ()
     key = label_key(text)
     if len(key) > MAX_LABEL:
-        return key, ()
-    return key, tuple(label for label, match in MATCHERS.items() if match(key))
+        return ()
+    return tuple(label for label, match in MATCHERS.items() if match(key))
 
 
 def is_empty(cell: RawCell | None) -> bool:

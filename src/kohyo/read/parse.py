@@ -39,7 +39,6 @@ from kohyo.read.labelled import (
     L_MUNIS,
     L_NAME,
     L_ROLES,
-    MATCHERS,
     NUMBER,
     TOTAL_HEADERS,
     LabelledSheet,
@@ -194,7 +193,7 @@ def _right_edge(sheet: LabelledSheet, name_pos: tuple[int, int]) -> int | None:
             continue
         for row in (pos[0], pos[0] + 1):  # the header row: beside the label or under it
             for c, _cell in sheet.right_of(row, pos[1]):
-                if is_last(sheet.keys.get((row, c), "")):
+                if is_last(sheet.key(row, c)):
                     ends.append(sheet.extent(row, c)[3])
     return max(ends) if ends else None
 
@@ -228,7 +227,7 @@ def _header(
     row = pos[0]
     values: list[tuple[int, RawCell]] = []
     for c, cell in sheet.right_of(*pos):
-        if sheet.keys.get((row, c)) and MATCHERS[L_MUNIS](sheet.keys[(row, c)]):
+        if sheet.reads_as(row, c, L_MUNIS):
             break
         values.append((c, cell))
     first_col = sheet.extent(*pos)[3] + 1  # where the number belongs
