@@ -196,11 +196,6 @@ class LabelledSheet:
         """Whether the cell at (row, col) is the block label *label*."""
         return label in self.labels.get((row, col), ())
 
-    def key(self, row: int, col: int) -> str:
-        """label_key() of the text at (row, col); "" for a number or no cell."""
-        cell = self.cell(row, col)
-        return label_key(cell.value) if cell is not None and cell.is_text else ""
-
     def cell(self, row: int, col: int) -> RawCell | None:
         """The cell as stored, empty or not; None where there is none or it is left out."""
         if row in self.skip_rows or (self.edge is not None and col > self.edge):
@@ -249,6 +244,11 @@ def is_empty(cell: RawCell | None) -> bool:
     if cell.formula is not None:
         return False
     return cell.value is None or (isinstance(cell.value, str) and not cell.value.strip())
+
+
+def cell_key(cell: RawCell) -> str:
+    """label_key() of a text cell; "" for a number."""
+    return label_key(cell.value) if cell.is_text else ""
 
 
 def cell_text(cell: RawCell | None) -> str:

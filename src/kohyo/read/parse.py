@@ -43,6 +43,7 @@ from kohyo.read.labelled import (
     TOTAL_HEADERS,
     LabelledSheet,
     a1,
+    cell_key,
     cell_text,
     label_key,
     value_text,
@@ -192,8 +193,8 @@ def _right_edge(sheet: LabelledSheet, name_pos: tuple[int, int]) -> int | None:
         if pos is None:
             continue
         for row in (pos[0], pos[0] + 1):  # the header row: beside the label or under it
-            for c, _cell in sheet.right_of(row, pos[1]):
-                if is_last(sheet.key(row, c)):
+            for c, cell in sheet.right_of(row, pos[1]):
+                if is_last(cell_key(cell)):
                     ends.append(sheet.extent(row, c)[3])
     return max(ends) if ends else None
 
