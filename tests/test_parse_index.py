@@ -25,6 +25,7 @@ from kohyo.read.labelled import (
     LONGER_THAN_A_LABEL,
     MATCHERS,
     MAX_LABEL,
+    SHARED,
     LabelledSheet,
     MergeIndex,
     cell_text,
@@ -64,7 +65,7 @@ formulas = st.sampled_from([None, None, None, "", "SUM(B5:F5)"])
 @st.composite
 def extents(draw: st.DrawFn, tall: bool = True) -> Extent:
     r1, c1 = draw(rows), draw(cols)
-    height = draw(st.integers(0, 80 if tall else 3))  # over 64 rows: filed apart
+    height = draw(st.integers(0, 30 if tall else 3))  # over 16 rows: filed apart
     return r1, c1, r1 + height, c1 + draw(st.integers(0, 3))
 
 
@@ -185,6 +186,10 @@ def test_sheets_with_the_same_merged_ranges_share_the_index() -> None:
     other = LabelledSheet(SheetGrid("b", "p", merges=list(merges)))
     assert one.merges is other.merges
     assert LabelledSheet(SheetGrid("c", "p", merges=merges[:1])).merges is not one.merges
+    many = [(r, 1, r, 2) for r in range(1, SHARED + 2)]  # not a 個表's: not kept for others
+    big = LabelledSheet(SheetGrid("d", "p", merges=many))
+    assert big.merges is not LabelledSheet(SheetGrid("e", "p", merges=many)).merges
+    assert big.extent(SHARED + 1, 2) == (SHARED + 1, 1, SHARED + 1, 2)
 
 
 def test_a_value_reads_the_same_whatever_was_read_before() -> None:

@@ -61,7 +61,8 @@ NUMBER = re.compile(r"^(?:NO\.?|№|事業番号)?(\d+)$", re.IGNORECASE)
 Extent = tuple[int, int, int, int]  # r1, c1, r2, c2
 Filled = list[tuple[int, RawCell]]  # (column, cell) of one row's non-empty cells, left to right
 
-TALL = 64  # a merged range over more rows than this is not filed row by row
+TALL = 16  # a merged range over more rows than this is not filed row by row
+SHARED = 256  # a sheet with more merged ranges than a 個表 has keeps its index to itself
 
 
 class MergeIndex:
@@ -115,8 +116,13 @@ def leftmost(labels: dict[tuple[int, int], tuple[str, ...]]) -> dict[int, int]:
     return rows
 
 
+def merge_index(merges: list[Extent]) -> MergeIndex:
+    """The index of *merges*: one for all the sheets that have these ranges."""
+    return _shared_index(tuple(merges)) if len(merges) <= SHARED else MergeIndex(tuple(merges))
+
+
 @lru_cache(maxsize=64)
-def merge_index(merges: tuple[Extent, ...]) -> MergeIndex:
+def _shared_index(merges: tuple[Extent, ...]) -> MergeIndex:
     return MergeIndex(merges)
 
 
@@ -129,7 +135,7 @@ class LabelledSheet:
 
     def __init__(self, grid: SheetGrid) -> None:
         self.grid = grid
-        self.merges = merge_index(tuple(grid.merges))
+        self.merges = merge_index(grid.merges)
         self.skip_rows: set[int] = set()  # hidden rows whose content is left out
         self.edge: int | None = None  # the last column; cells right of it are left out
         filled: dict[int, Filled] = {}
