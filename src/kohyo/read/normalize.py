@@ -58,34 +58,42 @@ class ParsedAmount:
     kind: CellKind
 
 
+# The readings without a number, made once.
+_BLANK = ParsedAmount(None, CellKind.BLANK)
+_DASH = ParsedAmount(DASH, CellKind.DASH)
+_INVALID = ParsedAmount(None, CellKind.INVALID)
+_NOT_INTEGER = ParsedAmount(None, CellKind.NOT_INTEGER)
+_TOO_LARGE = ParsedAmount(None, CellKind.TOO_LARGE)
+
+
 def parse_amount(raw: object, *, is_text_cell: bool) -> ParsedAmount:
     """Interpret a cost cell. *raw* is a number, a string, or None."""
     if isinstance(raw, bool):
-        return ParsedAmount(None, CellKind.INVALID)
+        return _INVALID
     if isinstance(raw, int):  # the most common, so asked first
         if not abs(raw) < MAX_AMOUNT:
-            return ParsedAmount(None, CellKind.TOO_LARGE)
+            return _TOO_LARGE
         return ParsedAmount(int(raw), CellKind.NUMBER)
     if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return ParsedAmount(None, CellKind.BLANK)
+        return _BLANK
     if isinstance(raw, float):
         if raw != raw:  # NaN
-            return ParsedAmount(None, CellKind.NOT_INTEGER)
+            return _NOT_INTEGER
         if not abs(raw) < MAX_AMOUNT:
-            return ParsedAmount(None, CellKind.TOO_LARGE)
+            return _TOO_LARGE
         if raw.is_integer():
             return ParsedAmount(int(raw), CellKind.NUMBER)
-        return ParsedAmount(None, CellKind.NOT_INTEGER)
+        return _NOT_INTEGER
     text = str(raw)
     if is_dash(text):
-        return ParsedAmount(DASH, CellKind.DASH)
+        return _DASH
     number = parse_number_text(text)
     if number is None:
-        return ParsedAmount(None, CellKind.INVALID)
+        return _INVALID
     if not abs(number) < MAX_AMOUNT:
-        return ParsedAmount(None, CellKind.TOO_LARGE)
+        return _TOO_LARGE
     if not float(number).is_integer():
-        return ParsedAmount(None, CellKind.NOT_INTEGER)
+        return _NOT_INTEGER
     kind = CellKind.NUMBER_AS_TEXT if is_text_cell else CellKind.NUMBER
     return ParsedAmount(int(number), kind)
 
