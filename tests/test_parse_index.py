@@ -102,13 +102,18 @@ def plain_find(grid: SheetGrid, label: str, after_row: int, max_col: int | None)
     return None
 
 
-def plain_has_label(grid: SheetGrid, row: int, max_col: int) -> bool:
-    return any(
-        r == row and c <= max_col and cell.is_text
+def plain_is_label(cell: RawCell | None) -> bool:
+    return (
+        cell is not None and cell.is_text
         and 0 < len(key := label_key(cell.value)) <= MAX_LABEL
         and any(match(key) for match in MATCHERS.values())
-        for (r, c), cell in grid.cells.items()
     )  # fmt: skip
+
+
+def plain_has_label(grid: SheetGrid, row: int, max_col: int) -> bool:
+    return any(
+        r == row and c <= max_col and plain_is_label(cell) for (r, c), cell in grid.cells.items()
+    )
 
 
 def without(grid: SheetGrid, edge: int | None, hidden: set[int]) -> SheetGrid:
@@ -135,6 +140,7 @@ def assert_same_answers(sheet: LabelledSheet, grid: SheetGrid) -> None:
             assert sheet.right_of(row, col) == plain_right_of(grid, row, col)
             assert sheet.cell(row, col) is grid.cells.get((row, col))
             assert sheet.has_label(row, col) == plain_has_label(grid, row, col)
+            assert sheet.is_label(row, col) == plain_is_label(grid.cells.get((row, col)))
     filled = sorted((r, c) for r, cells in sheet.filled.items() for c, _ in cells)
     assert filled == sorted(pos for pos, cell in grid.cells.items() if not is_empty(cell))
     assert list(sheet.filled) == sorted(sheet.filled)  # rows in reading order

@@ -198,6 +198,10 @@ class LabelledSheet:
                 return pos
         return None
 
+    def is_label(self, row: int, col: int) -> bool:
+        """Whether the cell at (row, col) is a block label."""
+        return (row, col) in self.labels
+
     def reads_as(self, row: int, col: int, label: str) -> bool:
         """Whether the cell at (row, col) is the block label *label*."""
         return label in self.labels.get((row, col), ())

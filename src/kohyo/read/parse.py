@@ -424,7 +424,9 @@ def _indicators(
         if not first_any:
             break
         first_text = cell_text(first_any[0][1])
-        if first_text.startswith("※") or sheet.has_label(row, label_end_col):
+        if first_text.startswith("※") or any(
+            sheet.is_label(row, c) for c, _ in first_any if c <= label_end_col
+        ):
             break
         if not cells:
             break
