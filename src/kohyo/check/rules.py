@@ -38,11 +38,14 @@ def validate_master(master: Master, config: Config) -> Report:
 def validate_projects(master: Master, config: Config) -> Report:
     """The rules of each 個表 on its own, without the cross-sheet ones."""
     report = Report()
+    index: dict[str, int] = {}
+    for i, name in enumerate(master.sheet_order):
+        index.setdefault(name, i)
     for project in sorted(
-        [*master.projects, *master.excluded], key=lambda p: _sheet_index(master, p.sheet)
+        [*master.projects, *master.excluded], key=lambda p: index.get(p.sheet, 0)
     ):
         for rule in PROJECT_RULES:
-            report.extend(rule(project, config))
+            report.findings.extend(rule(project, config))
     return report
 
 
@@ -50,10 +53,6 @@ def suggestion(name: str, candidates: list[str]) -> str:
     """「…」ではありませんか for the configured name closest to *name*, or ""."""
     close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.5)
     return t("check.did_you_mean", name=close[0]) if close else ""
-
-
-def _sheet_index(master: Master, sheet: str) -> int:
-    return master.sheet_order.index(sheet) if sheet in master.sheet_order else 0
 
 
 def check_hidden(p: Project, config: Config) -> Iterator[Finding]:
@@ -98,6 +97,8 @@ def check_municipalities(p: Project, config: Config) -> Iterator[Finding]:
     cell = p.municipalities_label.cell
     if not p.municipalities_label.text.strip():
         yield finding("municipality-empty", p.sheet, cell)
+    if not p.unknown_municipalities:
+        return
     known = t("list.separator").join(config.area.municipalities)
     candidates = [*config.area.municipalities, config.area.all_label, config.area.partner_label]
     for name in p.unknown_municipalities:
@@ -193,13 +194,15 @@ def check_roles(p: Project, config: Config) -> Iterator[Finding]:
         yield finding("role-none", p.sheet, p.block_cells.get(labels.ROLES))
     area = config.area
     allowed = {*area.municipalities, area.partner_label, area.all_label}
+    strangers = [role for role in p.roles if role.who not in allowed]
+    if not strangers:
+        return
     known = t("list.separator").join([*area.municipalities, area.partner_label])
-    for role in p.roles:
-        if role.who not in allowed:
-            yield finding(
-                "role-unknown", p.sheet, role.who_cell, who=role.who, known=known,
-                hint=suggestion(role.who, sorted(allowed)),
-            )  # fmt: skip
+    for role in strangers:
+        yield finding(
+            "role-unknown", p.sheet, role.who_cell, who=role.who, known=known,
+            hint=suggestion(role.who, sorted(allowed)),
+        )  # fmt: skip
 
 
 def check_indicators(p: Project, config: Config) -> Iterator[Finding]:
@@ -309,7 +312,13 @@ def check_sheet_names(projects: list[Project], config: Config) -> Iterator[Findi
 
 
 def check_cell_texts(p: Project, config: Config) -> Iterator[Finding]:
-    for text, cell in project_texts(p):
+    texts = list(project_texts(p))
+    # All texts at once first: a project with nothing to report (almost every one) is
+    # done in one look. A line break between them is allowed in a cell, so adds nothing.
+    together = "\n".join([text for text, _ in texts])
+    if len(together) <= MAX_CELL_CHARS and not unsafe_in_text(together):
+        return
+    for text, cell in texts:
         if len(text) > MAX_CELL_CHARS:
             yield finding(
                 "cell-too-long",

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from kohyo.model.project import DASH, CellKind
 
 DASHES = frozenset("—―－ー-‐–−‒⁃﹣")
+_DASH_CHARS = "".join(sorted(DASHES))
 _WS = re.compile(r"\s+")
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 _YEAR = re.compile(r"^(\d{4})(?:年度?)?$")
@@ -43,7 +44,7 @@ def is_dash(text: object) -> bool:
     if not isinstance(text, str):
         return False
     t = text.strip().replace("\u3000", "")
-    return len(t) >= 1 and all(ch in DASHES for ch in t) and len(t) <= 3
+    return 1 <= len(t) <= 3 and not t.strip(_DASH_CHARS)  # only dashes
 
 
 # Excel keeps 15 significant digits: an amount with more is not one staff typed. Bounding
@@ -57,30 +58,42 @@ class ParsedAmount:
     kind: CellKind
 
 
+# The readings without a number, made once.
+_BLANK = ParsedAmount(None, CellKind.BLANK)
+_DASH = ParsedAmount(DASH, CellKind.DASH)
+_INVALID = ParsedAmount(None, CellKind.INVALID)
+_NOT_INTEGER = ParsedAmount(None, CellKind.NOT_INTEGER)
+_TOO_LARGE = ParsedAmount(None, CellKind.TOO_LARGE)
+
+
 def parse_amount(raw: object, *, is_text_cell: bool) -> ParsedAmount:
     """Interpret a cost cell. *raw* is a number, a string, or None."""
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return ParsedAmount(None, CellKind.BLANK)
     if isinstance(raw, bool):
-        return ParsedAmount(None, CellKind.INVALID)
-    if isinstance(raw, int | float):
-        if raw != raw:  # NaN
-            return ParsedAmount(None, CellKind.NOT_INTEGER)
+        return _INVALID
+    if isinstance(raw, int):  # the most common, so asked first
         if not abs(raw) < MAX_AMOUNT:
-            return ParsedAmount(None, CellKind.TOO_LARGE)
-        if float(raw).is_integer():
+            return _TOO_LARGE
+        return ParsedAmount(int(raw), CellKind.NUMBER)
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return _BLANK
+    if isinstance(raw, float):
+        if raw != raw:  # NaN
+            return _NOT_INTEGER
+        if not abs(raw) < MAX_AMOUNT:
+            return _TOO_LARGE
+        if raw.is_integer():
             return ParsedAmount(int(raw), CellKind.NUMBER)
-        return ParsedAmount(None, CellKind.NOT_INTEGER)
+        return _NOT_INTEGER
     text = str(raw)
     if is_dash(text):
-        return ParsedAmount(DASH, CellKind.DASH)
+        return _DASH
     number = parse_number_text(text)
     if number is None:
-        return ParsedAmount(None, CellKind.INVALID)
+        return _INVALID
     if not abs(number) < MAX_AMOUNT:
-        return ParsedAmount(None, CellKind.TOO_LARGE)
+        return _TOO_LARGE
     if not float(number).is_integer():
-        return ParsedAmount(None, CellKind.NOT_INTEGER)
+        return _NOT_INTEGER
     kind = CellKind.NUMBER_AS_TEXT if is_text_cell else CellKind.NUMBER
     return ParsedAmount(int(number), kind)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 from kohyo.config import Config
 from kohyo.messages import t
@@ -38,14 +39,14 @@ from kohyo.read.labelled import (
     L_MUNIS,
     L_NAME,
     L_ROLES,
-    MATCHERS,
     NUMBER,
     TOTAL_HEADERS,
     LabelledSheet,
     a1,
+    cell_key,
     cell_text,
-    is_empty,
     label_key,
+    value_text,
 )
 from kohyo.read.normalize import (
     clean_text,
@@ -98,7 +99,7 @@ def parse_project(sheet: LabelledSheet, config: Config) -> Project:
     name_pos = sheet.find(L_NAME)
     assert name_pos is not None
     hidden = sheet.grid.hidden_rows if config.sheets.hidden == "exclude" else set()
-    sheet, memos, hidden_cells = _clip(sheet, _right_edge(sheet, name_pos), hidden - {name_pos[0]})
+    memos, hidden_cells = _clip(sheet, _right_edge(sheet, name_pos), hidden - {name_pos[0]})
     missing: list[str] = []
     blocks: dict[str, str] = {L_NAME: a1(*name_pos)}
     label_col = sheet.extent(*name_pos)[3]  # block labels sit in the 事業名 label's column
@@ -192,45 +193,32 @@ def _right_edge(sheet: LabelledSheet, name_pos: tuple[int, int]) -> int | None:
         if pos is None:
             continue
         for row in (pos[0], pos[0] + 1):  # the header row: beside the label or under it
-            for c, _cell in sheet.right_of(row, pos[1]):
-                if is_last(sheet.keys.get((row, c), "")):
+            for c, cell in sheet.right_of(row, pos[1]):
+                if is_last(cell_key(cell)):
                     ends.append(sheet.extent(row, c)[3])
     return max(ends) if ends else None
 
 
 def _clip(
     sheet: LabelledSheet, edge: int | None, hidden_rows: set[int]
-) -> tuple[LabelledSheet, list[TextField], list[str]]:
-    """The sheet without what lies right of *edge* (returned as memos) and without the
-    content of *hidden_rows* (the first cell of each such row that held something)."""
-    grid = sheet.grid
-    beyond = {pos: c for pos, c in grid.cells.items() if edge is not None and pos[1] > edge}
-    hidden = {
-        pos: c for pos, c in grid.cells.items() if pos[0] in hidden_rows and pos not in beyond
-    }
-    if not beyond and not hidden:
-        sheet.skip_rows = hidden_rows
-        return sheet, [], []
-    memos = [
-        TextField(cell_text(cell), a1(*pos))
-        for pos, cell in sorted(beyond.items())
-        if not is_empty(cell) and cell_text(cell).strip()
-    ]
-    firsts: dict[int, str] = {}
-    for (r, c), cell in sorted(hidden.items()):
-        if not is_empty(cell) and r not in firsts:
-            firsts[r] = a1(r, c)
-    clipped = SheetGrid(
-        name=grid.name,
-        part=grid.part,
-        state=grid.state,
-        cells={p: c for p, c in grid.cells.items() if p not in beyond and p not in hidden},
-        merges=[m for m in grid.merges if edge is None or m[1] <= edge],
-        hidden_rows=grid.hidden_rows,
-    )
-    clipped_sheet = LabelledSheet(clipped)
-    clipped_sheet.skip_rows = hidden_rows
-    return clipped_sheet, memos, list(firsts.values())
+) -> tuple[list[TextField], list[str]]:
+    """Leave out of *sheet* what lies right of *edge* (returned as memos) and the content of
+    *hidden_rows* (returned: the first cell of each such row that held something)."""
+    memos: list[TextField] = []
+    firsts: list[str] = []
+    for r, cells in sheet.filled.items():
+        if r in hidden_rows:
+            kept = [x for x in cells if edge is None or x[0] <= edge]
+            if kept:
+                firsts.append(a1(r, kept[0][0]))
+        if edge is not None and cells[-1][0] > edge:
+            memos += [
+                TextField(text, a1(r, c))
+                for c, cell in cells
+                if c > edge and (text := cell_text(cell)).strip()
+            ]
+    sheet.leave_out(edge, hidden_rows)
+    return memos, firsts
 
 
 def _header(
@@ -240,7 +228,7 @@ def _header(
     row = pos[0]
     values: list[tuple[int, RawCell]] = []
     for c, cell in sheet.right_of(*pos):
-        if sheet.keys.get((row, c)) and MATCHERS[L_MUNIS](sheet.keys[(row, c)]):
+        if sheet.reads_as(row, c, L_MUNIS):
             break
         values.append((c, cell))
     first_col = sheet.extent(*pos)[3] + 1  # where the number belongs
@@ -326,24 +314,25 @@ def _costs(sheet: LabelledSheet, pos: tuple[int, int]) -> CostPlan:
     header = sheet.right_of(*pos)
     if not header:  # the label sits above its header row
         header_row += 1
-        header = [(c, cell) for c, cell in sheet.right_of(header_row, pos[1])]
+        header = sheet.right_of(header_row, pos[1])
     value_row = header_row + 1
-    total_col: int | None = None
-    year_cols: list[tuple[int, int]] = []
     for c, cell in header:
-        text = cell_text(cell)
-        if label_key(text) in TOTAL_HEADERS:
-            total_col = c
+        text, is_total, year = cost_header(cell.value)
+        if is_total:
             plan.total_header_cell = a1(header_row, c)
+            plan.total = _amount(sheet.cell(value_row, c), a1(value_row, c))
             break
-        year = parse_fiscal_year(cell.value)
         plan.headers.append(YearHeader(year, text, a1(header_row, c)))
         if year is not None and year not in plan.amounts:
-            year_cols.append((year, c))
             plan.amounts[year] = _amount(sheet.cell(value_row, c), a1(value_row, c))
-    if total_col is not None:
-        plan.total = _amount(sheet.cell(value_row, total_col), a1(value_row, total_col))
     return plan
+
+
+@lru_cache(maxsize=1 << 12, typed=True)
+def cost_header(value: object) -> tuple[str, bool, int | None]:
+    """A cost header's text, whether it heads the 計 column, and the fiscal year it names."""
+    text = value_text(value)
+    return text, label_key(text) in TOTAL_HEADERS, parse_fiscal_year(value)
 
 
 def _amount(cell: RawCell | None, ref: str) -> CostCell:
@@ -370,16 +359,16 @@ def _roles(sheet: LabelledSheet, pos: tuple[int, int], stop_row: int | None) -> 
         if row in sheet.skip_rows:  # a hidden row, left out (sheets.hidden): the block goes on
             row += 1
             continue
-        if row > pos[0] and any(sheet.is_label(row, c) for c in sheet.rows.get(row, []) if c <= c2):
+        if row > pos[0] and sheet.has_label(row, c2):
             break
-        cells = [(c, cell) for c, cell in sheet.right_of(row, c2) if c > c2]
+        cells = sheet.right_of(row, c2)
         if not cells:
             if merged:
                 row += 1
                 continue
             break
         who_col, who_cell = cells[0]
-        rest = [(c, cell) for c, cell in sheet.right_of(row, who_col)]
+        rest = sheet.right_of(row, who_col)
         text_cell = rest[0] if rest else None
         roles.append(
             Role(
@@ -403,21 +392,23 @@ def _indicators(
     if not header:
         header_row += 1
         header = sheet.right_of(header_row, pos[1])
-    cols: dict[str, int] = {}
+    name_col: int | None = None
+    current_col: int | None = None
+    target_col: int | None = None
     target_year: int | None = None
     header_cell: str | None = None
     for c, cell in header:
         key = label_key(cell_text(cell))
-        if key.startswith(KPI_NAME) and "name" not in cols:
-            cols["name"] = c
-        elif key.startswith(KPI_CURRENT) and "current" not in cols:
-            cols["current"] = c
-        elif key.startswith(KPI_TARGET) and "target" not in cols:
-            cols["target"] = c
+        if key.startswith(KPI_NAME) and name_col is None:
+            name_col = c
+        elif key.startswith(KPI_CURRENT) and current_col is None:
+            current_col = c
+        elif key.startswith(KPI_TARGET) and target_col is None:
+            target_col = c
             target_year = parse_target_year(cell_text(cell))
             header_cell = a1(header_row, c)
-    if "name" not in cols:
-        cols["name"] = header[0][0] if header else label_end_col + 1
+    if name_col is None:
+        name_col = header[0][0] if header else label_end_col + 1
     indicators: list[Indicator] = []
     row = header_row + 1
     last = header_row
@@ -440,23 +431,14 @@ def _indicators(
         if not cells:
             break
         by_col = dict(cells)
-
-        def value(
-            col_key: str, by_col: dict[int, RawCell] = by_col, row: int = row
-        ) -> tuple[str, str | None]:
-            col = cols.get(col_key)
-            if col is None:
-                return "", None
-            return cell_text(by_col.get(col)), a1(row, col)
-
-        name, name_ref = value("name")
-        current, current_ref = value("current")
-        target, target_ref = value("target")
+        name, name_ref = _kpi_cell(by_col, row, name_col)
+        current, current_ref = _kpi_cell(by_col, row, current_col)
+        target, target_ref = _kpi_cell(by_col, row, target_col)
         indicators.append(
             Indicator(
                 name=kpi_name(name),
-                current=_dash_or(fold_ws(current)),
-                target=_dash_or(fold_ws(target)),
+                current=kpi_value(current),
+                target=kpi_value(target),
                 row=row,
                 name_cell=name_ref or a1(row, cells[0][0]),
                 current_cell=current_ref,
@@ -468,24 +450,34 @@ def _indicators(
     return indicators, target_year, header_cell, last
 
 
+def _kpi_cell(by_col: dict[int, RawCell], row: int, col: int | None) -> tuple[str, str | None]:
+    """The text in *col* of a KPI row and its cell; ("", None) without the column."""
+    if col is None:
+        return "", None
+    return cell_text(by_col.get(col)), a1(row, col)
+
+
+@lru_cache(maxsize=1 << 14)
 def kpi_name(text: str) -> str:
     """Line breaks inside a KPI name are wrapping, not content: join the pieces."""
     return fold_ws(re.sub(r"[ \t\u3000]*\n[ \t\u3000]*", "", text))
 
 
-def _dash_or(text: str) -> str:
-    return DASH if is_dash(text) else text
+@lru_cache(maxsize=1 << 14)
+def kpi_value(text: str) -> str:
+    """A current or target value: white space folded, a dash as the dash."""
+    folded = fold_ws(text)
+    return DASH if is_dash(folded) else folded
 
 
 def _notes(sheet: LabelledSheet, after_row: int) -> tuple[list[Note], list[TextField]]:
     """Below the last block: cells starting with ※ are notes; any other text is a memo."""
     notes: list[Note] = []
     memos: list[TextField] = []
-    for r in sorted(sheet.rows):
+    for r, cells in sheet.filled.items():
         if r <= after_row:
             continue
-        for c in sheet.rows[r]:
-            cell = sheet.cell(r, c)
+        for c, cell in cells:
             text = cell_text(cell)
             if text.lstrip().startswith("※"):
                 notes.append(Note(text.strip(), a1(r, c)))
