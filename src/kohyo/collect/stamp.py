@@ -1,13 +1,13 @@
-"""What ``kohyo distribute`` does for collect: mark each town's workbook and keep its base."""
+"""What ``kohyo distribute`` does for collect: mark each town's workbook (its base is kept by
+:func:`kohyo.collect.base.write_bases`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
-from kohyo.collect.base import sent_projects, sent_sheets, write_base
+from kohyo.collect.base import SentSheet, sent_projects, sent_sheets
 from kohyo.collect.marks import distribution_id, load_key, make_marks
 from kohyo.config import Config
 from kohyo.model.project import Project
@@ -30,16 +30,10 @@ def open_stamp(config: Config, issued: date, master_sha256: str) -> Stamp:
 
 
 def town_properties(stamp: Stamp, town: str, projects: list[Project], config: Config) -> Properties:
-    sheets = sent_sheets(sent_projects(projects, config))
+    return town_marks(stamp, town, sent_sheets(sent_projects(projects, config)))
+
+
+def town_marks(stamp: Stamp, town: str, sheets: list[SentSheet]) -> Properties:
+    """The marks of *town*'s workbook from its sent sheets (:func:`sent_sheets`), which the
+    distribution computes once per 個表 rather than per town."""
     return lambda cover: make_marks(stamp.key, town, stamp.distribution, cover, sheets).properties()
-
-
-def keep_bases(
-    stamp: Stamp,
-    folder: Path,
-    towns: dict[str, list[Project]],
-    config: Config,
-    inputs: tuple[Path, ...],
-) -> None:
-    for town, projects in towns.items():
-        write_base(folder, town, stamp.distribution, sent_projects(projects, config), inputs)

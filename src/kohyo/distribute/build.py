@@ -31,8 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from kohyo.collect.base import SentProject, sent_projects, sent_sheets, write_bases
-from kohyo.collect.marks import make_marks
-from kohyo.collect.stamp import Stamp, open_stamp
+from kohyo.collect.stamp import Stamp, open_stamp, town_marks
 from kohyo.config import Config
 from kohyo.distribute.leakcheck import MarkerIndex, Needles, scan_town_package
 from kohyo.distribute.manifest import (
@@ -363,10 +362,7 @@ def _build_town(job: _Job, state: _State, shared: dict[str, SharedSheet]) -> _Bu
     described: list[DistributedFile] = []
 
     sheets = sent_sheets([state.sent[p.sheet] for p in projects])
-    stamp = state.stamp
-
-    def marks(cover: str) -> list[tuple[str, str]]:  # collect.stamp.town_properties, from sent
-        return make_marks(stamp.key, job.town, stamp.distribution, cover, sheets).properties()
+    marks = town_marks(state.stamp, job.town, sheets)
 
     def write(tmp: Path) -> None:
         made.append(
