@@ -30,7 +30,6 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from datetime import date
-from xml.sax.saxutils import escape
 
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
@@ -41,6 +40,7 @@ from kohyo.layout.cover import CoverLook, date_fields
 from kohyo.layout.kohyo import SheetLook, StrippedText, kohyo_formats, write_kohyo_sheet
 from kohyo.layout.pagetext import set_page_texts
 from kohyo.model.project import Project
+from kohyo.xlsx.xmlbytes import esc
 from kohyo.xlsx.zipcopy import Deflated, deflate_piece
 
 # a shared-string cell as XlsxWriter writes it: <c r="B3" s="4" t="s"><v>12</v></c>
@@ -75,9 +75,9 @@ class PageText:
             return b""
         out = "<headerFooter>"
         if self.header:
-            out += f"<oddHeader>{escape(self.header)}</oddHeader>"
+            out += f"<oddHeader>{esc(self.header)}</oddHeader>"
         if self.footer:
-            out += f"<oddFooter>{escape(self.footer)}</oddFooter>"
+            out += f"<oddFooter>{esc(self.footer)}</oddFooter>"
         return (out + "</headerFooter>").encode()
 
 
