@@ -202,6 +202,11 @@ def print_table(console: Output, columns: list[Column], rows: list[list[str]]) -
         file.write("".join(line + "\n" for line in lines))
         file.flush()
         return
+    rich_table(console, columns, rows)
+
+
+def rich_table(console: Any, columns: list[Column], rows: list[list[str]]) -> None:
+    """The table as rich lays it out: what the plain text must equal where it is used."""
     from rich.table import Table
 
     table = Table(box=None, pad_edge=False, show_header=True, header_style="bold")

@@ -333,9 +333,9 @@ class WorksheetTitles:
         return self.lpstrs[self.offset : self.offset + self.size]
 
 
-def find_worksheet_titles(data: bytes, old_titles: list[str]) -> WorksheetTitles | None:
-    """The group of app.xml's titles that reads exactly ``old_titles``, or None when app.xml
-    cannot be read or holds no such group (then it is left alone)."""
+def _app_vectors(data: bytes) -> tuple[etree._Element, etree._Element, etree._Element] | None:
+    """app.xml's root and its HeadingPairs and TitlesOfParts vectors; None when app.xml
+    cannot be read or lacks either."""
     try:
         root = parse_xml(data)
     except (etree.XMLSyntaxError, ValueError):
@@ -345,6 +345,17 @@ def find_worksheet_titles(data: bytes, old_titles: list[str]) -> WorksheetTitles
     titles = root.find(f"{{*}}TitlesOfParts/{vt}vector")
     if pairs is None or titles is None:
         return None
+    return root, pairs, titles
+
+
+def find_worksheet_titles(data: bytes, old_titles: list[str]) -> WorksheetTitles | None:
+    """The group of app.xml's titles that reads exactly ``old_titles``, or None when app.xml
+    cannot be read or holds no such group (then it is left alone)."""
+    found = _app_vectors(data)
+    if found is None:
+        return None
+    root, pairs, titles = found
+    vt = f"{{{VT_NS}}}"
     variants = [v[0] for v in pairs.iterfind(vt + "variant") if len(v)]
     lpstrs = list(titles.iterfind(vt + "lpstr"))
     offset = 0
@@ -436,15 +447,11 @@ def app_add_titles(data: bytes, groups: list[tuple[str, list[str], list[str]]]) 
     """app.xml with, per ``(label, old titles, new titles)``, the new titles appended to the
     group of that label, which must read exactly the old ones (a group is added when there is
     none and the old ones are none); None when that does not hold (then app.xml is left alone)."""
-    try:
-        root = parse_xml(data)
-    except (etree.XMLSyntaxError, ValueError):
+    found = _app_vectors(data)
+    if found is None:
         return None
+    root, pairs, titles = found
     vt = f"{{{VT_NS}}}"
-    pairs = root.find(f"{{*}}HeadingPairs/{vt}vector")
-    titles = root.find(f"{{*}}TitlesOfParts/{vt}vector")
-    if pairs is None or titles is None:
-        return None
     for label, old, new in groups:
         if not new:
             continue

@@ -280,12 +280,17 @@ def write_zip(
         local, central = _deflated_member(name, content, out.tell(), None)
         out.write(local)
         centrals.append(central)
+    _write_directory(out, centrals, source.comment)
+    return out.getvalue()
+
+
+def _write_directory(out: io.BytesIO, centrals: list[bytes], comment: bytes) -> None:
+    """The central directory and its end record (zip64 when it must be) after the members."""
     cd_offset = out.tell()
     for central in centrals:
         out.write(central)
     cd_size = out.tell() - cd_offset
     count = len(centrals)
-    comment = source.comment
     if count >= 0xFFFF or cd_offset >= _U32 or cd_size >= _U32:
         eocd64_at = out.tell()
         out.write(_EOCD64.pack(b"PK\x06\x06", 44, 45, 45, 0, 0, count, count, cd_size, cd_offset))
@@ -295,7 +300,6 @@ def write_zip(
         count16, size32, off32 = count, cd_size, cd_offset
     out.write(_EOCD.pack(b"PK\x05\x06", 0, 0, count16, count16, size32, off32, len(comment)))
     out.write(comment)
-    return out.getvalue()
 
 
 def append_members(
@@ -313,15 +317,7 @@ def append_members(
         local, central = _packed_member(name, member, out.tell(), model)
         out.write(local)
         centrals.append(central)
-    cd_offset = out.tell()
-    for central in centrals:
-        out.write(central)
-    cd_size, count = out.tell() - cd_offset, len(centrals)
-    if count >= 0xFFFF or cd_offset >= _U32 or cd_size >= _U32:
-        raise ZipFormatError("archive too large (needs zip64)")
-    comment = source.comment
-    out.write(_EOCD.pack(b"PK\x05\x06", 0, 0, count, count, cd_size, cd_offset, len(comment)))
-    out.write(comment)
+    _write_directory(out, centrals, source.comment)
     return out.getvalue()
 
 
