@@ -1,8 +1,8 @@
 """The sheet scan (regular expressions over a plain part) and the tree walk (lxml) read
 the same grid, or the scan declines.
 
-kohyo.read.sheetscan is a shortcut for the plain form of a sheet part; the tree walk of
-kohyo.read.workbook is the reference. Every sheet of every workbook in the tests and
+kohyo.read.sheetscan is a shortcut for the plain form of a sheet part; the tree walk
+(kohyo.read.treewalk) is the reference. Every sheet of every workbook in the tests and
 generated parts in many forms, plain and not, are read both ways and compared.
 """
 
@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from kohyo.read import workbook as wbmod
+from kohyo.read import treewalk as wbmod
 from kohyo.read.grid import SheetGrid
 from kohyo.read.sheetscan import ScanMemo, check_well_formed, is_plain, scan_sheet, scan_strings
 
@@ -28,8 +28,8 @@ STRINGS = [f"文字列{i}" for i in range(40)] + ["", " 前後に空白 ", "a&b<
 
 def tree_grid(data: bytes, strings: list[str]) -> tuple[dict, list, set, int]:
     grid = SheetGrid(name="s", part="p")
-    walk = wbmod._SheetWalk(grid, wbmod._CellCache(strings))
-    walk.walk(etree.fromstring(data, wbmod._SHEET_PARSER).iter(wbmod._SHEET_TAGS))
+    walk = wbmod.SheetWalk(grid, wbmod.CellCache(strings))
+    walk.walk(etree.fromstring(data, wbmod.SHEET_PARSER).iter(wbmod.SHEET_TAGS))
     return grid.cells, grid.merges, grid.hidden_rows, walk.seen
 
 
@@ -75,8 +75,8 @@ def sheet_parts() -> list[tuple[str, str, bytes, list[str]]]:
 def _strings(zf: zipfile.ZipFile) -> list[str]:
     if "xl/sharedStrings.xml" not in zf.namelist():
         return []
-    root = etree.fromstring(zf.read("xl/sharedStrings.xml"), wbmod._SHEET_PARSER)
-    return [wbmod._string_item(si) for si in root.iter(f"{{{MAIN}}}si")]
+    root = etree.fromstring(zf.read("xl/sharedStrings.xml"), wbmod.SHEET_PARSER)
+    return [wbmod.string_item(si) for si in root.iter(f"{{{MAIN}}}si")]
 
 
 def test_every_sheet_in_the_tests_reads_the_same_both_ways() -> None:
@@ -207,7 +207,7 @@ def test_generated_parts_read_the_same_both_ways(data: bytes, departure: int) ->
     if departure:
         data = DEPARTURES[departure - 1](data)
     try:
-        etree.fromstring(data, wbmod._SHEET_PARSER)
+        etree.fromstring(data, wbmod.SHEET_PARSER)
     except etree.XMLSyntaxError:
         with pytest.raises(etree.XMLSyntaxError):
             check_well_formed(data)
@@ -277,8 +277,8 @@ def test_a_doctype_is_seen_by_the_well_formedness_check() -> None:
 
 
 def tree_strings(data: bytes) -> list[str]:
-    root = etree.fromstring(data, wbmod._SHEET_PARSER)
-    return [wbmod._string_item(si) for si in root.iter(f"{{{MAIN}}}si")]
+    root = etree.fromstring(data, wbmod.SHEET_PARSER)
+    return [wbmod.string_item(si) for si in root.iter(f"{{{MAIN}}}si")]
 
 
 def test_every_shared_strings_part_in_the_tests_reads_the_same_both_ways() -> None:

@@ -13,7 +13,7 @@ The Python work left is per cell with content, and that is mostly two dictionary
 look-ups: thousands of 個表 repeat the same addresses, labels and numbers.
 
 A part in any other form, or any token the expressions do not know, makes
-:func:`scan_sheet` return None and the tree walk of :mod:`kohyo.read.workbook` reads it:
+:func:`scan_sheet` return None and the tree walk (:mod:`kohyo.read.treewalk`) reads it:
 the scan is a shortcut, never a second opinion. ``tests/test_sheetscan.py`` proves both
 give the same grid for every workbook in the tests and for generated parts.
 """
@@ -284,7 +284,7 @@ _RUN_TEXT = re.compile(_T)
 
 def scan_strings(data: bytes) -> list[str] | None:
     """The texts of a shared-strings part lxml has parsed without error, as
-    :func:`kohyo.read.workbook._string_item` gives them (plain text, rich-text runs,
+    :func:`kohyo.read.treewalk.string_item` gives them (plain text, rich-text runs,
     furigana left out); None when it is not in the plain form."""
     if not is_plain(data, b"sst"):
         return None
