@@ -87,11 +87,7 @@ def write_town_workbook(
     same workbook, cell for cell and style for style."""
     if shared is not None:
         return _assemble(path, town, projects, config, looks, issued, stripped, marks, shared)
-    wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
-    _set_properties(wb, config, town, issued)
-    cover_name = _cover_name(looks.cover.sheet_name, {p.sheet.casefold() for p in projects})
-    for name, value in marks(cover_name) if marks else ():
-        wb.set_custom_property(name, value)
+    wb, cover_name = _start(str(path), town, projects, config, looks, issued, marks)
     try:
         cover = cover_for(town, projects, config, issued)
         write_cover(wb, cover, looks.cover, sheet_name=cover_name, stripped=stripped)
@@ -108,11 +104,33 @@ def write_town_workbook(
             )  # fmt: skip
         wb.close()
     except (xlsxwriter.exceptions.XlsxWriterException, OSError) as exc:
-        raise WriteError(
-            t("distribute.town.failed", town=town, reason=f"{type(exc).__name__}: {exc}"),
-            path=str(path),
-        ) from exc
+        raise _failed(town, path, exc) from exc
     return (cover_name, *(p.sheet for p in projects))
+
+
+def _start(
+    target: str | io.BytesIO,
+    town: str,
+    projects: list[Project],
+    config: Config,
+    looks: Looks,
+    issued: date,
+    marks: Callable[[str], list[tuple[str, str]]] | None,
+) -> tuple[xlsxwriter.Workbook, str]:
+    """*town*'s workbook begun: its properties and collect's marks set, its cover named."""
+    wb = xlsxwriter.Workbook(target, WORKBOOK_OPTIONS)
+    _set_properties(wb, config, town, issued)
+    cover_name = _cover_name(looks.cover.sheet_name, {p.sheet.casefold() for p in projects})
+    for name, value in marks(cover_name) if marks else ():
+        wb.set_custom_property(name, value)
+    return wb, cover_name
+
+
+def _failed(town: str, path: Path, exc: Exception) -> WriteError:
+    return WriteError(
+        t("distribute.town.failed", town=town, reason=f"{type(exc).__name__}: {exc}"),
+        path=str(path),
+    )
 
 
 def _assemble(
@@ -132,21 +150,14 @@ def _assemble(
     own); the 個表 sheets are then added to that package: their parts, and their entries in
     workbook.xml (with their print areas), its relationships, the content types and app.xml."""
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, WORKBOOK_OPTIONS)
-    _set_properties(wb, config, town, issued)
-    cover_name = _cover_name(looks.cover.sheet_name, {p.sheet.casefold() for p in projects})
-    for name, value in marks(cover_name) if marks else ():
-        wb.set_custom_property(name, value)
+    wb, cover_name = _start(buf, town, projects, config, looks, issued, marks)
     pin_kohyo_formats(wb, looks.sheet)  # the style indexes the shared sheets use
     try:
         cover = cover_for(town, projects, config, issued)
         write_cover(wb, cover, looks.cover, sheet_name=cover_name, stripped=stripped)
         wb.close()
     except (xlsxwriter.exceptions.XlsxWriterException, OSError) as exc:
-        raise WriteError(
-            t("distribute.town.failed", town=town, reason=f"{type(exc).__name__}: {exc}"),
-            path=str(path),
-        ) from exc
+        raise _failed(town, path, exc) from exc
     margins = (looks.sheet.margin_header, looks.sheet.margin_footer)
     members = shared_members(projects, shared)
     parts = [(name, s.member(town, config, looks.cover, margins, issued))
@@ -158,10 +169,7 @@ def _assemble(
     try:
         path.write_bytes(append_members(package, parts, like="xl/worksheets/sheet1.xml"))
     except OSError as exc:
-        raise WriteError(
-            t("distribute.town.failed", town=town, reason=f"{type(exc).__name__}: {exc}"),
-            path=str(path),
-        ) from exc
+        raise _failed(town, path, exc) from exc
     return (cover_name, *(p.sheet for p in projects))
 
 
