@@ -206,8 +206,11 @@ _NO_AREA = (0, 0, 0, 0)
 
 
 def scan_sheet(data: bytes, memo: ScanMemo, keep_cells: bool) -> Scan | None:
-    """The cells, merges and hidden rows of *data*, a sheet part lxml has parsed without
-    error; None when it is not in the plain form (the tree walk reads it)."""
+    """The cells, merges and hidden rows of *data*; None when it is not in the plain form
+    (the tree walk reads it). What it finds means something only once lxml has found the
+    part well-formed (:func:`check_well_formed`): the reader asks that second, so that a
+    part in another form is parsed once, by the tree walk. Raises ValueError for an address
+    :func:`parse_ref` refuses or text that is not UTF-8."""
     if not is_plain(data):
         return None
     if not keep_cells:

@@ -273,13 +273,6 @@ _WHOLE = 2**20  # a part this small is parsed in one piece
 _WHOLE_STRINGS = 2**25  # the shared strings are all kept anyway: read whole up to 32 MB
 
 
-def _load(zf: zipfile.ZipFile, part: str, p: Path) -> tuple[bytes, bool]:
-    """A small part's bytes and whether lxml found it free of a DOCTYPE (it raises
-    XMLSyntaxError when it is not well-formed)."""
-    data = b"".join(iter_xml_chunks(zf, part, p))
-    return data, check_well_formed(data)
-
-
 def _read_sheet(
     zf: zipfile.ZipFile,
     part: str,
@@ -294,11 +287,14 @@ def _read_sheet(
     per_sheet = budget.per_sheet if budget is not None else 0
     try:
         if zf.getinfo(part).file_size <= _WHOLE:
-            data, doctype_free = _load(zf, part, p)
-            if not doctype_free:
-                raise doctype_refused(part, p)
-            scan = scan_sheet(data, cache.scan, keep_cells=budget is not None)
+            data = b"".join(iter_xml_chunks(zf, part, p))
+            try:  # taken only once lxml has found the part well-formed (below)
+                scan = scan_sheet(data, cache.scan, keep_cells=budget is not None)
+            except ValueError:  # a bad address, or bytes that are no UTF-8 text:
+                scan = None  # the tree walk words it, after lxml's word on the XML
             if scan is not None:  # the plain form: no tree, cells found in C
+                if not check_well_formed(data):
+                    raise doctype_refused(part, p)
                 grid.cells, grid.merges, grid.hidden_rows = scan.cells, scan.merges, scan.hidden
                 walk.seen = scan.seen
                 root = None
