@@ -21,7 +21,8 @@ import openpyxl
 import pytest
 from lxml import etree
 
-from kohyo.collect.stamp import open_stamp, town_properties
+from kohyo.collect.base import sent_projects, sent_sheets
+from kohyo.collect.stamp import open_stamp, town_marks
 from kohyo.config import Config
 from kohyo.distribute.build import distribute_master, projects_of
 from kohyo.distribute.leakcheck import _norm, _norm_each
@@ -110,7 +111,7 @@ def _assert_same_as_reference(master: Master, config: Config, folder: Path) -> l
         reference = folder / "reference" / assembled.name
         reference.parent.mkdir(exist_ok=True)
         projects = projects_of(master, town.town)
-        marks = town_properties(stamp, town.town, projects, config)
+        marks = town_marks(stamp, town.town, sent_sheets(sent_projects(projects, config)))
         stripped: list[Any] = []
         sheets = write_town_workbook(reference, town.town, projects, config, looks, DAY,
                                      stripped, marks=marks)  # fmt: skip

@@ -7,10 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from kohyo.collect.base import SentSheet, sent_projects, sent_sheets
+from kohyo.collect.base import SentSheet
 from kohyo.collect.marks import distribution_id, load_key, make_marks
 from kohyo.config import Config
-from kohyo.model.project import Project
 
 Properties = Callable[[str], list[tuple[str, str]]]
 """``properties(cover_sheet_name)``: the custom document properties of one town's workbook."""
@@ -27,10 +26,6 @@ def open_stamp(config: Config, issued: date, master_sha256: str) -> Stamp:
     key = load_key(config, create=True)
     assert key is not None
     return Stamp(key, distribution_id(issued, master_sha256))
-
-
-def town_properties(stamp: Stamp, town: str, projects: list[Project], config: Config) -> Properties:
-    return town_marks(stamp, town, sent_sheets(sent_projects(projects, config)))
 
 
 def town_marks(stamp: Stamp, town: str, sheets: list[SentSheet]) -> Properties:
